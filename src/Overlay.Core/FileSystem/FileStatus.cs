@@ -1,0 +1,40 @@
+using Overlay.Layers;
+using Overlay.Union;
+
+namespace Overlay.FileSystem;
+
+/// <summary>What System.IO's FileSystemInfo caches of one path: lstat(2), and whether a link leads to a directory.</summary>
+/// <param name="Exists">Something is at the path (a dangling link included).</param>
+/// <param name="IsDirectory">It is a directory, or a link to one.</param>
+/// <param name="Node">The object itself, links not followed.</param>
+internal readonly record struct FileStatus(bool Exists, bool IsDirectory, MergedNode Node)
+{
+    public FileAttributes Attributes => Exists ? AttributesOf(Node.Entry.Name, Node.Entry, IsDirectory) : (FileAttributes)(-1);
+
+    /// <summary>System.IO's attributes on Unix: derived from the name, the kind and the write bits.</summary>
+    public static FileAttributes AttributesOf(string name, in LayerEntry entry, bool isDirectory)
+    {
+        FileAttributes attributes = 0;
+        if (isDirectory)
+        {
+            attributes |= FileAttributes.Directory;
+        }
+
+        if ((entry.Mode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0 && entry.Kind != LayerEntryKind.SymbolicLink)
+        {
+            attributes |= FileAttributes.ReadOnly;
+        }
+
+        if (entry.Kind == LayerEntryKind.SymbolicLink)
+        {
+            attributes |= FileAttributes.ReparsePoint;
+        }
+
+        if (name.Length > 1 && name[0] == '.')
+        {
+            attributes |= FileAttributes.Hidden;
+        }
+
+        return attributes == 0 ? FileAttributes.Normal : attributes;
+    }
+}

@@ -1,0 +1,188 @@
+using System.IO.Abstractions;
+using Overlay.Union;
+
+namespace Overlay.FileSystem;
+
+/// <summary>
+/// The shared part of <see cref="OverlayFileInfo"/> and <see cref="OverlayDirectoryInfo"/>: like
+/// System.IO's FileSystemInfo, it caches the object's status on first use until <see cref="Refresh"/>.
+/// </summary>
+internal abstract class OverlayFileSystemInfo : IFileSystemInfo
+{
+    private FileStatus? _status;
+
+    protected OverlayFileSystemInfo(OverlayFileSystem fileSystem, PosixIo io, string originalPath, string fullPath)
+    {
+        OverlayFileSystem = fileSystem;
+        Io = io;
+        OriginalPath = originalPath;
+        FullName = fullPath;
+    }
+
+    protected OverlayFileSystem OverlayFileSystem { get; }
+
+    protected PosixIo Io { get; }
+
+    protected string OriginalPath { get; set; }
+
+    public IFileSystem FileSystem => OverlayFileSystem;
+
+    public string FullName { get; protected set; }
+
+    public virtual string Name
+    {
+        get
+        {
+            string trimmed = PosixIo.TrimEndingSeparator(FullName);
+            return trimmed == "/" ? "/" : System.IO.Path.GetFileName(trimmed);
+        }
+    }
+
+    public string Extension => System.IO.Path.GetExtension(PosixIo.TrimEndingSeparator(FullName));
+
+    public abstract bool Exists { get; }
+
+    protected FileStatus Status => _status ??= Io.Status(FullName);
+
+    public FileAttributes Attributes
+    {
+        get => Status.Attributes;
+        set
+        {
+            SetAttributes(Io, FullName, value);
+            Invalidate();
+        }
+    }
+
+    public UnixFileMode UnixFileMode
+    {
+        get => Status.Exists ? Status.Node.Entry.Mode : (UnixFileMode)(-1);
+        set
+        {
+            Io.SetUnixFileMode(FullName, value);
+            Invalidate();
+        }
+    }
+
+    public DateTime CreationTime
+    {
+        get => CreationTimeUtc.ToLocalTime();
+        set => CreationTimeUtc = value.ToUniversalTime();
+    }
+
+    public DateTime CreationTimeUtc
+    {
+        get => Status.Exists ? Status.Node.Entry.CreationTimeUtc : DateTime.FromFileTimeUtc(0);
+        set => SetTimes(null, value);
+    }
+
+    public DateTime LastAccessTime
+    {
+        get => LastAccessTimeUtc.ToLocalTime();
+        set => LastAccessTimeUtc = value.ToUniversalTime();
+    }
+
+    public DateTime LastAccessTimeUtc
+    {
+        get => Status.Exists ? Status.Node.Entry.LastAccessTimeUtc : DateTime.FromFileTimeUtc(0);
+        set => SetTimes(value, null);
+    }
+
+    public DateTime LastWriteTime
+    {
+        get => LastWriteTimeUtc.ToLocalTime();
+        set => LastWriteTimeUtc = value.ToUniversalTime();
+    }
+
+    public DateTime LastWriteTimeUtc
+    {
+        get => Status.Exists ? Status.Node.Entry.LastWriteTimeUtc : DateTime.FromFileTimeUtc(0);
+        set => SetTimes(null, value);
+    }
+
+    public string? LinkTarget =>
+        Io.Engine.ReadLink(PosixIo.TrimEndingSeparator(FullName), out var target) == Errno.None ? target : null;
+
+    private void SetTimes(DateTime? access, DateTime? write)
+    {
+        static DateTime? Utc(DateTime? time) => time is { } t ? (t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()) : null;
+        Io.SetTimes(FullName, Utc(access), Utc(write));
+        Invalidate();
+    }
+
+    public void CreateAsSymbolicLink(string pathToTarget)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
+        IoErrors.Check(Io.Engine.CreateSymbolicLink(FullName, pathToTarget), FullName, this is OverlayDirectoryInfo);
+        Invalidate();
+    }
+
+    public abstract void Delete();
+
+    public void Refresh() => Invalidate();
+
+    protected void Invalidate() => _status = null;
+
+    public IFileSystemInfo? ResolveLinkTarget(bool returnFinalTarget)
+    {
+        string path = PosixIo.TrimEndingSeparator(FullName);
+        var error = Io.Engine.ReadLink(path, out var target);
+        if (error == Errno.EINVAL)
+        {
+            return null;
+        }
+
+        IoErrors.Check(error, FullName, this is OverlayDirectoryInfo);
+        string current = Combine(path, target!);
+        if (returnFinalTarget)
+        {
+            for (int hops = 1; Io.Engine.ReadLink(current, out var next) == Errno.None; hops++)
+            {
+                if (hops >= 40)
+                {
+                    throw new IOException($"Too many levels of symbolic links in '{FullName}'.", (int)Errno.ELOOP);
+                }
+
+                current = Combine(current, next!);
+            }
+        }
+
+        return this is OverlayDirectoryInfo
+            ? OverlayFileSystem.DirectoryInfo.New(current)
+            : OverlayFileSystem.FileInfo.New(current);
+
+        static string Combine(string link, string target) =>
+            target.StartsWith('/') ? target : PosixIo.GetDirectoryName(link).TrimEnd('/') + "/" + target;
+    }
+
+    public override string ToString() => OriginalPath;
+
+    /// <summary>System.IO's attributes setter on Unix: only ReadOnly changes anything, through the write bits.</summary>
+    public static void SetAttributes(PosixIo io, string fullPath, FileAttributes attributes)
+    {
+        const FileAttributes valid = FileAttributes.ReadOnly | FileAttributes.Hidden | FileAttributes.System | FileAttributes.Archive |
+            FileAttributes.Normal | FileAttributes.Temporary | FileAttributes.Offline | FileAttributes.NotContentIndexed |
+            FileAttributes.Directory | FileAttributes.ReparsePoint | FileAttributes.SparseFile | FileAttributes.Compressed |
+            FileAttributes.Encrypted | FileAttributes.IntegrityStream | FileAttributes.NoScrubData;
+        if ((attributes & ~valid) != 0)
+        {
+            throw new ArgumentException("Invalid File or Directory attributes value.", nameof(attributes));
+        }
+
+        var status = io.Status(fullPath);
+        if (!status.Exists)
+        {
+            io.ThrowNotFound(fullPath);
+        }
+
+        const UnixFileMode writeBits = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        var mode = status.Node.Entry.Mode;
+        var newMode = (attributes & FileAttributes.ReadOnly) != 0
+            ? mode & ~writeBits
+            : (mode & writeBits) == 0 ? mode | UnixFileMode.UserWrite : mode;
+        if (newMode != mode)
+        {
+            io.SetUnixFileMode(fullPath, newMode);
+        }
+    }
+}

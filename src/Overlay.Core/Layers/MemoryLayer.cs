@@ -1,0 +1,465 @@
+using System.Text;
+
+namespace Overlay.Layers;
+
+/// <summary>
+/// A layer held in memory: a lower built from code (a test fixture, an image in a unit test) or a
+/// fast upper. Thread-safe; its work area is a set of detached objects that
+/// <see cref="Publish"/> attaches in one step under the layer's lock.
+/// </summary>
+public sealed class MemoryLayer : IWritableLayer
+{
+    private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
+    private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, MemoryNode> _staged = new(StringComparer.Ordinal);
+    private MemoryNode _root;
+    private long _nextToken;
+
+    /// <summary>Creates an empty layer.</summary>
+    /// <param name="name">A name for traces and messages.</param>
+    /// <param name="clock">The clock for new objects' times; the system clock when omitted.</param>
+    public MemoryLayer(string name = "memory", TimeProvider? clock = null)
+    {
+        Name = name;
+        _clock = clock ?? TimeProvider.System;
+        _root = new MemoryNode(LayerEntryKind.Directory, DefaultDirectoryMode, Now);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    // ---- Building a layer from code
+
+    /// <summary>Adds a file, creating missing parents as 0755 directories.</summary>
+    /// <param name="path">The file's absolute path.</param>
+    /// <param name="content">Its text, stored as UTF-8.</param>
+    /// <param name="mode">Its mode; 0644 when omitted.</param>
+    /// <param name="lastWriteTimeUtc">Its mtime; now when omitted.</param>
+    /// <returns>This layer.</returns>
+    public MemoryLayer AddFile(string path, string content, UnixFileMode? mode = null, DateTime? lastWriteTimeUtc = null) =>
+        AddFile(path, Encoding.UTF8.GetBytes(content), mode, lastWriteTimeUtc);
+
+    /// <summary>Adds a file, creating missing parents as 0755 directories.</summary>
+    /// <param name="path">The file's absolute path.</param>
+    /// <param name="content">Its bytes.</param>
+    /// <param name="mode">Its mode; 0644 when omitted.</param>
+    /// <param name="lastWriteTimeUtc">Its mtime; now when omitted.</param>
+    /// <returns>This layer.</returns>
+    public MemoryLayer AddFile(string path, byte[] content, UnixFileMode? mode = null, DateTime? lastWriteTimeUtc = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var node = new MemoryNode(LayerEntryKind.File, mode ?? DefaultFileMode, lastWriteTimeUtc ?? Now);
+        node.Data!.Write(0, content);
+        Add(path, node);
+        return this;
+    }
+
+    /// <summary>Adds a directory (and its missing parents).</summary>
+    /// <param name="path">The directory's absolute path.</param>
+    /// <param name="mode">Its mode; 0755 when omitted.</param>
+    /// <param name="opaque">Whether it is opaque.</param>
+    /// <returns>This layer.</returns>
+    public MemoryLayer AddDirectory(string path, UnixFileMode? mode = null, bool opaque = false)
+    {
+        lock (_gate)
+        {
+            var (parent, name) = Walk(path, createParents: true);
+            if (name.Length == 0)
+            {
+                _root.IsOpaque |= opaque;
+                return this;
+            }
+
+            if (!parent.Children!.TryGetValue(name, out var node) || node.Kind != LayerEntryKind.Directory)
+            {
+                node = new MemoryNode(LayerEntryKind.Directory, mode ?? DefaultDirectoryMode, Now);
+                parent.Children[name] = node;
+            }
+            else if (mode is { } m)
+            {
+                node.Mode = m;
+            }
+
+            node.IsOpaque |= opaque;
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a symbolic link.</summary>
+    /// <param name="path">The link's absolute path.</param>
+    /// <param name="target">Its target, stored as given.</param>
+    /// <returns>This layer.</returns>
+    public MemoryLayer AddSymbolicLink(string path, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        Add(path, new MemoryNode(LayerEntryKind.SymbolicLink, (UnixFileMode)0b111_111_111, Now) { LinkTarget = target });
+        return this;
+    }
+
+    /// <summary>Adds a whiteout: the name is deleted for every layer below this one.</summary>
+    /// <param name="path">The deleted name's absolute path.</param>
+    /// <returns>This layer.</returns>
+    public MemoryLayer AddWhiteout(string path)
+    {
+        Add(path, new MemoryNode(LayerEntryKind.Whiteout, 0, Now));
+        return this;
+    }
+
+    private void Add(string path, MemoryNode node)
+    {
+        lock (_gate)
+        {
+            var (parent, name) = Walk(path, createParents: true);
+            if (name.Length == 0)
+            {
+                throw new IOException($"Cannot replace the root of layer '{Name}' with '{path}'.", 17);
+            }
+
+            parent.Children![name] = node;
+        }
+    }
+
+    // ---- Reading
+
+    /// <inheritdoc />
+    public bool TryGetEntry(string path, out LayerEntry entry)
+    {
+        lock (_gate)
+        {
+            if (Find(path) is { } node)
+            {
+                entry = node.ToEntry(NameOf(path));
+                return true;
+            }
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LayerEntry> ListDirectory(string path)
+    {
+        lock (_gate)
+        {
+            if (Find(path) is not { Children: { } children })
+            {
+                return [];
+            }
+
+            var list = new LayerEntry[children.Count];
+            int i = 0;
+            foreach (var (name, child) in children)
+            {
+                list[i++] = child.ToEntry(name);
+            }
+
+            return list;
+        }
+    }
+
+    /// <inheritdoc />
+    public Stream OpenRead(string path) => OpenFile(path, FileAccess.Read);
+
+    /// <summary>Reads a whole file of this layer.</summary>
+    /// <param name="path">The file's absolute path.</param>
+    /// <returns>Its bytes.</returns>
+    public byte[] ReadAllBytes(string path) => RequireFile(path).Data!.ToArray();
+
+    // ---- Writing
+
+    /// <inheritdoc />
+    public void CreateDirectory(string path, UnixFileMode mode) =>
+        Attach(path, new MemoryNode(LayerEntryKind.Directory, mode, Now), replace: false);
+
+    /// <inheritdoc />
+    public void CreateFile(string path, UnixFileMode mode) =>
+        Attach(path, new MemoryNode(LayerEntryKind.File, mode, Now), replace: false);
+
+    /// <inheritdoc />
+    public void CreateSymbolicLink(string path, string target) =>
+        Attach(path, new MemoryNode(LayerEntryKind.SymbolicLink, (UnixFileMode)0b111_111_111, Now) { LinkTarget = target }, replace: false);
+
+    /// <inheritdoc />
+    public Stream OpenFile(string path, FileAccess access) => new MemoryFileStream(RequireFile(path), access, _clock);
+
+    /// <inheritdoc />
+    public void Delete(string path)
+    {
+        lock (_gate)
+        {
+            var (parent, name) = Walk(path, createParents: false);
+            if (name.Length == 0 || !parent.Children!.Remove(name))
+            {
+                throw NotFound(path);
+            }
+
+            parent.LastWriteTimeUtc = Now;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Rename(string sourcePath, string destinationPath)
+    {
+        lock (_gate)
+        {
+            var (sourceParent, sourceName) = Walk(sourcePath, createParents: false);
+            if (sourceName.Length == 0 || !sourceParent.Children!.TryGetValue(sourceName, out var node))
+            {
+                throw NotFound(sourcePath);
+            }
+
+            var (destinationParent, destinationName) = Walk(destinationPath, createParents: false);
+            if (destinationName.Length == 0)
+            {
+                throw new IOException($"Cannot rename '{sourcePath}' over the root of layer '{Name}'.", 16);
+            }
+
+            sourceParent.Children.Remove(sourceName);
+            destinationParent.Children![destinationName] = node;
+            sourceParent.LastWriteTimeUtc = destinationParent.LastWriteTimeUtc = Now;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetUnixFileMode(string path, UnixFileMode mode)
+    {
+        lock (_gate)
+        {
+            (Find(path) ?? throw NotFound(path)).Mode = mode;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
+    {
+        lock (_gate)
+        {
+            var node = Find(path) ?? throw NotFound(path);
+            if (lastAccessTimeUtc is { } atime)
+            {
+                node.LastAccessTimeUtc = atime;
+            }
+
+            if (lastWriteTimeUtc is { } mtime)
+            {
+                node.LastWriteTimeUtc = mtime;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetOpaque(string path, bool opaque)
+    {
+        lock (_gate)
+        {
+            var node = Find(path) ?? throw NotFound(path);
+            if (node.Kind != LayerEntryKind.Directory)
+            {
+                throw new IOException($"'{path}' in layer '{Name}' is not a directory.", 20);
+            }
+
+            node.IsOpaque = opaque;
+        }
+    }
+
+    // ---- The work area
+
+    /// <inheritdoc />
+    public string StageFile(Stream? content, LayerMetadata metadata)
+    {
+        var node = new MemoryNode(LayerEntryKind.File, metadata.Mode, Now);
+        if (content is not null)
+        {
+            // The data is copied outside the layer's lock: only the attach in Publish needs it.
+            node.Data!.CopyFrom(content);
+        }
+
+        return Stage(node, metadata);
+    }
+
+    /// <inheritdoc />
+    public string StageDirectory(LayerMetadata metadata, bool opaque) =>
+        Stage(new MemoryNode(LayerEntryKind.Directory, metadata.Mode, Now) { IsOpaque = opaque }, metadata);
+
+    /// <inheritdoc />
+    public string StageSymbolicLink(string target, LayerMetadata metadata) =>
+        Stage(new MemoryNode(LayerEntryKind.SymbolicLink, (UnixFileMode)0b111_111_111, Now) { LinkTarget = target }, metadata);
+
+    /// <inheritdoc />
+    public string StageWhiteout() => Stage(new MemoryNode(LayerEntryKind.Whiteout, 0, Now), null);
+
+    /// <inheritdoc />
+    public void Publish(string token, string path, bool keepParentTimes)
+    {
+        lock (_gate)
+        {
+            if (!_staged.Remove(token, out var node))
+            {
+                throw new IOException($"Nothing is staged as '{token}' in layer '{Name}'.", 2);
+            }
+
+            var (parent, name) = Walk(path, createParents: false);
+            if (name.Length == 0)
+            {
+                throw new IOException($"Cannot publish over the root of layer '{Name}'.", 16);
+            }
+
+            var parentTime = parent.LastWriteTimeUtc;
+            parent.Children![name] = node;
+            parent.LastWriteTimeUtc = keepParentTimes ? parentTime : Now;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Discard(string token)
+    {
+        lock (_gate)
+        {
+            _staged.Remove(token);
+        }
+    }
+
+    /// <summary>The number of objects staged in the work area and neither published nor discarded.</summary>
+    public int StagedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _staged.Count;
+            }
+        }
+    }
+
+    /// <summary>Empties the layer: its root keeps no entries and no opaque mark.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _root = new MemoryNode(LayerEntryKind.Directory, _root.Mode, Now);
+            _staged.Clear();
+        }
+    }
+
+    private string Stage(MemoryNode node, LayerMetadata? metadata)
+    {
+        if (metadata is { } m)
+        {
+            node.LastWriteTimeUtc = m.LastWriteTimeUtc;
+            node.LastAccessTimeUtc = m.LastAccessTimeUtc;
+        }
+
+        lock (_gate)
+        {
+            string token = "#" + (++_nextToken).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _staged.Add(token, node);
+            return token;
+        }
+    }
+
+    private void Attach(string path, MemoryNode node, bool replace)
+    {
+        lock (_gate)
+        {
+            var (parent, name) = Walk(path, createParents: false);
+            if (name.Length == 0 || (!replace && parent.Children!.ContainsKey(name)))
+            {
+                throw new IOException($"'{path}' already exists in layer '{Name}'.", 17);
+            }
+
+            parent.Children![name] = node;
+            parent.LastWriteTimeUtc = Now;
+        }
+    }
+
+    private MemoryNode RequireFile(string path)
+    {
+        lock (_gate)
+        {
+            var node = Find(path) ?? throw NotFound(path);
+            if (node.Kind != LayerEntryKind.File)
+            {
+                throw new UnauthorizedAccessException($"'{path}' in layer '{Name}' is not a regular file.");
+            }
+
+            return node;
+        }
+    }
+
+    private MemoryNode? Find(string path)
+    {
+        var node = _root;
+        foreach (var range in path.AsSpan().Split('/'))
+        {
+            var part = path.AsSpan()[range];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out var child))
+            {
+                return null;
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    private (MemoryNode Parent, string Name) Walk(string path, bool createParents)
+    {
+        if (!path.StartsWith('/'))
+        {
+            throw new ArgumentException($"A layer path must be absolute: '{path}'.", nameof(path));
+        }
+
+        string trimmed = path.TrimEnd('/');
+        if (trimmed.Length == 0)
+        {
+            return (_root, string.Empty);
+        }
+
+        int slash = trimmed.LastIndexOf('/');
+        string parentPath = trimmed[..Math.Max(slash, 1)];
+        string name = trimmed[(slash + 1)..];
+        var parent = Find(parentPath);
+        if (parent is null && createParents)
+        {
+            parent = _root;
+            foreach (var part in parentPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!parent.Children!.TryGetValue(part, out var child))
+                {
+                    child = new MemoryNode(LayerEntryKind.Directory, DefaultDirectoryMode, Now);
+                    parent.Children[part] = child;
+                }
+
+                parent = child;
+            }
+        }
+
+        if (parent?.Children is null)
+        {
+            throw new DirectoryNotFoundException($"The parent of '{path}' is not a directory of layer '{Name}'.");
+        }
+
+        return (parent, name);
+    }
+
+    private static string NameOf(string path)
+    {
+        string trimmed = path.TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed[(trimmed.LastIndexOf('/') + 1)..];
+    }
+
+    private FileNotFoundException NotFound(string path) => new($"'{path}' is not in layer '{Name}'.", path);
+}

@@ -1,0 +1,143 @@
+using System.IO.Abstractions;
+using Overlay.FileSystem;
+using Overlay.Layers;
+using Overlay.Union;
+
+namespace Overlay;
+
+/// <summary>
+/// An overlay file system: read-only lower layers merged under one writable upper layer, with the
+/// Linux kernel's overlayfs semantics (copy-up, whiteouts, opaque directories), used through
+/// <see cref="IFileSystem"/>. Paths are POSIX: rooted at "/", '/'-separated, case-sensitive.
+/// </summary>
+/// <remarks>
+/// Safe to use from many threads. Lowers are never written. Errors are the exceptions System.IO
+/// throws on Linux against a kernel overlay mount, with the same HResults.
+/// </remarks>
+public sealed class OverlayFileSystem : IFileSystem
+{
+    private readonly UnionEngine _engine;
+    private readonly OverlayPendingFactories _pending;
+    private string _currentDirectory;
+
+    /// <summary>Builds an overlay.</summary>
+    /// <param name="lowersTopFirst">The read-only lower layers, topmost first (as <c>lowerdir=</c> lists them).</param>
+    /// <param name="upper">The writable upper layer, or <see langword="null"/> for a read-only overlay.</param>
+    /// <param name="options">Settings; the defaults when omitted.</param>
+    /// <exception cref="ArgumentException">No layer at all, a null lower, or the upper also listed as a lower.</exception>
+    public OverlayFileSystem(IEnumerable<ILayer> lowersTopFirst, IWritableLayer? upper, OverlayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(lowersTopFirst);
+        var lowers = lowersTopFirst.ToArray();
+        if (lowers.Any(l => l is null))
+        {
+            throw new ArgumentException("A lower layer is null.", nameof(lowersTopFirst));
+        }
+
+        if (upper is not null && lowers.Contains(upper))
+        {
+            throw new ArgumentException($"Layer '{upper.Name}' cannot be both a lower and the upper: lowers are never written.", nameof(upper));
+        }
+
+        Options = options ?? new OverlayOptions();
+        if (!Options.CurrentDirectory.StartsWith('/'))
+        {
+            throw new ArgumentException($"The current directory must be an absolute path: '{Options.CurrentDirectory}'.", nameof(options));
+        }
+
+        _engine = new UnionEngine(lowers, upper, Options);
+        _currentDirectory = Options.CurrentDirectory;
+        var io = new PosixIo(_engine);
+        Path = new OverlayPath(this);
+        File = new OverlayFile(this, io);
+        Directory = new OverlayDirectory(this, io);
+        FileInfo = new OverlayFileInfoFactory(this, io);
+        DirectoryInfo = new OverlayDirectoryInfoFactory(this, io);
+        FileStream = new OverlayFileStreamFactory(this, io);
+        RandomAccess = new OverlayRandomAccess(this);
+        _pending = new OverlayPendingFactories(this);
+        _engine.Trace += e => Trace?.Invoke(this, e);
+    }
+
+    /// <summary>Builds an overlay from lowers given topmost first.</summary>
+    /// <param name="upper">The writable upper layer, or <see langword="null"/> for a read-only overlay.</param>
+    /// <param name="lowersTopFirst">The read-only lower layers, topmost first.</param>
+    public OverlayFileSystem(IWritableLayer? upper, params ILayer[] lowersTopFirst)
+        : this(lowersTopFirst, upper)
+    {
+    }
+
+    /// <summary>
+    /// Each step the engine takes: which layer answered a lookup, each copy-up, whiteout and opaque
+    /// directory written, and each created, deleted, renamed or changed path. Raised after the step,
+    /// outside the overlay's lock, on the thread that made it.
+    /// </summary>
+    public event EventHandler<OverlayEvent>? Trace;
+
+    /// <summary>The settings this overlay was built with.</summary>
+    public OverlayOptions Options { get; }
+
+    /// <summary>The lower layers, topmost first.</summary>
+    public IReadOnlyList<ILayer> LowersTopFirst => _engine.Lowers;
+
+    /// <summary>The upper layer, or <see langword="null"/> when the overlay is read-only.</summary>
+    public IWritableLayer? Upper => _engine.Upper;
+
+    /// <summary>Whether the overlay has no upper: every write fails with EROFS.</summary>
+    public bool IsReadOnly => _engine.IsReadOnly;
+
+    /// <summary>The overlay's current directory, against which relative paths resolve.</summary>
+    public string CurrentDirectory
+    {
+        get => Volatile.Read(ref _currentDirectory);
+        internal set => Volatile.Write(ref _currentDirectory, value);
+    }
+
+    /// <summary>The differences of the merged view from the lowers, sorted by path, as <c>docker diff</c> lists them.</summary>
+    /// <returns>Every path added, modified or deleted by the upper.</returns>
+    public IReadOnlyList<OverlayChange> Changes() => _engine.Changes();
+
+    /// <summary>Empties the upper layer, so the merged view is the lowers' again.</summary>
+    /// <exception cref="InvalidOperationException">The overlay is read-only.</exception>
+    public void ResetUpper() => _engine.ResetUpper();
+
+    /// <summary>
+    /// Forgets the index of the lowers' content. Call it after a lower was changed outside the
+    /// overlay; lowers are otherwise assumed never to change.
+    /// </summary>
+    public void InvalidateIndex() => _engine.InvalidateIndex();
+
+    /// <inheritdoc />
+    public IFile File { get; }
+
+    /// <inheritdoc />
+    public IDirectory Directory { get; }
+
+    /// <inheritdoc />
+    public IFileInfoFactory FileInfo { get; }
+
+    /// <inheritdoc />
+    public IFileStreamFactory FileStream { get; }
+
+    /// <inheritdoc />
+    public IPath Path { get; }
+
+    /// <inheritdoc />
+    public IDirectoryInfoFactory DirectoryInfo { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
+    public IDriveInfoFactory DriveInfo => _pending;
+
+    /// <inheritdoc />
+    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
+    public IFileSystemWatcherFactory FileSystemWatcher => _pending;
+
+    /// <inheritdoc />
+    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
+    public IFileVersionInfoFactory FileVersionInfo => _pending;
+
+    /// <inheritdoc />
+    /// <remarks>Every member takes a <c>SafeFileHandle</c>, which the overlay does not hand out: they throw <see cref="NotSupportedException"/>.</remarks>
+    public IRandomAccess RandomAccess { get; }
+}

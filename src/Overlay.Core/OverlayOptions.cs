@@ -1,0 +1,17 @@
+namespace Overlay;
+
+/// <summary>Settings of an <see cref="OverlayFileSystem"/>, fixed when it is built.</summary>
+public sealed record OverlayOptions
+{
+    /// <summary>What renaming a lower or merged directory does; <see cref="DirectoryRenamePolicy.CopyUp"/> by default.</summary>
+    public DirectoryRenamePolicy DirectoryRenamePolicy { get; init; } = DirectoryRenamePolicy.CopyUp;
+
+    /// <summary>The permission bits taken away from new files and directories, as a process umask; 0022 by default.</summary>
+    public UnixFileMode Umask { get; init; } = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    /// <summary>The clock that stamps times on writes; the system clock by default.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The current directory the overlay starts with; "/" by default.</summary>
+    public string CurrentDirectory { get; init; } = "/";
+}

@@ -1,0 +1,24 @@
+namespace Overlay.Union;
+
+/// <summary>
+/// The outcome of an engine operation, as the Linux errno the kernel's overlayfs gives for it. The
+/// facade turns it into the exception System.IO throws for the same errno.
+/// </summary>
+internal enum Errno
+{
+    None = 0,
+    EPERM = 1,
+    ENOENT = 2,
+    EBADF = 9,
+    EACCES = 13,
+    EBUSY = 16,
+    EEXIST = 17,
+    EXDEV = 18,
+    ENOTDIR = 20,
+    EISDIR = 21,
+    EINVAL = 22,
+    EROFS = 30,
+    ENAMETOOLONG = 36,
+    ENOTEMPTY = 39,
+    ELOOP = 40,
+}

@@ -1,0 +1,35 @@
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <summary>
+/// What the lower layers hold in one directory of the merged tree, merged once: lowers are
+/// immutable, so this never changes while the overlay lives (see <see cref="LowerIndex"/>).
+/// </summary>
+internal sealed class LowerDirectory
+{
+    public LowerDirectory(string path, int[] layers, Dictionary<string, LowerChild> children)
+    {
+        Path = path;
+        Layers = layers;
+        Children = children;
+    }
+
+    /// <summary>The directory's merged path.</summary>
+    public string Path { get; }
+
+    /// <summary>The lowers that contribute to this directory, topmost first.</summary>
+    public int[] Layers { get; }
+
+    /// <summary>The visible names: whiteouts and what they hide are already taken out.</summary>
+    public Dictionary<string, LowerChild> Children { get; }
+}
+
+/// <summary>One visible name of a <see cref="LowerDirectory"/>.</summary>
+/// <param name="Layer">The index of the topmost lower holding the name.</param>
+/// <param name="Entry">The entry in that layer.</param>
+/// <param name="DirectoryLayers">
+/// For a directory: the lowers whose copies of it merge, topmost first (stopping below an opaque copy
+/// or above a non-directory or a whiteout).
+/// </param>
+internal readonly record struct LowerChild(int Layer, LayerEntry Entry, int[]? DirectoryLayers);

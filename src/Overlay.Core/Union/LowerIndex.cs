@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <summary>
+/// The index of the lower layers: each merged directory's lower content, built on first use from
+/// one listing per contributing layer and kept. A lookup then costs one dictionary probe per path
+/// component, however many lowers there are.
+/// </summary>
+/// <remarks>
+/// Thread safety: entries are immutable once built; two threads may build the same directory at
+/// once and one result wins, which is harmless since both are equal.
+/// </remarks>
+internal sealed class LowerIndex
+{
+    private readonly ILayer[] _lowers;
+    private ConcurrentDictionary<string, LowerDirectory?> _directories = new(StringComparer.Ordinal);
+
+    public LowerIndex(ILayer[] lowersTopFirst)
+    {
+        _lowers = lowersTopFirst;
+    }
+
+    /// <summary>Forgets everything; the next lookups list the lowers again.</summary>
+    public void Clear() => _directories = new ConcurrentDictionary<string, LowerDirectory?>(StringComparer.Ordinal);
+
+    /// <summary>The lowers' merged content of the root directory.</summary>
+    public LowerDirectory? Root => Get("/", null);
+
+    /// <summary>The lowers' merged content of a child directory, given its parent's.</summary>
+    /// <param name="parent">The parent's lower content.</param>
+    /// <param name="name">The child's name.</param>
+    /// <returns>The child's lower content, or <see langword="null"/> when no lower has it as a directory.</returns>
+    public LowerDirectory? Child(LowerDirectory parent, string name)
+    {
+        if (!parent.Children.TryGetValue(name, out var child) || child.DirectoryLayers is null)
+        {
+            return null;
+        }
+
+        return Get(Combine(parent.Path, name), child.DirectoryLayers);
+    }
+
+    private LowerDirectory? Get(string path, int[]? layers)
+    {
+        var directories = _directories;
+        if (directories.TryGetValue(path, out var known))
+        {
+            return known;
+        }
+
+        var built = Build(path, layers ?? RootLayers());
+        return directories.GetOrAdd(path, built);
+    }
+
+    private int[] RootLayers()
+    {
+        var layers = new List<int>(_lowers.Length);
+        for (int i = 0; i < _lowers.Length; i++)
+        {
+            layers.Add(i);
+            if (_lowers[i].TryGetEntry("/", out var root) && root.IsOpaque)
+            {
+                break;
+            }
+        }
+
+        return [.. layers];
+    }
+
+    private LowerDirectory Build(string path, int[] layers)
+    {
+        var children = new Dictionary<string, LowerChild>(StringComparer.Ordinal);
+
+        // Names decided by a higher layer: a whiteout hides the name below it; a directory keeps
+        // merging with the directories below it until one is opaque or a non-directory interrupts.
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        var openChains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var closed = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (int layer in layers)
+        {
+            foreach (var entry in _lowers[layer].ListDirectory(path))
+            {
+                string name = entry.Name;
+                if (hidden.Contains(name) || closed.Contains(name))
+                {
+                    continue;
+                }
+
+                if (openChains.TryGetValue(name, out var chain))
+                {
+                    if (entry.Kind == LayerEntryKind.Directory)
+                    {
+                        chain.Add(layer);
+                        if (entry.IsOpaque)
+                        {
+                            closed.Add(name);
+                        }
+                    }
+                    else
+                    {
+                        closed.Add(name);
+                    }
+
+                    continue;
+                }
+
+                if (children.ContainsKey(name))
+                {
+                    continue;
+                }
+
+                switch (entry.Kind)
+                {
+                    case LayerEntryKind.Whiteout:
+                        hidden.Add(name);
+                        break;
+                    case LayerEntryKind.Directory:
+                        var newChain = new List<int> { layer };
+                        openChains[name] = newChain;
+                        if (entry.IsOpaque)
+                        {
+                            closed.Add(name);
+                        }
+
+                        children[name] = new LowerChild(layer, entry, null);
+                        break;
+                    default:
+                        children[name] = new LowerChild(layer, entry, null);
+                        break;
+                }
+            }
+        }
+
+        foreach (var (name, chain) in openChains)
+        {
+            children[name] = children[name] with { DirectoryLayers = [.. chain] };
+        }
+
+        return new LowerDirectory(path, layers, children);
+    }
+
+    public static string Combine(string directory, string name) =>
+        directory.Length == 1 ? "/" + name : directory + "/" + name;
+}

@@ -1,0 +1,90 @@
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <content>What the upper changed, and starting over.</content>
+internal sealed partial class UnionEngine
+{
+    /// <summary>
+    /// The merged view's differences from the lowers, sorted by path: every upper object is added
+    /// (no lower had the name), modified (a lower had it) or a deletion (a whiteout of a lower name, or
+    /// a lower name hidden by an opaque directory). A directory that was only copied up because
+    /// something inside it changed is listed as modified, as <c>docker diff</c> lists it.
+    /// </summary>
+    public List<OverlayChange> Changes()
+    {
+        var changes = new List<OverlayChange>();
+        if (_upper is null)
+        {
+            return changes;
+        }
+
+        using (Read())
+        {
+            CollectChanges("/", _index.Root, changes);
+        }
+
+        changes.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return changes;
+    }
+
+    private void CollectChanges(string directory, LowerDirectory? lower, List<OverlayChange> changes)
+    {
+        foreach (var entry in _upper!.ListDirectory(directory))
+        {
+            string path = LowerIndex.Combine(directory, entry.Name);
+            bool inLower = lower is not null && lower.Children.ContainsKey(entry.Name);
+            if (entry.Kind == LayerEntryKind.Whiteout)
+            {
+                if (inLower)
+                {
+                    changes.Add(new OverlayChange(OverlayChangeKind.Deleted, path));
+                }
+
+                continue;
+            }
+
+            changes.Add(new OverlayChange(inLower ? OverlayChangeKind.Modified : OverlayChangeKind.Added, path));
+            if (!entry.IsDirectory)
+            {
+                continue;
+            }
+
+            var childLower = inLower ? _index.Child(lower!, entry.Name) : null;
+            if (entry.IsOpaque && childLower is not null)
+            {
+                // The opaque directory hides every lower name that the upper does not hold again.
+                foreach (var name in childLower.Children.Keys)
+                {
+                    if (!_upper.TryGetEntry(LowerIndex.Combine(path, name), out _))
+                    {
+                        changes.Add(new OverlayChange(OverlayChangeKind.Deleted, LowerIndex.Combine(path, name)));
+                    }
+                }
+
+                childLower = null;
+            }
+
+            CollectChanges(path, childLower, changes);
+        }
+    }
+
+    /// <summary>Empties the upper: the merged view is the lowers' again.</summary>
+    public void ResetUpper()
+    {
+        if (_upper is null)
+        {
+            throw new InvalidOperationException("The overlay has no upper layer to reset.");
+        }
+
+        using (Write())
+        {
+            foreach (var entry in _upper.ListDirectory("/"))
+            {
+                _upper.Delete(LowerIndex.Combine("/", entry.Name));
+            }
+
+            _upper.SetOpaque("/", false);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <content>Copy-up: bringing lower objects into the upper before they change.</content>
+internal sealed partial class UnionEngine
+{
+    /// <summary>
+    /// Copies the resolution's parent directories into the upper, topmost first, each with its
+    /// lower's mode and times (a copy-up is not a change of the parent's content).
+    /// </summary>
+    private void CopyUpAncestors(Resolution resolution)
+    {
+        var ancestors = resolution.Ancestors;
+        for (int i = 1; i < ancestors.Count; i++)
+        {
+            if (!ancestors[i].InUpper)
+            {
+                ancestors[i] = CopyUp(ancestors[i]);
+            }
+        }
+
+        if (resolution.Node is { } node && node.Path == ancestors[^1].Path)
+        {
+            resolution.Node = ancestors[^1];
+        }
+    }
+
+    /// <summary>
+    /// Copies one object whose parent is already in the upper: it is built whole in the work area
+    /// (data, mode, times, link target) and moved into the upper in one step.
+    /// </summary>
+    private MergedNode CopyUp(in MergedNode node, bool withData = true)
+    {
+        if (node.InUpper)
+        {
+            return node;
+        }
+
+        var upper = _upper!;
+        var source = _lowers[node.Layer];
+        var metadata = LayerMetadata.From(node.Entry);
+        string token;
+        switch (node.Entry.Kind)
+        {
+            case LayerEntryKind.Directory:
+                token = upper.StageDirectory(metadata, opaque: false);
+                break;
+            case LayerEntryKind.SymbolicLink:
+                token = upper.StageSymbolicLink(node.Entry.LinkTarget!, metadata);
+                break;
+            default:
+                if (withData)
+                {
+                    using (var data = source.OpenRead(node.Path))
+                    {
+                        token = upper.StageFile(data, metadata);
+                    }
+                }
+                else
+                {
+                    token = upper.StageFile(null, metadata);
+                }
+
+                break;
+        }
+
+        try
+        {
+            upper.Publish(token, node.Path, keepParentTimes: true);
+        }
+        catch
+        {
+            upper.Discard(token);
+            throw;
+        }
+
+        Emit(OverlayEventKind.CopyUp, node.Path, source.Name);
+        _readers.Redirect(node.Path, upper);
+        upper.TryGetEntry(node.Path, out var entry);
+        return new MergedNode(node.Path, entry, MergedNode.Upper, node.Lower);
+    }
+
+    /// <summary>Makes the final object of a resolution live in the upper, parents first.</summary>
+    private MergedNode CopyUpNode(Resolution resolution, bool withData = true)
+    {
+        CopyUpAncestors(resolution);
+        var node = CopyUp(resolution.Node!.Value, withData);
+        resolution.Node = node;
+        return node;
+    }
+
+    /// <summary>Writes a whiteout at the resolution's final name, replacing any upper object there.</summary>
+    private void WriteWhiteout(string path)
+    {
+        var upper = _upper!;
+        string token = upper.StageWhiteout();
+        try
+        {
+            upper.Publish(token, path, keepParentTimes: false);
+        }
+        catch
+        {
+            upper.Discard(token);
+            throw;
+        }
+
+        Emit(OverlayEventKind.Whiteout, path);
+    }
+
+    /// <summary>
+    /// Copies a whole merged tree into the upper and makes its top opaque, so it no longer depends on
+    /// any lower: afterwards it can move like a directory that was only ever in the upper.
+    /// </summary>
+    private MergedNode CopyUpTree(Resolution resolution)
+    {
+        var top = CopyUpNode(resolution);
+        CopyUpChildren(top);
+        _upper!.SetOpaque(top.Path, true);
+        Emit(OverlayEventKind.OpaqueDirectory, top.Path);
+        RemoveWhiteouts(top.Path);
+        _upper.TryGetEntry(top.Path, out var entry);
+        return new MergedNode(top.Path, entry, MergedNode.Upper, null);
+    }
+
+    private void CopyUpChildren(in MergedNode directory)
+    {
+        foreach (var child in List(directory))
+        {
+            var copied = CopyUp(child);
+            if (copied.IsDirectory)
+            {
+                CopyUpChildren(copied);
+            }
+        }
+    }
+
+    private void RemoveWhiteouts(string directory)
+    {
+        foreach (var entry in _upper!.ListDirectory(directory))
+        {
+            string path = LowerIndex.Combine(directory, entry.Name);
+            if (entry.Kind == LayerEntryKind.Whiteout)
+            {
+                _upper.Delete(path);
+            }
+            else if (entry.IsDirectory)
+            {
+                RemoveWhiteouts(path);
+            }
+        }
+    }
+}

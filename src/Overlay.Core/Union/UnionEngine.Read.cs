@@ -1,0 +1,138 @@
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <content>Operations that only read the merged tree.</content>
+internal sealed partial class UnionEngine
+{
+    /// <summary>stat(2) / lstat(2) of a merged path.</summary>
+    public Errno Stat(string path, bool followLinks, out MergedNode node)
+    {
+        using var scope = Read();
+        var resolution = Resolve(path, followLinks);
+        EmitLookup(resolution);
+        node = resolution.Node ?? default;
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        return resolution.Node is null ? Errno.ENOENT : Errno.None;
+    }
+
+    /// <summary>readlink(2): the target of a symbolic link, as stored.</summary>
+    public Errno ReadLink(string path, out string? target)
+    {
+        target = null;
+        var error = Stat(path, followLinks: false, out var node);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+
+        if (!node.IsSymbolicLink)
+        {
+            return Errno.EINVAL;
+        }
+
+        target = node.Entry.LinkTarget;
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// The merged listing of a directory: the upper's names and the lowers' visible names, whiteouts
+    /// taken out, sorted ordinally (a deterministic order; the kernel's own order is an
+    /// implementation detail).
+    /// </summary>
+    public Errno ReadDirectory(string path, out List<MergedNode> entries)
+    {
+        entries = [];
+        using var scope = Read();
+        var resolution = Resolve(path, followFinal: true);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not { } directory)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (!directory.IsDirectory)
+        {
+            return Errno.ENOTDIR;
+        }
+
+        entries = List(directory);
+        return Errno.None;
+    }
+
+    private List<MergedNode> List(in MergedNode directory)
+    {
+        var entries = new List<MergedNode>();
+        HashSet<string>? upperNames = null;
+        if (directory.InUpper)
+        {
+            var upperEntries = _upper!.ListDirectory(directory.Path);
+            upperNames = new HashSet<string>(upperEntries.Count, StringComparer.Ordinal);
+            foreach (var entry in upperEntries)
+            {
+                upperNames.Add(entry.Name);
+                if (entry.Kind == LayerEntryKind.Whiteout)
+                {
+                    continue;
+                }
+
+                var lower = entry.IsDirectory && !entry.IsOpaque && directory.Lower is not null
+                    ? _index.Child(directory.Lower, entry.Name)
+                    : null;
+                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
+            }
+        }
+
+        if (directory.Lower is { } lowerDirectory)
+        {
+            foreach (var (name, child) in lowerDirectory.Children)
+            {
+                if (upperNames is not null && upperNames.Contains(name))
+                {
+                    continue;
+                }
+
+                var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
+                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, name), child.Entry, child.Layer, lower));
+            }
+        }
+
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
+        return entries;
+    }
+
+    private bool IsEmpty(in MergedNode directory)
+    {
+        if (directory.InUpper)
+        {
+            foreach (var entry in _upper!.ListDirectory(directory.Path))
+            {
+                if (entry.Kind != LayerEntryKind.Whiteout)
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (directory.Lower is { } lower)
+        {
+            foreach (var name in lower.Children.Keys)
+            {
+                if (!directory.InUpper || !_upper!.TryGetEntry(LowerIndex.Combine(directory.Path, name), out _))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}

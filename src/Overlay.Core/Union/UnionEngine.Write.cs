@@ -1,0 +1,452 @@
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <content>Operations that change the merged tree: every one writes only to the upper.</content>
+internal sealed partial class UnionEngine
+{
+    private const UnixFileMode AllPermissions = (UnixFileMode)0b111_111_111_111;
+
+    /// <summary>
+    /// open(2). A read-only open of a lower file reads the lower directly; any open that may write
+    /// (read-write with no write included) or truncates copies the file up first.
+    /// </summary>
+    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, out Stream? stream)
+    {
+        stream = null;
+        bool writes = (flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0;
+        bool creates = (flags & OpenFlags.Create) != 0;
+        bool exclusive = creates && (flags & OpenFlags.Exclusive) != 0;
+        if (!writes && !creates)
+        {
+            using var scope = Read();
+            var resolution = Resolve(path, followFinal: true);
+            EmitLookup(resolution);
+            if (resolution.Error != Errno.None)
+            {
+                return resolution.Error;
+            }
+
+            if (resolution.Node is not { } node)
+            {
+                return Errno.ENOENT;
+            }
+
+            if (node.IsDirectory)
+            {
+                return Errno.EISDIR;
+            }
+
+            stream = node.InUpper
+                ? _upper!.OpenFile(node.Path, FileAccess.Read)
+                : _readers.Open(_lowers[node.Layer].OpenRead(node.Path), node.Path);
+            return Errno.None;
+        }
+
+        using (Write())
+        {
+            var resolution = Resolve(path, followFinal: !exclusive);
+            EmitLookup(resolution);
+            if (resolution.Error != Errno.None)
+            {
+                return resolution.Error;
+            }
+
+            var access = (flags & OpenFlags.ReadWrite) switch
+            {
+                OpenFlags.ReadWrite => FileAccess.ReadWrite,
+                OpenFlags.Write => FileAccess.Write,
+                _ => FileAccess.Read,
+            };
+            bool truncate = (flags & OpenFlags.Truncate) != 0;
+
+            if (resolution.Node is not { } node)
+            {
+                if (!creates)
+                {
+                    return Errno.ENOENT;
+                }
+
+                if (resolution.TrailingSlash)
+                {
+                    return Errno.EISDIR;
+                }
+
+                if (_upper is null)
+                {
+                    return Errno.EROFS;
+                }
+
+                CopyUpAncestors(resolution);
+                CreateInUpper(resolution, LayerEntryKind.File, createMode & ~_umask, null);
+                stream = _upper.OpenFile(resolution.Path, access);
+                return Errno.None;
+            }
+
+            if (exclusive)
+            {
+                return Errno.EEXIST;
+            }
+
+            if (node.IsDirectory)
+            {
+                return Errno.EISDIR;
+            }
+
+            if (!writes)
+            {
+                stream = node.InUpper
+                    ? _upper!.OpenFile(node.Path, FileAccess.Read)
+                    : _readers.Open(_lowers[node.Layer].OpenRead(node.Path), node.Path);
+                return Errno.None;
+            }
+
+            if (_upper is null)
+            {
+                return Errno.EROFS;
+            }
+
+            // O_TRUNC empties the file at once, so its data need not be copied first.
+            node = CopyUpNode(resolution, withData: !truncate);
+            stream = _upper.OpenFile(node.Path, access);
+            if (truncate && stream.Length != 0)
+            {
+                stream.SetLength(0);
+            }
+
+            return Errno.None;
+        }
+    }
+
+    /// <summary>mkdir(2). Over a whiteout the new directory is opaque, so the old lower content stays hidden.</summary>
+    public Errno CreateDirectory(string path, UnixFileMode mode)
+    {
+        using var scope = Write();
+        var resolution = Resolve(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        CopyUpAncestors(resolution);
+        CreateInUpper(resolution, LayerEntryKind.Directory, mode & ~_umask, null);
+        return Errno.None;
+    }
+
+    /// <summary>symlink(2).</summary>
+    public Errno CreateSymbolicLink(string path, string target)
+    {
+        using var scope = Write();
+        var resolution = Resolve(path, followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (resolution.TrailingSlash)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        CopyUpAncestors(resolution);
+        CreateInUpper(resolution, LayerEntryKind.SymbolicLink, AllPermissions, target);
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// Creates a new object at a free name whose parent is in the upper. Over a whiteout the object
+    /// is built in the work area and replaces the whiteout in one step, as the kernel does; a
+    /// directory made there is opaque.
+    /// </summary>
+    private void CreateInUpper(Resolution resolution, LayerEntryKind kind, UnixFileMode mode, string? linkTarget)
+    {
+        var upper = _upper!;
+        string path = resolution.Path;
+        if (resolution.OverWhiteout)
+        {
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var metadata = new LayerMetadata(mode, now, now);
+            string token = kind switch
+            {
+                LayerEntryKind.Directory => upper.StageDirectory(metadata, opaque: true),
+                LayerEntryKind.SymbolicLink => upper.StageSymbolicLink(linkTarget!, metadata),
+                _ => upper.StageFile(null, metadata),
+            };
+            try
+            {
+                upper.Publish(token, path, keepParentTimes: false);
+            }
+            catch
+            {
+                upper.Discard(token);
+                throw;
+            }
+
+            if (kind == LayerEntryKind.Directory)
+            {
+                Emit(OverlayEventKind.OpaqueDirectory, path);
+            }
+        }
+        else
+        {
+            switch (kind)
+            {
+                case LayerEntryKind.Directory:
+                    upper.CreateDirectory(path, mode);
+                    break;
+                case LayerEntryKind.SymbolicLink:
+                    upper.CreateSymbolicLink(path, linkTarget!);
+                    break;
+                default:
+                    upper.CreateFile(path, mode);
+                    break;
+            }
+        }
+
+        Emit(OverlayEventKind.Created, path);
+    }
+
+    /// <summary>unlink(2): a name a lower holds is replaced by a whiteout; an upper-only name just goes.</summary>
+    public Errno DeleteFile(string path)
+    {
+        using var scope = Write();
+        var resolution = Resolve(path, followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (node.IsDirectory)
+        {
+            return Errno.EISDIR;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        RemoveName(resolution);
+        return Errno.None;
+    }
+
+    /// <summary>rmdir(2): only a merged directory with nothing visible in it.</summary>
+    public Errno DeleteDirectory(string path)
+    {
+        using var scope = Write();
+        var resolution = Resolve(path, followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (!node.IsDirectory)
+        {
+            return Errno.ENOTDIR;
+        }
+
+        if (resolution.Name.Length == 0)
+        {
+            return Errno.EBUSY;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        if (!IsEmpty(node))
+        {
+            return Errno.ENOTEMPTY;
+        }
+
+        RemoveName(resolution);
+        return Errno.None;
+    }
+
+    private void RemoveName(Resolution resolution)
+    {
+        CopyUpAncestors(resolution);
+        string path = resolution.Path;
+        if (resolution.LowerHasName)
+        {
+            WriteWhiteout(path);
+            _readers.Forget(path);
+        }
+        else
+        {
+            _upper!.Delete(path);
+        }
+
+        Emit(OverlayEventKind.Deleted, path);
+    }
+
+    /// <summary>
+    /// rename(2), or with <paramref name="noReplace"/> renameat2(RENAME_NOREPLACE). A lower file is
+    /// copied up and leaves a whiteout; a lower or merged directory follows the
+    /// <see cref="DirectoryRenamePolicy"/>; an upper-only directory moved into a merged parent
+    /// becomes opaque, as the kernel makes it.
+    /// </summary>
+    public Errno Rename(string sourcePath, string destinationPath, bool noReplace)
+    {
+        using var scope = Write();
+        var source = Resolve(sourcePath, followFinal: false);
+        if (source.Error != Errno.None)
+        {
+            return source.Error;
+        }
+
+        if (source.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        var destination = Resolve(destinationPath, followFinal: false);
+        if (destination.Error != Errno.None && !(destination.Error == Errno.ENOTDIR && destination.Node is not null && node.IsDirectory))
+        {
+            return destination.Error;
+        }
+
+        if (!node.IsDirectory && (source.TrailingSlash || destination.TrailingSlash))
+        {
+            return Errno.ENOTDIR;
+        }
+
+        if (source.Name.Length == 0 || destination.Name.Length == 0)
+        {
+            return Errno.EBUSY;
+        }
+
+        if (source.Path == destination.Path)
+        {
+            return Errno.None;
+        }
+
+        if (node.IsDirectory && destination.Path.StartsWith(source.Path + "/", StringComparison.Ordinal))
+        {
+            return Errno.EINVAL;
+        }
+
+        if (destination.Node is { } existing)
+        {
+            if (noReplace)
+            {
+                return Errno.EEXIST;
+            }
+
+            if (node.IsDirectory && !existing.IsDirectory)
+            {
+                return Errno.ENOTDIR;
+            }
+
+            if (!node.IsDirectory && existing.IsDirectory)
+            {
+                return Errno.EISDIR;
+            }
+
+            if (existing.IsDirectory && !IsEmpty(existing))
+            {
+                return Errno.ENOTEMPTY;
+            }
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        if (node.IsLowerOrMerged && Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Kernel)
+        {
+            return Errno.EXDEV;
+        }
+
+        // Copying the source's parents up can copy up the destination's too: look it up again.
+        CopyUpAncestors(source);
+        destination = Resolve(destinationPath, followFinal: false);
+        CopyUpAncestors(destination);
+        source = Resolve(sourcePath, followFinal: false);
+        node = source.Node!.Value;
+
+        node = node.IsLowerOrMerged ? CopyUpTree(source) : CopyUpNode(source);
+        bool wasOpaque = node.Entry.IsOpaque;
+
+        bool leaveWhiteout = source.LowerHasName;
+        _upper.Rename(source.Path, destination.Path);
+        if (node.IsDirectory && !wasOpaque && destination.Parent.Lower is not null)
+        {
+            _upper.SetOpaque(destination.Path, true);
+            Emit(OverlayEventKind.OpaqueDirectory, destination.Path);
+        }
+
+        if (leaveWhiteout)
+        {
+            WriteWhiteout(source.Path);
+        }
+
+        Emit(OverlayEventKind.Renamed, destination.Path, oldPath: source.Path);
+        return Errno.None;
+    }
+
+    /// <summary>chmod(2) (or, without following links, the mode of the link itself): copies up first.</summary>
+    public Errno SetUnixFileMode(string path, UnixFileMode mode, bool followLinks = true) =>
+        ChangeMetadata(path, followLinks, node => _upper!.SetUnixFileMode(node.Path, mode & AllPermissions));
+
+    /// <summary>utimensat(2): copies up first; a <see langword="null"/> time is left as it is.</summary>
+    public Errno SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc, bool followLinks = true) =>
+        ChangeMetadata(path, followLinks, node => _upper!.SetTimes(node.Path, lastAccessTimeUtc, lastWriteTimeUtc));
+
+    private Errno ChangeMetadata(string path, bool followLinks, Action<MergedNode> change)
+    {
+        using var scope = Write();
+        var resolution = Resolve(path, followLinks);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is null)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        var node = CopyUpNode(resolution);
+        change(node);
+        Emit(OverlayEventKind.Changed, node.Path);
+        return Errno.None;
+    }
+}
