@@ -7,7 +7,8 @@ namespace Overlay.FileSystem;
 /// <param name="Exists">Something is at the path (a dangling link included).</param>
 /// <param name="IsDirectory">It is a directory, or a link to one.</param>
 /// <param name="Node">The object itself, links not followed.</param>
-internal readonly record struct FileStatus(bool Exists, bool IsDirectory, MergedNode Node)
+/// <param name="Error">Why the lstat failed, when it did.</param>
+internal readonly record struct FileStatus(bool Exists, bool IsDirectory, MergedNode Node, Errno Error = Errno.None)
 {
     public FileAttributes Attributes => Exists ? AttributesOf(Node.Entry.Name, Node.Entry, IsDirectory) : (FileAttributes)(-1);
 

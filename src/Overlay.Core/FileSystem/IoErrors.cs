@@ -24,8 +24,8 @@ internal static class IoErrors
         Errno.ENOENT when isDirectory => new DirectoryNotFoundException($"Could not find a part of the path '{path}'."),
         Errno.ENOENT => new FileNotFoundException($"Could not find file '{path}'.", path),
         Errno.ENOTDIR => new DirectoryNotFoundException($"Could not find a part of the path '{path}': a component is not a directory."),
-        Errno.EACCES or Errno.EPERM or Errno.EBADF or Errno.EISDIR =>
-            new UnauthorizedAccessException($"Access to the path '{path}' is denied{(error == Errno.EISDIR ? ": it is a directory" : string.Empty)}."),
+        Errno.EACCES or Errno.EPERM or Errno.EBADF =>
+            new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
         Errno.ENAMETOOLONG => new PathTooLongException($"The path '{path}' is too long, or a component of the specified path is too long."),
         Errno.EEXIST => new IOException($"The file '{path}' already exists.", (int)error),
         _ => new IOException($"{Describe(error)} : '{path}'", (int)error),

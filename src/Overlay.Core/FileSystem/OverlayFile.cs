@@ -76,8 +76,7 @@ internal sealed partial class OverlayFile : IFile
     {
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
-        Overlay.Union.Errno error = _io.Engine.CreateSymbolicLink(full, pathToTarget);
-        IoErrors.Check(error, full);
+        _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
         return _fileSystem.FileInfo.New(path);
     }
 
@@ -88,14 +87,7 @@ internal sealed partial class OverlayFile : IFile
 
     public FileAttributes GetAttributes(string path)
     {
-        string full = Full(path);
-        var status = _io.Status(full);
-        if (!status.Exists)
-        {
-            _io.ThrowNotFound(full);
-        }
-
-        return status.Attributes;
+        return _io.RequireStatus(Full(path)).Attributes;
     }
 
     public FileAttributes GetAttributes(SafeFileHandle fileHandle) => throw Handles.NotSupported();

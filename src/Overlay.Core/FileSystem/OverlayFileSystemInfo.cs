@@ -101,7 +101,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     }
 
     public string? LinkTarget =>
-        Io.Engine.ReadLink(PosixIo.TrimEndingSeparator(FullName), out var target) == Errno.None ? target : null;
+        Io.Engine.ReadLink(FullName, out var target) == Errno.None ? target : null;
 
     private void SetTimes(DateTime? access, DateTime? write)
     {

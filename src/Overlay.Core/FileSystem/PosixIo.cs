@@ -29,9 +29,9 @@ internal sealed class PosixIo
     public FileStatus Status(string fullPath)
     {
         string trimmed = TrimEndingSeparator(fullPath);
-        if (_engine.Stat(trimmed, followLinks: false, out var node) != Errno.None)
+        if (_engine.Stat(trimmed, followLinks: false, out var node) is var error && error != Errno.None)
         {
-            return default;
+            return new FileStatus(false, false, default, error);
         }
 
         bool isDirectory = node.IsDirectory;
@@ -55,6 +55,39 @@ internal sealed class PosixIo
     {
         var status = Status(fullPath);
         return status.Exists && status.IsDirectory;
+    }
+
+    /// <summary>
+    /// The exception for a failed call on a path: a missing name is blamed on its directory when that
+    /// is missing too, as System.IO decides between DirectoryNotFound and FileNotFound.
+    /// </summary>
+    public Exception Fail(Errno error, string fullPath) => error == Errno.ENOENT
+        ? IoErrors.For(error, fullPath, isDirectory: !DirectoryExists(GetDirectoryName(fullPath)))
+        : IoErrors.For(error, fullPath);
+
+    public void Check(Errno error, string fullPath)
+    {
+        if (error != Errno.None)
+        {
+            throw Fail(error, fullPath);
+        }
+    }
+
+    /// <summary>FileSystemInfo's cache check: a failed lstat other than "not there" is thrown as it is.</summary>
+    public FileStatus RequireStatus(string fullPath)
+    {
+        var status = Status(fullPath);
+        if (!status.Exists)
+        {
+            if (status.Error is not Errno.ENOENT and not Errno.ENOTDIR)
+            {
+                throw IoErrors.For(status.Error, fullPath);
+            }
+
+            ThrowNotFound(fullPath);
+        }
+
+        return status;
     }
 
     public void ThrowNotFound(string fullPath)
@@ -264,29 +297,19 @@ internal sealed class PosixIo
         }
 
         // chmod(2) follows links: Linux has no link permissions.
-        IoErrors.Check(_engine.SetUnixFileMode(fullPath, mode), fullPath);
+        Check(_engine.SetUnixFileMode(fullPath, mode), fullPath);
     }
 
-    public UnixFileMode GetUnixFileMode(string fullPath)
-    {
-        var status = Status(fullPath);
-        if (!status.Exists)
-        {
-            ThrowNotFound(fullPath);
-        }
+    public UnixFileMode GetUnixFileMode(string fullPath) => RequireStatus(fullPath).Node.Entry.Mode;
 
-        return status.Node.Entry.Mode;
-    }
-
-    /// <summary>utimensat(2) after System.IO's existence check; a <see langword="null"/> time keeps its value.</summary>
+    /// <summary>
+    /// utimensat(2) with AT_SYMLINK_NOFOLLOW after System.IO's existence check: as .NET does, the
+    /// times of a link are the link's own. A <see langword="null"/> time keeps its value.
+    /// </summary>
     public void SetTimes(string fullPath, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
     {
-        if (!Status(fullPath).Exists)
-        {
-            ThrowNotFound(fullPath);
-        }
-
-        IoErrors.Check(_engine.SetTimes(fullPath, lastAccessTimeUtc, lastWriteTimeUtc), fullPath);
+        RequireStatus(fullPath);
+        Check(_engine.SetTimes(fullPath, lastAccessTimeUtc, lastWriteTimeUtc, followLinks: false), fullPath);
     }
 
     // ---- Directories
@@ -345,106 +368,132 @@ internal sealed class PosixIo
         }
     }
 
-    /// <summary>Directory.Delete: rmdir(2), after deleting the content when recursive; a link to a directory is unlinked, not followed.</summary>
+    /// <summary>
+    /// Directory.Delete: rmdir(2) first; a non-empty directory is emptied first when recursive
+    /// (links are unlinked, never followed); a link to a directory named without a trailing
+    /// separator is unlinked.
+    /// </summary>
     public void RemoveDirectory(string fullPath, bool recursive)
     {
-        if (!DirectoryExists(fullPath))
+        if (!RemoveEmptyDirectory(fullPath, topLevel: true, throwWhenNotEmpty: !recursive))
         {
-            throw IoErrors.For(Errno.ENOENT, fullPath, isDirectory: true);
+            RemoveDirectoryRecursive(TrimEndingSeparator(fullPath));
         }
-
-        RemoveDirectory(fullPath, recursive, topLevel: true);
     }
 
-    private void RemoveDirectory(string fullPath, bool recursive, bool topLevel)
+    private bool RemoveEmptyDirectory(string fullPath, bool topLevel, bool throwWhenNotEmpty)
     {
-        if (Status(fullPath).Node.IsSymbolicLink)
-        {
-            DeleteFile(fullPath);
-            return;
-        }
-
-        if (recursive)
-        {
-            // System.IO goes on past a child it cannot delete; the rmdir below then reports the directory.
-            try
-            {
-                foreach (var child in ListNames(fullPath))
-                {
-                    string childPath = System.IO.Path.Join(fullPath, child);
-                    try
-                    {
-                        if (DirectoryExists(childPath))
-                        {
-                            RemoveDirectory(childPath, recursive, topLevel: false);
-                        }
-                        else
-                        {
-                            DeleteFile(childPath);
-                        }
-                    }
-                    catch (IOException)
-                    {
-                    }
-                    catch (UnauthorizedAccessException)
-                    {
-                    }
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
         var error = _engine.DeleteDirectory(fullPath);
         switch (error)
         {
             case Errno.None:
-                return;
-            case Errno.EACCES or Errno.EPERM or Errno.EROFS or Errno.EISDIR:
-                throw IoErrors.Plain($"Access to the path '{fullPath}' is denied: {IoErrors.Describe(error)}.");
+                return true;
+            case Errno.ENOTEMPTY when !throwWhenNotEmpty:
+                return false;
             case Errno.ENOENT when !topLevel:
-                return;
-            default:
-                throw IoErrors.For(error, fullPath, isDirectory: true);
+                return true;
+            case Errno.ENOTDIR when topLevel && fullPath[^1] != '/':
+                var status = Status(fullPath);
+                if (status is { Exists: true, IsDirectory: true } && status.Node.IsSymbolicLink)
+                {
+                    DeleteFile(fullPath);
+                    return true;
+                }
+
+                break;
         }
+
+        if (DirectoryExists(fullPath))
+        {
+            throw error is Errno.EACCES or Errno.EPERM or Errno.EROFS
+                ? IoErrors.Plain($"Access to the path '{fullPath}' is denied: {IoErrors.Describe(error)}.")
+                : IoErrors.For(error, fullPath, isDirectory: true);
+        }
+
+        throw IoErrors.For(error, fullPath, isDirectory: true);
     }
 
-    /// <summary>Directory.Move: System.IO's checks, then rename(2) of the paths as given.</summary>
+    private void RemoveDirectoryRecursive(string fullPath)
+    {
+        Exception? first = null;
+        IoErrors.Check(_engine.ReadDirectory(fullPath, out var entries), fullPath, isDirectory: true);
+        foreach (var entry in entries)
+        {
+            string child = entry.Path;
+            try
+            {
+                if (entry.IsDirectory)
+                {
+                    if (!RemoveEmptyDirectory(child, topLevel: false, throwWhenNotEmpty: false))
+                    {
+                        RemoveDirectoryRecursive(child);
+                    }
+                }
+                else
+                {
+                    DeleteFile(child);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                first ??= e;
+            }
+        }
+
+        if (first is not null)
+        {
+            throw first;
+        }
+
+        RemoveEmptyDirectory(fullPath, topLevel: false, throwWhenNotEmpty: true);
+    }
+
+    /// <summary>
+    /// Directory.Move: System.IO's checks (same path, a file named with a trailing separator, an
+    /// existing destination), then rename(2).
+    /// </summary>
     public void MoveDirectory(string sourceFullPath, string destinationFullPath)
     {
         string source = TrimEndingSeparator(sourceFullPath);
-        string destination = TrimEndingSeparator(destinationFullPath);
-        if (string.Equals(source, destination, StringComparison.Ordinal))
+        if (string.Equals(source, TrimEndingSeparator(destinationFullPath), StringComparison.Ordinal))
         {
             throw IoErrors.Plain($"Source and destination path must be different: '{sourceFullPath}'.");
         }
 
-        var error = _engine.Stat(source, followLinks: false, out var sourceNode);
-        if (error != Errno.None)
+        var sourceStatus = Status(source);
+        if (sourceStatus.Exists && !sourceStatus.Node.IsDirectory)
         {
-            throw IoErrors.For(error, sourceFullPath, isDirectory: true);
+            // A file may be moved too; named with a trailing separator it is "not found", and the
+            // destination's trailing separator does not count.
+            if (sourceFullPath.Length > source.Length)
+            {
+                throw IoErrors.Plain($"Could not find a part of the path '{sourceFullPath}'.");
+            }
+
+            destinationFullPath = TrimEndingSeparator(destinationFullPath);
         }
 
-        if (!sourceNode.IsDirectory && sourceFullPath.Length > source.Length)
+        if (Status(destinationFullPath).Exists)
         {
-            throw IoErrors.Plain($"Could not find a part of the path '{sourceFullPath}'.");
+            throw sourceStatus.Exists
+                ? IoErrors.Plain($"Cannot create '{destinationFullPath}' because a file or directory with the same name already exists.")
+                : IoErrors.For(Errno.ENOENT, sourceFullPath, isDirectory: true);
         }
 
-        if (_engine.Stat(destination, followLinks: false, out _) == Errno.None)
-        {
-            throw IoErrors.Plain($"Cannot create '{destinationFullPath}' because a file or directory with the same name already exists.");
-        }
-
-        error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false);
+        var error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false);
         switch (error)
         {
             case Errno.None:
                 return;
+            case Errno.ENOENT:
+                throw IoErrors.For(error, sourceFullPath, isDirectory: true);
+            case Errno.ENOTDIR:
+            case not Errno.EACCES when sourceStatus.Error == Errno.ENOENT:
+                throw IoErrors.Plain($"Could not find a part of the path '{sourceFullPath}'.");
             case Errno.EACCES:
                 throw new IOException($"Access to the path '{sourceFullPath}' is denied.", (int)error);
             default:
-                throw IoErrors.For(error, error is Errno.ENOENT or Errno.ENOTDIR ? sourceFullPath : $"{sourceFullPath}' -> '{destinationFullPath}", isDirectory: true);
+                throw IoErrors.For(error, $"{sourceFullPath}' -> '{destinationFullPath}", isDirectory: true);
         }
     }
 

@@ -7,6 +7,8 @@ internal sealed partial class UnionEngine
 {
     private const UnixFileMode AllPermissions = (UnixFileMode)0b111_111_111_111;
 
+    private static string Trim(string path) => path.Length > 1 && path[^1] == '/' ? (path.TrimEnd('/') is { Length: > 0 } t ? t : "/") : path;
+
     /// <summary>
     /// open(2). A read-only open of a lower file reads the lower directly; any open that may write
     /// (read-write with no write included) or truncates copies the file up first.
@@ -45,6 +47,13 @@ internal sealed partial class UnionEngine
 
         using (Write())
         {
+            if (creates && path.Length > 1 && path[^1] == '/')
+            {
+                // O_CREAT with a trailing slash: Linux refuses before it looks at the final name.
+                var parent = Resolve(Trim(path), followFinal: false);
+                return parent.Error != Errno.None ? parent.Error : Errno.EISDIR;
+            }
+
             var resolution = Resolve(path, followFinal: !exclusive);
             EmitLookup(resolution);
             if (resolution.Error != Errno.None)
@@ -147,7 +156,10 @@ internal sealed partial class UnionEngine
     public Errno CreateSymbolicLink(string path, string target)
     {
         using var scope = Write();
-        var resolution = Resolve(path, followFinal: false);
+
+        // symlink(2) never follows the final name, trailing slash or not.
+        var resolution = Resolve(Trim(path), followFinal: false);
+        resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -259,7 +271,9 @@ internal sealed partial class UnionEngine
     public Errno DeleteDirectory(string path)
     {
         using var scope = Write();
-        var resolution = Resolve(path, followFinal: false);
+
+        // rmdir(2) of "link/" removes nothing through the link: the final name is never followed.
+        var resolution = Resolve(Trim(path), followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -320,21 +334,24 @@ internal sealed partial class UnionEngine
     public Errno Rename(string sourcePath, string destinationPath, bool noReplace)
     {
         using var scope = Write();
-        var source = Resolve(sourcePath, followFinal: false);
+
+        // rename(2) never follows a final link, even with a trailing slash; both parents are walked
+        // before either final name is looked at.
+        var source = ResolveForRename(sourcePath);
         if (source.Error != Errno.None)
         {
             return source.Error;
         }
 
+        var destination = ResolveForRename(destinationPath);
+        if (destination.Error != Errno.None)
+        {
+            return destination.Error;
+        }
+
         if (source.Node is not { } node)
         {
             return Errno.ENOENT;
-        }
-
-        var destination = Resolve(destinationPath, followFinal: false);
-        if (destination.Error != Errno.None && !(destination.Error == Errno.ENOTDIR && destination.Node is not null && node.IsDirectory))
-        {
-            return destination.Error;
         }
 
         if (!node.IsDirectory && (source.TrailingSlash || destination.TrailingSlash))
@@ -352,9 +369,15 @@ internal sealed partial class UnionEngine
             return Errno.None;
         }
 
-        if (node.IsDirectory && destination.Path.StartsWith(source.Path + "/", StringComparison.Ordinal))
+        if (destination.Path.StartsWith(source.Path + "/", StringComparison.Ordinal))
         {
             return Errno.EINVAL;
+        }
+
+        if (source.Path.StartsWith(destination.Path + "/", StringComparison.Ordinal))
+        {
+            // The destination is an ancestor of the source: Linux answers ENOTEMPTY.
+            return Errno.ENOTEMPTY;
         }
 
         if (destination.Node is { } existing)
@@ -392,9 +415,9 @@ internal sealed partial class UnionEngine
 
         // Copying the source's parents up can copy up the destination's too: look it up again.
         CopyUpAncestors(source);
-        destination = Resolve(destinationPath, followFinal: false);
+        destination = ResolveForRename(destinationPath);
         CopyUpAncestors(destination);
-        source = Resolve(sourcePath, followFinal: false);
+        source = ResolveForRename(sourcePath);
         node = source.Node!.Value;
 
         node = node.IsLowerOrMerged ? CopyUpTree(source) : CopyUpNode(source);
@@ -415,6 +438,13 @@ internal sealed partial class UnionEngine
 
         Emit(OverlayEventKind.Renamed, destination.Path, oldPath: source.Path);
         return Errno.None;
+    }
+
+    private Resolution ResolveForRename(string path)
+    {
+        var resolution = Resolve(Trim(path), followFinal: false);
+        resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
+        return resolution;
     }
 
     /// <summary>chmod(2) (or, without following links, the mode of the link itself): copies up first.</summary>
