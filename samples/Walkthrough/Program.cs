@@ -1,2 +1,225 @@
-// Placeholder: the walkthrough of layers, copy-up, whiteouts and opaque directories arrives here.
-Console.WriteLine("Overlay walkthrough: coming soon.");
+// A narrated walkthrough of how Docker stores a container with the overlay2 driver, replayed
+// in memory: read-only image layers (the lowers), one writable container layer (the upper), the
+// merged view that the container sees, and the copy-ups, whiteouts and opaque directories that
+// writes leave in the upper. Run it with: dotnet run --project samples/Walkthrough
+using System.Text;
+using Overlay;
+using Overlay.Layers;
+
+const UnixFileMode Executable = (UnixFileMode)0b111_101_101; // 0755
+
+// ---- The image: two read-only layers, as `docker build` would leave them
+
+var baseLayer = new MemoryLayer("base")
+    .AddFile("/etc/os-release", "NAME=\"Alpine Linux\"\nVERSION_ID=3.20.0\n")
+    .AddFile("/etc/motd", "Welcome to Alpine!\n")
+    .AddFile("/bin/busybox", "(busybox binary)", Executable)
+    .AddSymbolicLink("/bin/sh", "busybox")
+    .AddFile("/app/config.json", "{ \"debug\": true }\n")
+    .AddFile("/app/data/seed.sql", "CREATE TABLE users (name TEXT);\n")
+    .AddFile("/app/data/users.csv", "name\nada\nlinus\n")
+    .AddFile("/app/data/legacy.csv", "old,format\n");
+
+var appLayer = new MemoryLayer("app")
+    .AddFile("/app/config.json", "{ \"debug\": false }\n")
+    .AddFile("/app/server.py", "print('serving')\n")
+    .AddFile("/app/data/products.csv", "sku,price\n1,9.99\n")
+    .AddWhiteout("/app/data/legacy.csv");
+
+var containerLayer = new MemoryLayer("container");
+
+// Lowers are given topmost first, as the kernel's lowerdir= and `docker inspect` list them.
+var fs = new OverlayFileSystem([appLayer, baseLayer], containerLayer);
+
+// The engine reports every step it takes; the walkthrough prints what it reports.
+var trace = new List<OverlayEvent>();
+fs.Trace += (_, e) => trace.Add(e);
+
+Console.WriteLine("Overlay walkthrough: how Docker stores a container, replayed in memory");
+Section("1. The layers");
+Say("""
+    An image is a stack of read-only layers; a container adds one writable layer on top.
+    Docker's overlay2 driver hands them to the kernel as lowerdir=app:base (topmost first),
+    upperdir=<container>/diff, workdir=<container>/work, and mounts the merged view.
+    Here the same stack lives in memory. Each layer holds only what its step changed:
+    "app" replaces /app/config.json, adds two files, and deletes /app/data/legacy.csv
+    with a whiteout.
+    """);
+foreach (var layer in fs.LowersTopFirst)
+{
+    Console.WriteLine($"  lower \"{layer.Name}\":");
+    PrintLayer(layer, "/", 2);
+}
+
+Console.WriteLine($"  upper \"{containerLayer.Name}\": (empty)");
+
+Section("2. The merged view");
+Say("""
+    The container sees one tree. A lookup asks the upper first, then each lower from the
+    top; the first layer that has the name answers. Directories present in several layers
+    are merged; a whiteout hides the name, so legacy.csv is gone. The right-hand column is
+    the layer that answered each lookup (from the overlay's Trace events).
+    """);
+PrintMerged("/", 1);
+
+Section("3. Writing to a lower file: copy-up");
+Say("""
+    Lowers are never written. Before /etc/motd can change, the overlay copies it into the
+    upper: parents first, then the file with its data, mode and times. Each object is built
+    in the upper's work area and moved into place in one step, so nobody sees half a copy.
+    """);
+trace.Clear();
+fs.File.AppendAllText("/etc/motd", "This container was started by the walkthrough.\n");
+PrintTrace();
+Console.WriteLine("  merged /etc/motd now reads:");
+Indent(fs.File.ReadAllText("/etc/motd"));
+Console.WriteLine("  while the base layer still holds:");
+Indent(Encoding.UTF8.GetString(baseLayer.ReadAllBytes("/etc/motd")));
+Console.WriteLine($"  objects left in the work area: {containerLayer.StagedCount}");
+
+Section("4. Deleting a lower file: a whiteout");
+Say("""
+    A lower cannot lose a file, so deleting /app/config.json writes a whiteout at that name
+    in the upper. One whiteout hides the name in every layer below: app's copy and base's.
+    """);
+trace.Clear();
+fs.File.Delete("/app/config.json");
+PrintTrace();
+containerLayer.TryGetEntry("/app/config.json", out var whiteout);
+Console.WriteLine($"  upper entry at /app/config.json: {whiteout.Kind}");
+Console.WriteLine($"  File.Exists(\"/app/config.json\"): {fs.File.Exists("/app/config.json")}");
+
+Section("5. rm -r of a lower directory, then mkdir: an opaque directory");
+Say("""
+    Removing /app/data writes a whiteout for each child, then replaces the directory with
+    one whiteout of its own. Making /app/data again must not bring the old files back, so the new directory is
+    marked opaque: the lowers' /app/data directories no longer take part in the merge.
+    """);
+trace.Clear();
+fs.Directory.Delete("/app/data", recursive: true);
+fs.Directory.CreateDirectory("/app/data");
+fs.File.WriteAllText("/app/data/fresh.csv", "new,start\n");
+PrintTrace();
+Console.WriteLine("  merged /app/data now lists:");
+foreach (var path in fs.Directory.EnumerateFileSystemEntries("/app/data"))
+{
+    Console.WriteLine($"    {path}");
+}
+
+Section("6. Renaming a lower file");
+Say("""
+    A rename happens in the upper only: the file is copied up, renamed there, and a whiteout
+    takes its old name, because the lower still has the file under that name.
+    """);
+trace.Clear();
+fs.File.Move("/app/server.py", "/app/main.py");
+PrintTrace();
+Console.WriteLine($"  /app/main.py reads: {fs.File.ReadAllText("/app/main.py").Trim()}");
+Console.WriteLine($"  File.Exists(\"/app/server.py\"): {fs.File.Exists("/app/server.py")}");
+Console.WriteLine($"  the app layer still holds /app/server.py: {appLayer.TryGetEntry("/app/server.py", out _)}");
+
+Section("7. The container layer as it is stored");
+Say("""
+    This is all the container owns: copied-up and new objects, whiteouts, opaque markers.
+    It is what `docker commit` would turn into a new image layer; the image layers below
+    are untouched.
+    """);
+PrintLayer(containerLayer, "/", 1);
+
+Section("8. The changes, as `docker diff` prints them");
+Say("""
+    Changes() compares the upper with the lowers: A added, C changed, D deleted. A directory
+    is C when something inside it changed; an opaque directory deletes the names it hides.
+    """);
+foreach (var change in fs.Changes())
+{
+    Console.WriteLine($"  {change}");
+}
+
+Section("9. Starting over");
+Say("""
+    A new container from the same image starts with an empty upper. ResetUpper() does that
+    here: the merged view is the image's again.
+    """);
+fs.ResetUpper();
+Console.WriteLine($"  changes after ResetUpper(): {fs.Changes().Count}");
+Console.WriteLine($"  /app/config.json is back: {fs.File.ReadAllText("/app/config.json").Trim()}");
+return 0;
+
+// ---- Printing
+
+void Section(string title) => Console.WriteLine($"\n== {title} ==\n");
+
+void Say(string text)
+{
+    Console.WriteLine(text);
+    Console.WriteLine();
+}
+
+void Indent(string text)
+{
+    foreach (var line in text.TrimEnd('\n').Split('\n'))
+    {
+        Console.WriteLine($"    | {line}");
+    }
+}
+
+// Prints the Trace events of the last step; lookups are left out, the writes are the story here.
+void PrintTrace()
+{
+    foreach (var e in trace.Where(e => e.Kind != OverlayEventKind.Lookup))
+    {
+        string detail = e.Kind switch
+        {
+            OverlayEventKind.CopyUp => $"  (from {e.Layer})",
+            OverlayEventKind.Renamed => $"  (was {e.OldPath})",
+            _ => string.Empty,
+        };
+        Console.WriteLine($"  trace: {e.Kind,-15} {e.Path}{detail}");
+    }
+
+    Console.WriteLine();
+}
+
+// One layer exactly as it stores its entries, whiteouts and opaque markers included.
+void PrintLayer(ILayer layer, string directory, int depth)
+{
+    foreach (var entry in layer.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
+    {
+        string path = directory == "/" ? "/" + entry.Name : directory + "/" + entry.Name;
+        string what = entry.Kind switch
+        {
+            LayerEntryKind.Directory => entry.IsOpaque ? "directory, opaque" : "directory",
+            LayerEntryKind.File => $"file, {entry.Length} bytes",
+            LayerEntryKind.SymbolicLink => $"symlink -> {entry.LinkTarget}",
+            _ => "whiteout",
+        };
+        Row(depth, entry.Name + (entry.IsDirectory ? "/" : string.Empty), what);
+        if (entry.IsDirectory)
+        {
+            PrintLayer(layer, path, depth + 1);
+        }
+    }
+}
+
+// The merged tree, each name with the layer that answered its lookup.
+void PrintMerged(string directory, int depth)
+{
+    foreach (var path in fs.Directory.EnumerateFileSystemEntries(directory))
+    {
+        trace.Clear();
+        var attributes = fs.File.GetAttributes(path);
+        string layer = trace.First(e => e.Kind == OverlayEventKind.Lookup).Layer ?? "?";
+        bool isLink = attributes.HasFlag(FileAttributes.ReparsePoint);
+        bool isDirectory = attributes.HasFlag(FileAttributes.Directory) && !isLink;
+        string name = fs.Path.GetFileName(path) + (isDirectory ? "/" : isLink ? " -> " + fs.FileInfo.New(path).LinkTarget : string.Empty);
+        Row(depth, name, layer);
+        if (isDirectory)
+        {
+            PrintMerged(path, depth + 1);
+        }
+    }
+}
+
+void Row(int depth, string name, string note) =>
+    Console.WriteLine($"{new string(' ', depth * 2)}{name.PadRight(36 - (depth * 2))} {note}");

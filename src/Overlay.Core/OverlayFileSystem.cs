@@ -18,6 +18,8 @@ public sealed class OverlayFileSystem : IFileSystem
 {
     private readonly UnionEngine _engine;
     private readonly OverlayPendingFactories _pending;
+    private readonly Lock _traceGate = new();
+    private EventHandler<OverlayEvent>? _trace;
     private string _currentDirectory;
 
     /// <summary>Builds an overlay.</summary>
@@ -56,7 +58,6 @@ public sealed class OverlayFileSystem : IFileSystem
         FileStream = new OverlayFileStreamFactory(this, io);
         RandomAccess = new OverlayRandomAccess(this);
         _pending = new OverlayPendingFactories(this);
-        _engine.Trace += e => Trace?.Invoke(this, e);
     }
 
     /// <summary>Builds an overlay from lowers given topmost first.</summary>
@@ -69,10 +70,40 @@ public sealed class OverlayFileSystem : IFileSystem
 
     /// <summary>
     /// Each step the engine takes: which layer answered a lookup, each copy-up, whiteout and opaque
-    /// directory written, and each created, deleted, renamed or changed path. Raised after the step,
-    /// outside the overlay's lock, on the thread that made it.
+    /// directory written, and each created, deleted, renamed or changed path. Raised when the
+    /// operation that took the step has finished, outside the overlay's lock, on the thread that ran
+    /// it. Nothing is recorded while no handler is attached. A handler must not throw: the operation
+    /// has already taken effect, and the exception would reach its caller.
     /// </summary>
-    public event EventHandler<OverlayEvent>? Trace;
+    public event EventHandler<OverlayEvent>? Trace
+    {
+        add
+        {
+            lock (_traceGate)
+            {
+                bool first = _trace is null;
+                _trace += value;
+                if (first && _trace is not null)
+                {
+                    _engine.Trace += RaiseTrace;
+                }
+            }
+        }
+
+        remove
+        {
+            lock (_traceGate)
+            {
+                _trace -= value;
+                if (_trace is null)
+                {
+                    _engine.Trace -= RaiseTrace;
+                }
+            }
+        }
+    }
+
+    private void RaiseTrace(OverlayEvent e) => _trace?.Invoke(this, e);
 
     /// <summary>The settings this overlay was built with.</summary>
     public OverlayOptions Options { get; }

@@ -56,7 +56,7 @@ internal sealed partial class UnionEngine
                 // The opaque directory hides every lower name that the upper does not hold again.
                 foreach (var name in childLower.Children.Keys)
                 {
-                    if (!_upper.TryGetEntry(LowerIndex.Combine(path, name), out _))
+                    if (!_upper.TryGetEntry(LowerIndex.Combine(path, name), out var held) || held.Kind == LayerEntryKind.Whiteout)
                     {
                         changes.Add(new OverlayChange(OverlayChangeKind.Deleted, LowerIndex.Combine(path, name)));
                     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Overlay.Layers;
 
 namespace Overlay.Union;
@@ -28,7 +27,9 @@ internal sealed partial class UnionEngine
     private readonly IWritableLayer? _upper;
     private readonly LowerIndex _index;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly ConcurrentQueue<OverlayEvent> _pendingEvents = new();
+    // Each thread's events of the operation it is running: raised when that operation releases the
+    // lock, on that thread, so a handler sees only finished operations and never another thread's.
+    private readonly ThreadLocal<List<OverlayEvent>> _pendingEvents = new(() => []);
     private readonly UnixFileMode _umask;
     private readonly LowerReaders _readers = new();
 
@@ -111,21 +112,28 @@ internal sealed partial class UnionEngine
     {
         if (Trace is not null)
         {
-            _pendingEvents.Enqueue(new OverlayEvent(kind, path, layer, oldPath));
+            _pendingEvents.Value!.Add(new OverlayEvent(kind, path, layer, oldPath));
         }
     }
 
     private void FlushEvents()
     {
-        if (_pendingEvents.IsEmpty)
+        if (Trace is not { } trace || !_pendingEvents.IsValueCreated)
         {
             return;
         }
 
-        var trace = Trace;
-        while (_pendingEvents.TryDequeue(out var e))
+        var pending = _pendingEvents.Value!;
+        if (pending.Count == 0)
         {
-            trace?.Invoke(e);
+            return;
+        }
+
+        var events = pending.ToArray();
+        pending.Clear();
+        foreach (var e in events)
+        {
+            trace(e);
         }
     }
 

@@ -1,0 +1,48 @@
+using Overlay.Layers;
+
+namespace Overlay.Tests.Union;
+
+/// <summary>Changes() on uppers the engine did not write itself (e.g. one loaded from disk), and Trace delivery.</summary>
+public sealed class ChangesEdgeTests
+{
+    [Fact]
+    public void Changes_WhenUpperHoldsAWhiteoutInsideAnOpaqueDirectory_ListsThatLowerNameAsDeleted()
+    {
+        var lower = new MemoryLayer("lower").AddFile("/d/x", "x").AddFile("/d/y", "y");
+        var upper = new MemoryLayer("upper").AddDirectory("/d", opaque: true).AddWhiteout("/d/x");
+        var overlay = new OverlayFileSystem([lower], upper);
+
+        overlay.Changes().Select(c => c.ToString()).Should().Equal("C /d", "D /d/x", "D /d/y");
+    }
+
+    [Fact]
+    public void Trace_IsRaisedOnTheThreadThatRanTheOperation_AfterItFinished()
+    {
+        var lower = new MemoryLayer("lower").AddFile("/f", "1");
+        var overlay = new OverlayFileSystem([lower], new MemoryLayer("upper"));
+        var seen = new List<(OverlayEventKind Kind, int Thread, bool CopiedUp)>();
+        overlay.Trace += (_, e) => seen.Add((e.Kind, Environment.CurrentManagedThreadId, overlay.Upper!.TryGetEntry("/f", out LayerEntry _)));
+
+        overlay.File.AppendAllText("/f", "2");
+
+        seen.Should().Contain(s => s.Kind == OverlayEventKind.CopyUp);
+        seen.Should().OnlyContain(s => s.Thread == Environment.CurrentManagedThreadId && s.CopiedUp);
+    }
+
+    [Fact]
+    public void Trace_AfterTheLastHandlerIsRemoved_IsNotRaised()
+    {
+        var overlay = new OverlayFileSystem([new MemoryLayer("lower").AddFile("/f", "1")], new MemoryLayer("upper"));
+        int count = 0;
+        EventHandler<OverlayEvent> handler = (_, _) => count++;
+        overlay.Trace += handler;
+        overlay.File.Exists("/f");
+        int afterFirst = count;
+
+        overlay.Trace -= handler;
+        overlay.File.Exists("/f");
+
+        afterFirst.Should().BeGreaterThan(0);
+        count.Should().Be(afterFirst);
+    }
+}
