@@ -56,7 +56,21 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public UnixFileMode UnixFileMode
     {
-        get => Status.Exists ? Status.Node.Entry.Mode : (UnixFileMode)(-1);
+        get
+        {
+            if (!Status.Exists)
+            {
+                return (UnixFileMode)(-1);
+            }
+
+            // The mode of what the path names: a link is followed; a dangling one has none.
+            if (!Status.Node.IsSymbolicLink)
+            {
+                return Status.Node.Entry.Mode;
+            }
+
+            return Io.Engine.Stat(FullName, followLinks: true, out var target) == Errno.None ? target.Entry.Mode : (UnixFileMode)(-1);
+        }
         set
         {
             Io.SetUnixFileMode(FullName, value);
@@ -126,7 +140,9 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     public IFileSystemInfo? ResolveLinkTarget(bool returnFinalTarget)
     {
         string path = PosixIo.TrimEndingSeparator(FullName);
-        var error = Io.Engine.ReadLink(path, out var target);
+
+        // readlink(2) of the path as given: a trailing separator makes it follow the link.
+        var error = Io.Engine.ReadLink(FullName, out var target);
         if (error == Errno.EINVAL)
         {
             return null;

@@ -178,7 +178,8 @@ internal sealed class PosixIo
             case Errno.None:
                 return;
             case Errno.ENOENT:
-                string directory = GetDirectoryName(fullPath);
+                // As System.IO asks it: the "directory" of "/a/missing/" is "/a/missing".
+                string directory = System.IO.Path.GetDirectoryName(fullPath) ?? "/";
                 if (directory.Length > 0 && !DirectoryExists(directory))
                 {
                     throw IoErrors.For(error, fullPath, isDirectory: true);
@@ -218,6 +219,10 @@ internal sealed class PosixIo
         {
             source.CopyTo(destination);
         }
+
+        // The copy keeps the source's permissions and times, as System.IO's copy does on Unix.
+        _engine.SetUnixFileMode(destinationFullPath, sourceNode.Entry.Mode);
+        _engine.SetTimes(destinationFullPath, sourceNode.Entry.LastAccessTimeUtc, sourceNode.Entry.LastWriteTimeUtc);
     }
 
     /// <summary>File.Move: rename(2) when overwriting; otherwise a move that never replaces the destination.</summary>
@@ -300,7 +305,23 @@ internal sealed class PosixIo
         Check(_engine.SetUnixFileMode(fullPath, mode), fullPath);
     }
 
-    public UnixFileMode GetUnixFileMode(string fullPath) => RequireStatus(fullPath).Node.Entry.Mode;
+    /// <summary>The mode of what the path names: a link is followed, as stat(2) does.</summary>
+    public UnixFileMode GetUnixFileMode(string fullPath)
+    {
+        var status = RequireStatus(fullPath);
+        if (!status.Node.IsSymbolicLink)
+        {
+            return status.Node.Entry.Mode;
+        }
+
+        // A link whose target cannot be reached (dangling, or "link-to-file/") has no mode: not found.
+        if (_engine.Stat(fullPath, followLinks: true, out var target) != Errno.None)
+        {
+            ThrowNotFound(fullPath);
+        }
+
+        return target.Entry.Mode;
+    }
 
     /// <summary>
     /// utimensat(2) with AT_SYMLINK_NOFOLLOW after System.IO's existence check: as .NET does, the

@@ -118,8 +118,9 @@ internal sealed partial class UnionEngine
             // O_TRUNC empties the file at once, so its data need not be copied first.
             node = CopyUpNode(resolution, withData: !truncate);
             stream = _upper.OpenFile(node.Path, access);
-            if (truncate && stream.Length != 0)
+            if (truncate)
             {
+                // O_TRUNC stamps the mtime even when the file was already empty.
                 stream.SetLength(0);
             }
 
