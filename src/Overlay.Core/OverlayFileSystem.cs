@@ -41,6 +41,11 @@ public sealed class OverlayFileSystem : IFileSystem
             throw new ArgumentException($"Layer '{upper.Name}' cannot be both a lower and the upper: lowers are never written.", nameof(upper));
         }
 
+        if (upper is FileSystemLayer stored)
+        {
+            CheckUpperStorage(stored, lowers);
+        }
+
         Options = options ?? new OverlayOptions();
         if (!Options.CurrentDirectory.StartsWith('/'))
         {
@@ -171,4 +176,26 @@ public sealed class OverlayFileSystem : IFileSystem
     /// <inheritdoc />
     /// <remarks>Every member takes a <c>SafeFileHandle</c>, which the overlay does not hand out: they throw <see cref="NotSupportedException"/>.</remarks>
     public IRandomAccess RandomAccess { get; }
+
+    /// <summary>An upper on storage must have a work directory and share no directory with a lower, as the kernel requires at mount.</summary>
+    private static void CheckUpperStorage(FileSystemLayer upper, ILayer[] lowers)
+    {
+        if (upper.WhyNotUpper is { } reason)
+        {
+            throw new ArgumentException(reason, nameof(upper));
+        }
+
+        foreach (var lower in lowers.OfType<FileSystemLayer>())
+        {
+            if (ReferenceEquals(lower.FileSystem, upper.FileSystem) || (lower is HostDirectoryLayer && upper is HostDirectoryLayer))
+            {
+                if (FileSystemLayer.Overlaps(lower.Root, upper.Root) || FileSystemLayer.Overlaps(lower.Root, upper.WorkDirectory!))
+                {
+                    throw new ArgumentException(
+                        $"The upper '{upper.Root}' (work directory '{upper.WorkDirectory}') and the lower '{lower.Root}' overlap: the upper's writes would change a lower.",
+                        nameof(upper));
+                }
+            }
+        }
+    }
 }

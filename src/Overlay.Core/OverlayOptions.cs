@@ -6,8 +6,12 @@ public sealed record OverlayOptions
     /// <summary>What renaming a lower or merged directory does; <see cref="DirectoryRenamePolicy.CopyUp"/> by default.</summary>
     public DirectoryRenamePolicy DirectoryRenamePolicy { get; init; } = DirectoryRenamePolicy.CopyUp;
 
-    /// <summary>The permission bits taken away from new files and directories, as a process umask; 0022 by default.</summary>
-    public UnixFileMode Umask { get; init; } = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+    /// <summary>
+    /// The permission bits taken away from new files and directories, as a process umask. By
+    /// default the process's own umask (read once, without changing it, where the platform tells
+    /// it; 0022 elsewhere), so new files get the modes System.IO gives them on the real disk.
+    /// </summary>
+    public UnixFileMode Umask { get; init; } = ProcessUmask.Value;
 
     /// <summary>The clock that stamps times on writes; the system clock by default.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

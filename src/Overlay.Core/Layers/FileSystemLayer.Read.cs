@@ -1,0 +1,195 @@
+using Overlay.Layers.Host;
+
+namespace Overlay.Layers;
+
+/// <content>Reading: entries, listings and file data, whiteouts and opaque marks decoded.</content>
+public partial class FileSystemLayer
+{
+    /// <inheritdoc />
+    public bool TryGetEntry(string path, out LayerEntry entry)
+    {
+        CheckLayerPath(path);
+        entry = default;
+        if (path == "/")
+        {
+            var root = Stat(Root);
+            if (root.Kind != HostEntryKind.Directory)
+            {
+                return false;
+            }
+
+            entry = ToEntry("/", root, Root, opaque: false);
+            return true;
+        }
+
+        string name = NameOf(path);
+        if (IsReserved(name) || !ParentsAreDirectories(path))
+        {
+            return false;
+        }
+
+        string host = HostPath(path);
+        var found = Stat(host);
+        if (found.Kind is HostEntryKind.None)
+        {
+            if (IsOci && Stat(WhiteoutHostPath(path)) is { Exists: true } whiteout)
+            {
+                entry = WhiteoutEntry(name, whiteout);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (!TryDecode(name, host, found, out entry))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LayerEntry> ListDirectory(string path)
+    {
+        CheckLayerPath(path);
+        if (path != "/" && (IsReserved(NameOf(path)) || !ParentsAreDirectories(path)))
+        {
+            return [];
+        }
+
+        string host = HostPath(path);
+        if (Stat(host).Kind != HostEntryKind.Directory)
+        {
+            return [];
+        }
+
+        var entries = new List<LayerEntry>();
+        HashSet<string>? present = null;
+        List<(string Name, HostEntry Stat)>? whiteouts = null;
+        foreach (var name in ListNames(host))
+        {
+            string child = host + Separator + name;
+            if (IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                if (!name.StartsWith(MetaPrefix, StringComparison.Ordinal) && name.Length > WhiteoutPrefix.Length)
+                {
+                    (whiteouts ??= []).Add((name[WhiteoutPrefix.Length..], Stat(child)));
+                }
+
+                continue;
+            }
+
+            var found = Stat(child);
+            if (found.Exists && TryDecode(name, child, found, out var entry))
+            {
+                entries.Add(entry);
+                (present ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            }
+        }
+
+        if (whiteouts is not null)
+        {
+            foreach (var (name, stat) in whiteouts)
+            {
+                // A name stored both ways is the object: within one layer the whiteout only hides
+                // what is below it.
+                if (present is null || !present.Contains(name))
+                {
+                    entries.Add(WhiteoutEntry(name, stat));
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public Stream OpenRead(string path)
+    {
+        CheckLayerPath(path);
+        string host = RequireKind(path, HostEntryKind.File);
+        return OpenReadNoFollow(host);
+    }
+
+    /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
+    private protected bool IsReserved(string name) => IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
+
+    /// <summary>The storage path of a layer path that must be an object of the given kind.</summary>
+    private protected string RequireKind(string path, HostEntryKind kind)
+    {
+        string host = HostPath(path);
+        var found = path == "/" ? Stat(host) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(host);
+        if (!found.Exists)
+        {
+            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+        }
+
+        if (found.Kind != kind)
+        {
+            throw new IOException($"'{path}' in layer '{Name}' is a {Describe(found.Kind)}, not a {Describe(kind)}.", kind == HostEntryKind.Directory ? 20 : 21);
+        }
+
+        return host;
+    }
+
+    private static string Describe(HostEntryKind kind) => kind switch
+    {
+        HostEntryKind.File => "regular file",
+        HostEntryKind.Directory => "directory",
+        HostEntryKind.SymbolicLink => "symbolic link",
+        HostEntryKind.CharacterDevice => "character device",
+        _ => "special file",
+    };
+
+    /// <summary>Turns what the storage holds into a layer entry; false for what a layer cannot hold.</summary>
+    private protected virtual bool TryDecode(string name, string hostPath, in HostEntry found, out LayerEntry entry)
+    {
+        switch (found.Kind)
+        {
+            case HostEntryKind.Directory:
+                entry = ToEntry(name, found, hostPath, IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists);
+                return true;
+            case HostEntryKind.File:
+            case HostEntryKind.SymbolicLink:
+                entry = ToEntry(name, found, hostPath, opaque: false);
+                return true;
+            default:
+                // Devices, fifos and sockets are not objects an overlay of this library serves.
+                entry = default;
+                return false;
+        }
+    }
+
+    private LayerEntry ToEntry(string name, in HostEntry found, string hostPath, bool opaque)
+    {
+        string? target = found.Kind == HostEntryKind.SymbolicLink ? ReadLink(hostPath) : null;
+        return new LayerEntry
+        {
+            Name = name,
+            Kind = found.Kind switch
+            {
+                HostEntryKind.Directory => LayerEntryKind.Directory,
+                HostEntryKind.SymbolicLink => LayerEntryKind.SymbolicLink,
+                _ => LayerEntryKind.File,
+            },
+            Mode = found.Kind == HostEntryKind.SymbolicLink ? LinkMode : found.Mode,
+            Length = target is null ? found.Length : ByteCount(target),
+            LastWriteTimeUtc = found.LastWriteTimeUtc,
+            LastAccessTimeUtc = found.LastAccessTimeUtc,
+            CreationTimeUtc = found.CreationTimeUtc,
+            LinkTarget = target,
+            IsOpaque = opaque,
+        };
+    }
+
+    private protected static LayerEntry WhiteoutEntry(string name, in HostEntry stored) => new()
+    {
+        Name = name,
+        Kind = LayerEntryKind.Whiteout,
+        Mode = WhiteoutFileMode,
+        LastWriteTimeUtc = stored.LastWriteTimeUtc,
+        LastAccessTimeUtc = stored.LastAccessTimeUtc,
+        CreationTimeUtc = stored.CreationTimeUtc,
+    };
+}

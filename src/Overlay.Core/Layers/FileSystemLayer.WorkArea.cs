@@ -1,0 +1,335 @@
+using System.Globalization;
+using Overlay.Layers.Host;
+
+namespace Overlay.Layers;
+
+/// <content>
+/// The work area: objects built whole in the work directory's <c>work</c> folder, then renamed into
+/// the layer in one step, as the kernel builds a copy-up in its <c>workdir</c>.
+/// </content>
+public partial class FileSystemLayer
+{
+    private readonly Lock _stagedGate = new();
+    private readonly Dictionary<string, Staged> _staged = new(StringComparer.Ordinal);
+    private readonly string _tokenPrefix = "#" + Random.Shared.Next().ToString("x", CultureInfo.InvariantCulture) + "-";
+    private long _nextToken;
+
+    /// <summary>The folder inside the work directory where objects are built (the kernel's own name for it).</summary>
+    private protected string WorkArea => WorkDirectory! + Separator + "work";
+
+    /// <summary>The number of objects staged and neither published nor discarded.</summary>
+    public int StagedCount
+    {
+        get
+        {
+            lock (_stagedGate)
+            {
+                return _staged.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public string StageFile(Stream? content, LayerMetadata metadata)
+    {
+        string token = NewToken(out string host);
+        try
+        {
+            using (var stream = CreateNew(host))
+            {
+                content?.CopyTo(stream);
+                stream.Flush();
+                SyncFile(stream);
+            }
+
+            SetMode(host, metadata.Mode);
+            SetHostTimes(host, HostEntryKind.File, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
+        }
+        catch
+        {
+            // Nothing half-built stays behind, not even in the work area.
+            TryDeleteTree(host);
+            throw;
+        }
+
+        return Register(token, new Staged(HostEntryKind.File, metadata));
+    }
+
+    /// <inheritdoc />
+    public string StageDirectory(LayerMetadata metadata, bool opaque)
+    {
+        string token = NewToken(out string host);
+        try
+        {
+            FileSystem.Directory.CreateDirectory(host);
+            if (opaque)
+            {
+                SetOpaqueMark(host, opaque: true, keepTimes: false);
+            }
+
+            SetMode(host, metadata.Mode);
+            SetHostTimes(host, HostEntryKind.Directory, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
+        }
+        catch
+        {
+            TryDeleteTree(host);
+            throw;
+        }
+
+        return Register(token, new Staged(HostEntryKind.Directory, metadata));
+    }
+
+    /// <inheritdoc />
+    public string StageSymbolicLink(string target, LayerMetadata metadata)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        string token = NewToken(out string host);
+        try
+        {
+            CreateLink(host, target);
+            SetHostTimes(host, HostEntryKind.SymbolicLink, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
+        }
+        catch
+        {
+            TryDeleteTree(host);
+            throw;
+        }
+
+        return Register(token, new Staged(HostEntryKind.SymbolicLink, metadata));
+    }
+
+    /// <inheritdoc />
+    public string StageWhiteout()
+    {
+        string token = NewToken(out string host);
+        try
+        {
+            BuildWhiteout(host);
+        }
+        catch
+        {
+            TryDeleteTree(host);
+            throw;
+        }
+
+        return Register(token, new Staged(null, null));
+    }
+
+    /// <inheritdoc />
+    public void Publish(string token, string path, bool keepParentTimes)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        string hostDestination = PrepareName(path);
+        Staged staged;
+        lock (_stagedGate)
+        {
+            if (!_staged.TryGetValue(token, out staged))
+            {
+                throw new IOException($"Nothing is staged as '{token}' in layer '{Name}'.", 2);
+            }
+        }
+
+        string hostStaged = WorkArea + Separator + token;
+        string hostParent = HostPath(ParentOf(path));
+        var parentBefore = keepParentTimes ? Stat(hostParent) : HostEntry.Missing;
+        var kept = KeepParents(path);
+        if (staged.Kind is null)
+        {
+            PublishWhiteout(hostStaged, path, hostDestination);
+        }
+        else
+        {
+            var source = Stat(hostStaged);
+            PutInPlace(hostStaged, source, hostDestination);
+            if (staged.Metadata is { } metadata && (!StorageIsPosix || staged.Kind == HostEntryKind.Directory))
+            {
+                // Moving a directory to another parent rewrites its ".." entry, and with it its mtime
+                // on some file systems; some IFileSystems move an object as a new one: a copy-up
+                // keeps the lower's mode and times whatever the storage does.
+                if (!StorageIsPosix && staged.Kind != HostEntryKind.SymbolicLink)
+                {
+                    SetMode(hostDestination, metadata.Mode);
+                }
+
+                SetHostTimes(hostDestination, staged.Kind.Value, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
+            }
+
+            RemoveWhiteoutOf(path);
+        }
+
+        lock (_stagedGate)
+        {
+            _staged.Remove(token);
+        }
+
+        SyncDirectory(hostParent);
+        kept.Restore();
+        if (keepParentTimes && parentBefore.Exists)
+        {
+            // A copy-up is not a change of its parent's content in the merged view.
+            SetHostTimes(hostParent, HostEntryKind.Directory, parentBefore.LastAccessTimeUtc, parentBefore.LastWriteTimeUtc);
+        }
+        else
+        {
+            StampChanged(ParentOf(path));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Discard(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        lock (_stagedGate)
+        {
+            if (!_staged.Remove(token))
+            {
+                return;
+            }
+        }
+
+        TryDeleteTree(WorkArea + Separator + token);
+    }
+
+    /// <summary>Builds a whiteout at a storage path of the work area.</summary>
+    private protected virtual void BuildWhiteout(string hostPath)
+    {
+        CreateNew(hostPath).Dispose();
+        SetMode(hostPath, WhiteoutFileMode);
+    }
+
+    /// <summary>Moves a staged whiteout into place, then takes away the object it replaces.</summary>
+    private protected virtual void PublishWhiteout(string hostStaged, string path, string hostDestination)
+    {
+        // The whiteout appears first: until the object goes, the object wins (within one layer a
+        // whiteout only hides what is below), so every moment shows either the old or the new state.
+        string hostWhiteout = WhiteoutHostPath(path);
+        var whiteout = Stat(hostStaged);
+        if (Stat(hostWhiteout).Exists)
+        {
+            MoveReplacing(hostStaged, whiteout, hostWhiteout);
+        }
+        else
+        {
+            MoveNoReplace(hostStaged, hostWhiteout);
+        }
+
+        RemoveObject(hostDestination);
+    }
+
+    /// <summary>Moves an object of the layer into the work area, out of every view.</summary>
+    /// <returns>Where it is now.</returns>
+    private protected string MoveToTrash(string hostPath)
+    {
+        NewToken(out string trash);
+        MoveNoReplace(hostPath, trash);
+        return trash;
+    }
+
+    /// <summary>Deletes an object and all it holds, never following a symbolic link.</summary>
+    private protected virtual void DeleteTree(string hostPath)
+    {
+        var found = Stat(hostPath);
+        if (found.Kind == HostEntryKind.Directory)
+        {
+            foreach (var name in ListNames(hostPath).ToList())
+            {
+                DeleteTree(hostPath + Separator + name);
+            }
+
+            FileSystem.Directory.Delete(hostPath);
+        }
+        else if (found.Exists)
+        {
+            DeleteNonDirectory(hostPath);
+        }
+    }
+
+    private void TryDeleteTree(string hostPath)
+    {
+        try
+        {
+            DeleteTree(hostPath);
+        }
+        catch (IOException)
+        {
+            // Left for the next open of the work directory to clean.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Checks that the work directory is usable with this layer, creates it when missing, and
+    /// empties its work area of what an interrupted overlay left, as the kernel does at mount.
+    /// </summary>
+    private void CheckWorkDirectoryPlacement()
+    {
+        string work = WorkDirectory!;
+        if (Overlaps(Root, work))
+        {
+            throw new ArgumentException(
+                $"The work directory '{work}' and the root '{Root}' of layer '{Name}' must not be inside each other: what is built in one would show in the other.",
+                nameof(FileSystemLayerOptions.WorkDirectory));
+        }
+
+        string? parent = FileSystem.Path.GetDirectoryName(work);
+        if (parent is not null && !FileSystem.Directory.Exists(parent))
+        {
+            throw new DirectoryNotFoundException($"The parent of the work directory '{work}' of layer '{Name}' does not exist.");
+        }
+
+        FileSystem.Directory.CreateDirectory(work);
+        OpenWorkDirectory();
+        PrepareWorkArea();
+    }
+
+    /// <summary>
+    /// Called once the work directory exists and before its work area is emptied: where the storage
+    /// can, checks it is on the layer's file system and takes it for this layer alone.
+    /// </summary>
+    private protected virtual void OpenWorkDirectory()
+    {
+    }
+
+    /// <summary>Empties the work area, creating it when missing.</summary>
+    private void PrepareWorkArea()
+    {
+        if (Stat(WorkArea).Exists)
+        {
+            DeleteTree(WorkArea);
+        }
+
+        FileSystem.Directory.CreateDirectory(WorkArea);
+        SetMode(WorkArea, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Whether two full paths are the same directory or one is inside the other.</summary>
+    internal static bool Overlaps(string first, string second) => Contains(first, second) || Contains(second, first);
+
+    private static bool Contains(string outer, string inner) =>
+        inner.Length > outer.Length
+            ? inner.StartsWith(outer, StringComparison.Ordinal) && (inner[outer.Length] is '/' or '\\' || outer.Length == 1)
+            : string.Equals(inner, outer, StringComparison.Ordinal);
+
+    private string NewToken(out string hostPath)
+    {
+        RequireUpper();
+        string token = _tokenPrefix + Interlocked.Increment(ref _nextToken).ToString("x", CultureInfo.InvariantCulture);
+        hostPath = WorkArea + Separator + token;
+        return token;
+    }
+
+    private string Register(string token, Staged staged)
+    {
+        lock (_stagedGate)
+        {
+            _staged.Add(token, staged);
+        }
+
+        return token;
+    }
+
+    /// <summary>What a token names: its kind (<see langword="null"/> for a whiteout) and metadata.</summary>
+    private readonly record struct Staged(HostEntryKind? Kind, LayerMetadata? Metadata);
+}

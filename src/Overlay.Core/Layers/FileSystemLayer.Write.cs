@@ -1,0 +1,301 @@
+using Overlay.Layers.Host;
+
+namespace Overlay.Layers;
+
+/// <content>Writing, for an upper: objects, metadata, whiteouts and opaque marks.</content>
+public partial class FileSystemLayer
+{
+    /// <inheritdoc />
+    public void CreateDirectory(string path, UnixFileMode mode)
+    {
+        string host = PrepareNewName(path);
+        var kept = KeepParents(path);
+        FileSystem.Directory.CreateDirectory(host);
+        SetMode(host, mode);
+        RemoveWhiteoutOf(path);
+        kept.Restore();
+        StampChanged(ParentOf(path));
+    }
+
+    /// <inheritdoc />
+    public void CreateFile(string path, UnixFileMode mode)
+    {
+        string host = PrepareNewName(path);
+        var kept = KeepParents(path);
+        CreateNew(host).Dispose();
+        SetMode(host, mode);
+        RemoveWhiteoutOf(path);
+        kept.Restore();
+        StampChanged(ParentOf(path));
+    }
+
+    /// <inheritdoc />
+    public void CreateSymbolicLink(string path, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        string host = PrepareNewName(path);
+        var kept = KeepParents(path);
+        CreateLink(host, target);
+        RemoveWhiteoutOf(path);
+        kept.Restore();
+        StampChanged(ParentOf(path));
+    }
+
+    /// <inheritdoc />
+    public Stream OpenFile(string path, FileAccess access)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        string host = RequireKind(path, HostEntryKind.File);
+        return StampingTruncation(OpenExisting(host, access), host);
+    }
+
+    /// <inheritdoc />
+    public void Delete(string path)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        RequireNotRoot(path, "delete");
+        var kept = KeepParents(path);
+        bool hadWhiteout = RemoveWhiteoutOf(path);
+        string host = HostPath(path);
+        var found = ParentsAreDirectories(path) && !IsReserved(NameOf(path)) ? Stat(host) : HostEntry.Missing;
+        if (!found.Exists)
+        {
+            if (hadWhiteout)
+            {
+                kept.Restore();
+                StampChanged(ParentOf(path));
+                return;
+            }
+
+            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+        }
+
+        Remove(host, found);
+        kept.Restore();
+        StampChanged(ParentOf(path));
+    }
+
+    /// <inheritdoc />
+    public void Rename(string sourcePath, string destinationPath)
+    {
+        CheckLayerPath(sourcePath);
+        RequireUpper();
+        RequireNotRoot(sourcePath, "rename");
+        string hostDestination = PrepareName(destinationPath);
+        string hostSource = HostPath(sourcePath);
+        var keptSource = KeepParents(sourcePath);
+        var keptDestination = KeepParents(destinationPath);
+        var source = ParentsAreDirectories(sourcePath) && !IsReserved(NameOf(sourcePath)) ? Stat(hostSource) : HostEntry.Missing;
+        if (!source.Exists)
+        {
+            if (IsOci && Stat(WhiteoutHostPath(sourcePath)) is { Exists: true } whiteout)
+            {
+                // A whiteout moves as its marker file, over whatever the destination was.
+                RemoveObject(hostDestination);
+                MoveReplacing(WhiteoutHostPath(sourcePath), whiteout, WhiteoutHostPath(destinationPath));
+                FinishRename(keptSource, keptDestination, sourcePath, destinationPath);
+                return;
+            }
+
+            throw new FileNotFoundException($"'{sourcePath}' is not in layer '{Name}'.", sourcePath);
+        }
+
+        PutInPlace(hostSource, source, hostDestination);
+        RemoveWhiteoutOf(destinationPath);
+        RestoreMoved(hostDestination, source);
+        FinishRename(keptSource, keptDestination, sourcePath, destinationPath);
+    }
+
+    private void FinishRename(KeptDirectories keptSource, KeptDirectories keptDestination, string sourcePath, string destinationPath)
+    {
+        keptSource.Restore();
+        keptDestination.Restore();
+        StampChanged(ParentOf(sourcePath));
+        StampChanged(ParentOf(destinationPath));
+    }
+
+    /// <inheritdoc />
+    public void SetUnixFileMode(string path, UnixFileMode mode)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        var (host, found) = RequireObject(path);
+        if (found.Kind != HostEntryKind.SymbolicLink)
+        {
+            // A symbolic link has no mode of its own on Linux (always 0777).
+            SetMode(host, mode);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        var (host, found) = RequireObject(path);
+        SetHostTimes(host, found.Kind, lastAccessTimeUtc, lastWriteTimeUtc);
+    }
+
+    /// <inheritdoc />
+    public void SetOpaque(string path, bool opaque)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        string host = RequireKind(path, HostEntryKind.Directory);
+        SetOpaqueMark(host, opaque, keepTimes: true);
+    }
+
+    /// <summary>Marks a storage directory opaque or clears the mark, keeping its times when asked.</summary>
+    private protected virtual void SetOpaqueMark(string hostDirectory, bool opaque, bool keepTimes)
+    {
+        string marker = hostDirectory + Separator + OpaqueMarker;
+        var before = keepTimes ? Stat(hostDirectory) : HostEntry.Missing;
+        bool present = Stat(marker).Exists;
+        if (opaque == present)
+        {
+            return;
+        }
+
+        if (opaque)
+        {
+            CreateNew(marker).Dispose();
+            SetMode(marker, WhiteoutFileMode);
+        }
+        else
+        {
+            DeleteNonDirectory(marker);
+        }
+
+        if (keepTimes)
+        {
+            // The mark is metadata of the directory, not a change of what it lists.
+            SetHostTimes(hostDirectory, HostEntryKind.Directory, before.LastAccessTimeUtc, before.LastWriteTimeUtc);
+        }
+    }
+
+    /// <summary>
+    /// Removes the OCI whiteout of a name, if there is one: the name is being given an object, or
+    /// deleted from this layer altogether.
+    /// </summary>
+    /// <returns>Whether there was one.</returns>
+    private protected bool RemoveWhiteoutOf(string path)
+    {
+        if (!IsOci)
+        {
+            return false;
+        }
+
+        string whiteout = WhiteoutHostPath(path);
+        if (!Stat(whiteout).Exists)
+        {
+            return false;
+        }
+
+        DeleteNonDirectory(whiteout);
+        return true;
+    }
+
+    /// <summary>Puts an object at a storage path, replacing whatever object is there.</summary>
+    private protected void PutInPlace(string hostSource, in HostEntry source, string hostDestination)
+    {
+        var existing = Stat(hostDestination);
+        if (!existing.Exists)
+        {
+            MoveNoReplace(hostSource, hostDestination);
+        }
+        else if (existing.Kind != HostEntryKind.Directory && source.Kind != HostEntryKind.Directory)
+        {
+            MoveReplacing(hostSource, source, hostDestination);
+        }
+        else
+        {
+            // A directory cannot be renamed over in one step unless it is empty: move it aside into
+            // the work area first, then delete it there, out of every view.
+            string trash = MoveToTrash(hostDestination);
+            MoveNoReplace(hostSource, hostDestination);
+            DeleteTree(trash);
+        }
+    }
+
+    /// <summary>Removes whatever object is at a storage path (not its whiteout).</summary>
+    private void RemoveObject(string hostPath)
+    {
+        var found = Stat(hostPath);
+        if (found.Exists)
+        {
+            Remove(hostPath, found);
+        }
+    }
+
+    private void Remove(string hostPath, in HostEntry found)
+    {
+        if (found.Kind == HostEntryKind.Directory)
+        {
+            // Out of view in one rename, then deleted at leisure.
+            DeleteTree(MoveToTrash(hostPath));
+        }
+        else
+        {
+            DeleteNonDirectory(hostPath);
+        }
+    }
+
+    private (string Host, HostEntry Found) RequireObject(string path)
+    {
+        string host = HostPath(path);
+        var found = path == "/" ? Stat(host) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(host);
+        return found.Exists ? (host, found) : throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+    }
+
+    /// <summary>Checks a name an object is about to be created at, which must be free.</summary>
+    private string PrepareNewName(string path)
+    {
+        string host = PrepareName(path);
+        if (Stat(host).Exists)
+        {
+            throw new IOException($"'{path}' already exists in layer '{Name}'.", 17);
+        }
+
+        return host;
+    }
+
+    /// <summary>Checks a name an object is about to be put at: a storable name in an existing directory.</summary>
+    private protected string PrepareName(string path)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        RequireNotRoot(path, "replace");
+        string name = NameOf(path);
+        if (IsReserved(name))
+        {
+            throw new IOException(
+                $"The name '{name}' of '{path}' cannot be stored in layer '{Name}': its whiteout form ({WhiteoutForm}) reserves names starting with '{WhiteoutPrefix}'.",
+                22);
+        }
+
+        if (!ParentsAreDirectories(path))
+        {
+            throw new DirectoryNotFoundException($"The parent of '{path}' is not a directory of layer '{Name}'.");
+        }
+
+        return HostPath(path);
+    }
+
+    private void RequireNotRoot(string path, string what)
+    {
+        if (path == "/")
+        {
+            throw new IOException($"Cannot {what} the root of layer '{Name}'.", 16);
+        }
+    }
+
+    private void RequireUpper()
+    {
+        if (WhyNotUpper is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+    }
+}

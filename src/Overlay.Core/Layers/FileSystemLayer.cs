@@ -1,0 +1,369 @@
+using System.IO.Abstractions;
+using System.Text;
+using Overlay.Layers.Host;
+using Overlay.Union;
+
+namespace Overlay.Layers;
+
+/// <summary>
+/// A layer stored in a directory of any <see cref="IFileSystem"/>: a <c>MockFileSystem</c> in a unit
+/// test, another overlay, or the real disk (see <see cref="HostDirectoryLayer"/>, which adds what
+/// only the real disk can do). Whiteouts and opaque directories are stored in the declared
+/// <see cref="Layers.WhiteoutForm"/>; with a <see cref="FileSystemLayerOptions.WorkDirectory"/> the
+/// layer can be an overlay's upper.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Containment: a path inside the layer is resolved one component at a time without following the
+/// storage's symbolic links, so a layer holding <c>etc -&gt; /etc</c> (as every root file system
+/// does) never reaches the host's <c>/etc</c>: a link is only ever reported as a link, and the
+/// overlay resolves it inside the merged view.
+/// </para>
+/// <para>
+/// Atomic steps: every object an overlay writes whole (a copy-up, a whiteout, an opaque directory)
+/// is built in the work directory and renamed into the layer, so a failure half-way leaves the
+/// layer as it was. The work directory's <c>work</c> folder is emptied when the layer is built,
+/// as the kernel empties its own at mount.
+/// </para>
+/// <para>
+/// Thread-safe for reads. An overlay serialises its writes; two overlays must not share an upper.
+/// </para>
+/// </remarks>
+public partial class FileSystemLayer : IWritableLayer, IDisposable
+{
+    /// <summary>The prefix of an OCI whiteout's name.</summary>
+    internal const string WhiteoutPrefix = ".wh.";
+
+    /// <summary>The OCI marker of an opaque directory.</summary>
+    internal const string OpaqueMarker = ".wh..wh..opq";
+
+    /// <summary>The prefix of the OCI form's own meta names (the opaque marker, aufs' links).</summary>
+    internal const string MetaPrefix = ".wh..wh.";
+
+    private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
+    private const UnixFileMode WhiteoutFileMode = 0;
+    private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
+    private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
+
+    private readonly string _rootPrefix;
+    private readonly char _separator;
+
+    /// <summary>The storage's directory separator.</summary>
+    private protected char Separator => _separator;
+
+    /// <summary>Opens a directory of a file system as a layer.</summary>
+    /// <param name="fileSystem">The file system holding the layer.</param>
+    /// <param name="root">The layer's root directory in that file system; it must exist.</param>
+    /// <param name="options">Settings; an OCI-form lower when omitted.</param>
+    /// <exception cref="DirectoryNotFoundException">The root (or the work directory's parent) does not exist.</exception>
+    /// <exception cref="ArgumentException">The work directory and the root overlap.</exception>
+    public FileSystemLayer(IFileSystem fileSystem, string root, FileSystemLayerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        options ??= new FileSystemLayerOptions();
+        if (!Enum.IsDefined(options.WhiteoutForm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WhiteoutForm, "Unknown whiteout form.");
+        }
+
+        FileSystem = fileSystem;
+        _separator = fileSystem.Path.DirectorySeparatorChar;
+        Root = TrimSeparators(fileSystem.Path.GetFullPath(root));
+        var rootInfo = fileSystem.DirectoryInfo.New(Root);
+        if (rootInfo.LinkTarget is not null && rootInfo.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            // The root is the caller's choice and may be reached through links; inside it, nothing is.
+            Root = TrimSeparators(target.FullName);
+        }
+
+        _rootPrefix = Root.Length == 1 && Root[0] == _separator ? string.Empty : Root;
+        Name = options.Name ?? Root;
+        WhiteoutForm = options.WhiteoutForm;
+        if (!fileSystem.Directory.Exists(Root))
+        {
+            throw new DirectoryNotFoundException($"The root of layer '{Name}' is not a directory: '{Root}'.");
+        }
+
+        if (options.WorkDirectory is { } work)
+        {
+            WorkDirectory = TrimSeparators(fileSystem.Path.GetFullPath(work));
+            CheckWorkDirectoryPlacement();
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The file system holding the layer.</summary>
+    public IFileSystem FileSystem { get; }
+
+    /// <summary>The layer's root directory, a full path of <see cref="FileSystem"/>.</summary>
+    public string Root { get; }
+
+    /// <summary>The work directory, or <see langword="null"/> for a layer that is only a lower.</summary>
+    public string? WorkDirectory { get; }
+
+    /// <summary>How whiteouts and opaque directories are stored.</summary>
+    public WhiteoutForm WhiteoutForm { get; }
+
+    /// <summary>
+    /// Whether the layer can be an overlay's upper: it has a work directory and a whiteout form that
+    /// can store whiteouts.
+    /// </summary>
+    public bool CanBeUpper => WorkDirectory is not null && WhiteoutForm != WhiteoutForm.None;
+
+    /// <summary>Whether whiteouts are stored as OCI <c>.wh.</c> files.</summary>
+    private protected bool IsOci => WhiteoutForm == WhiteoutForm.Oci;
+
+    /// <summary>Why the layer cannot be an upper, or <see langword="null"/> when it can.</summary>
+    internal string? WhyNotUpper =>
+        WorkDirectory is null ? $"Layer '{Name}' has no work directory: it can only be a lower (set {nameof(FileSystemLayerOptions.WorkDirectory)} to make it an upper)."
+        : WhiteoutForm == WhiteoutForm.None ? $"Layer '{Name}' stores no whiteouts (whiteout form None): it can only be a lower."
+        : null;
+
+    /// <summary>Releases the work directory (see <see cref="HostDirectoryLayer"/>); the layer's files stay as they are.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the layer holds.</summary>
+    /// <param name="disposing">Called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>The storage path of a layer path.</summary>
+    /// <param name="path">An absolute layer path ("/", "/etc/hosts").</param>
+    /// <returns>The full path in <see cref="FileSystem"/>.</returns>
+    private protected string HostPath(string path)
+    {
+        if (path.Length <= 1)
+        {
+            return Root;
+        }
+
+        return _separator == '/' ? _rootPrefix + path : _rootPrefix + path.Replace('/', _separator);
+    }
+
+    // ---- Storage primitives: the real disk replaces them (HostDirectoryLayer)
+
+    /// <summary>Reads what is at a storage path, not following a final symbolic link.</summary>
+    private protected virtual HostEntry Stat(string hostPath)
+    {
+        var info = FileSystem.FileInfo.New(hostPath);
+        FileAttributes attributes;
+        try
+        {
+            attributes = info.Attributes;
+        }
+        catch (IOException)
+        {
+            return HostEntry.Missing;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return HostEntry.Missing;
+        }
+
+        if ((int)attributes == -1)
+        {
+            return HostEntry.Missing;
+        }
+
+        if ((attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            return new HostEntry(HostEntryKind.SymbolicLink, LinkMode, 0, info.LastWriteTimeUtc, info.LastAccessTimeUtc, info.CreationTimeUtc);
+        }
+
+        if ((attributes & FileAttributes.Directory) != 0)
+        {
+            var directory = FileSystem.DirectoryInfo.New(hostPath);
+            return new HostEntry(HostEntryKind.Directory, GetMode(hostPath, DefaultDirectoryMode), 0, directory.LastWriteTimeUtc, directory.LastAccessTimeUtc, directory.CreationTimeUtc);
+        }
+
+        return new HostEntry(HostEntryKind.File, GetMode(hostPath, DefaultFileMode), info.Length, info.LastWriteTimeUtc, info.LastAccessTimeUtc, info.CreationTimeUtc);
+    }
+
+    /// <summary>The target of a symbolic link, as stored.</summary>
+    private protected virtual string ReadLink(string hostPath) =>
+        FileSystem.FileInfo.New(hostPath).LinkTarget
+        ?? throw new IOException($"'{hostPath}' in layer '{Name}' is not a symbolic link.", (int)Errno.EINVAL);
+
+    /// <summary>The names a storage directory holds.</summary>
+    private protected virtual IEnumerable<string> ListNames(string hostPath)
+    {
+        foreach (var entry in FileSystem.Directory.EnumerateFileSystemEntries(hostPath))
+        {
+            int slash = entry.LastIndexOf(_separator);
+            yield return entry[(slash + 1)..];
+        }
+    }
+
+    /// <summary>Opens a regular file for reading, refusing a symbolic link.</summary>
+    private protected virtual Stream OpenReadNoFollow(string hostPath) =>
+        FileSystem.FileStream.New(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>Opens an existing regular file of the layer for writing.</summary>
+    private protected virtual Stream OpenExisting(string hostPath, FileAccess access) =>
+        FileSystem.FileStream.New(hostPath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>Creates a new, empty regular file.</summary>
+    private protected virtual Stream CreateNew(string hostPath) =>
+        FileSystem.FileStream.New(hostPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>Renames an object where nothing is; fails when something is.</summary>
+    private protected virtual void MoveNoReplace(string hostSource, string hostDestination) =>
+        FileSystem.Directory.Move(hostSource, hostDestination);
+
+    /// <summary>Renames a non-directory over a non-directory, in one step where the storage can.</summary>
+    private protected virtual void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
+    {
+        if (source.Kind == HostEntryKind.File)
+        {
+            FileSystem.File.Move(hostSource, hostDestination, overwrite: true);
+            return;
+        }
+
+        DeleteNonDirectory(hostDestination);
+        MoveNoReplace(hostSource, hostDestination);
+    }
+
+    /// <summary>Makes a written file's data durable (no-op unless the storage can sync).</summary>
+    private protected virtual void SyncFile(Stream stream)
+    {
+    }
+
+    /// <summary>Makes a directory's entries durable (no-op unless the storage can sync).</summary>
+    private protected virtual void SyncDirectory(string hostPath)
+    {
+    }
+
+    /// <summary>Creates a symbolic link.</summary>
+    private protected virtual void CreateLink(string hostPath, string target) =>
+
+        // Directory.CreateSymbolicLink stores any target as given, a dangling one included, on
+        // every IFileSystem (a file link's target must exist in some of them).
+        FileSystem.Directory.CreateSymbolicLink(hostPath, target);
+
+    /// <summary>Removes a file or a symbolic link.</summary>
+    private protected void DeleteNonDirectory(string hostPath)
+    {
+        try
+        {
+            FileSystem.File.Delete(hostPath);
+        }
+        catch (UnauthorizedAccessException) when (FileSystem.Directory.Exists(hostPath))
+        {
+            // A link some IFileSystems record as a directory link.
+            FileSystem.Directory.Delete(hostPath);
+        }
+    }
+
+    /// <summary>Sets the permission bits of a file or directory.</summary>
+    private protected virtual void SetMode(string hostPath, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            FileSystem.File.SetUnixFileMode(hostPath, mode);
+        }
+    }
+
+    /// <summary>The permission bits of a file or directory; where the storage has none (Windows), a fixed default.</summary>
+    private UnixFileMode GetMode(string hostPath, UnixFileMode fallback) =>
+        OperatingSystem.IsWindows() ? fallback : FileSystem.File.GetUnixFileMode(hostPath);
+
+    /// <summary>Sets an object's times; a link's own times, not its target's.</summary>
+    private protected virtual void SetHostTimes(string hostPath, HostEntryKind kind, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
+    {
+        if (kind == HostEntryKind.Directory)
+        {
+            if (lastAccessTimeUtc is { } a)
+            {
+                FileSystem.Directory.SetLastAccessTimeUtc(hostPath, a);
+            }
+
+            if (lastWriteTimeUtc is { } m)
+            {
+                FileSystem.Directory.SetLastWriteTimeUtc(hostPath, m);
+            }
+
+            return;
+        }
+
+        if (lastAccessTimeUtc is { } atime)
+        {
+            FileSystem.File.SetLastAccessTimeUtc(hostPath, atime);
+        }
+
+        if (lastWriteTimeUtc is { } mtime)
+        {
+            FileSystem.File.SetLastWriteTimeUtc(hostPath, mtime);
+        }
+    }
+
+    // ---- Paths and containment
+
+    /// <summary>
+    /// Whether every parent of a layer path is a real directory of the storage (not a symbolic link,
+    /// not a reserved name): the containment check.
+    /// </summary>
+    private protected bool ParentsAreDirectories(string path)
+    {
+        int end = path.LastIndexOf('/');
+        int start = 1;
+        while (start < end)
+        {
+            int slash = path.IndexOf('/', start);
+            var component = path.AsSpan(start, slash - start);
+            if (IsOci && component.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (Stat(HostPath(path[..slash])).Kind != HostEntryKind.Directory)
+            {
+                return false;
+            }
+
+            start = slash + 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>The parent of a layer path ("/" for a name in the root).</summary>
+    private protected static string ParentOf(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash <= 0 ? "/" : path[..slash];
+    }
+
+    /// <summary>The last component of a layer path.</summary>
+    private protected static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    /// <summary>The storage path of the OCI whiteout of a layer path.</summary>
+    private protected string WhiteoutHostPath(string path) => HostPath(Combine(ParentOf(path), WhiteoutPrefix + NameOf(path)));
+
+    /// <summary>Joins a layer directory and a name.</summary>
+    private protected static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
+
+    private static void CheckLayerPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0 || path[0] != '/' || (path.Length > 1 && path[^1] == '/'))
+        {
+            throw new ArgumentException($"A layer path must be absolute and normalised: '{path}'.", nameof(path));
+        }
+    }
+
+    private string TrimSeparators(string path)
+    {
+        string trimmed = path.TrimEnd(_separator, '/');
+        return trimmed.Length == 0 ? path[..1] : trimmed;
+    }
+
+    private static int ByteCount(string text) => Encoding.UTF8.GetByteCount(text);
+}

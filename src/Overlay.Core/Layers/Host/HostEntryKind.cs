@@ -1,0 +1,23 @@
+namespace Overlay.Layers.Host;
+
+/// <summary>The kinds of object a layer's storage holds.</summary>
+internal enum HostEntryKind
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>A regular file.</summary>
+    File,
+
+    /// <summary>A directory.</summary>
+    Directory,
+
+    /// <summary>A symbolic link.</summary>
+    SymbolicLink,
+
+    /// <summary>A character device.</summary>
+    CharacterDevice,
+
+    /// <summary>Anything else: a block device, a fifo, a socket. Not part of a layer's view.</summary>
+    Other,
+}

@@ -1,0 +1,272 @@
+using System.IO.Abstractions;
+using Microsoft.Win32.SafeHandles;
+using Overlay.Layers.Host;
+
+namespace Overlay.Layers;
+
+/// <summary>
+/// A layer in a directory of the real disk: a lower (an extracted image layer, a root file system)
+/// or an upper with its work directory, like the kernel's <c>lowerdir=</c>, <c>upperdir=</c> and
+/// <c>workdir=</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// On Linux the layer reads its directories with <c>statx</c> (one call per name, never following a
+/// symbolic link), opens lower files with <c>O_NOFOLLOW</c> and, where allowed, <c>O_NOATIME</c>
+/// (reading an image does not touch its files' access times), and takes no file locks on them, so
+/// any number of overlays can share a lower. Elsewhere it works through System.IO with the same
+/// containment rules, and <see cref="HostDirectoryLayerOptions.PreserveAccessTimes"/> and
+/// directory syncs are not available.
+/// </para>
+/// <para>
+/// As an upper, the work directory must be on the same file system as the layer (a rename across
+/// file systems is a copy, not one atomic step): this is checked when the layer is built, and
+/// <see cref="IOException"/> names both directories otherwise. While the layer is open it holds the
+/// work directory for itself (another upper over the same work directory fails, as a second kernel
+/// mount does); <see cref="FileSystemLayer.Dispose()"/> lets it go.
+/// </para>
+/// </remarks>
+public sealed class HostDirectoryLayer : FileSystemLayer
+{
+    private static readonly IFileSystem Disk = new System.IO.Abstractions.FileSystem();
+
+    private readonly bool _native = LinuxSyscalls.IsSupported;
+    private SafeFileHandle? _workLock;
+
+    /// <summary>Opens a directory of the real disk as a layer.</summary>
+    /// <param name="root">The layer's directory; it must exist.</param>
+    /// <param name="options">Settings; an OCI-form lower when omitted.</param>
+    /// <exception cref="DirectoryNotFoundException">The root (or the work directory's parent) does not exist.</exception>
+    /// <exception cref="ArgumentException">The work directory and the root overlap.</exception>
+    /// <exception cref="IOException">The work directory is on another file system, or in use by another layer.</exception>
+    public HostDirectoryLayer(string root, HostDirectoryLayerOptions? options = null)
+        : base(Disk, root, options ?? new HostDirectoryLayerOptions())
+    {
+        options ??= new HostDirectoryLayerOptions();
+        Durable = options.Durable;
+        PreserveAccessTimes = options.PreserveAccessTimes;
+    }
+
+    /// <summary>Whether what the overlay builds is flushed to the disk before it becomes visible.</summary>
+    public bool Durable { get; }
+
+    /// <summary>Whether lower files are read without updating their access times (where the platform allows).</summary>
+    public bool PreserveAccessTimes { get; }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _workLock?.Dispose();
+            _workLock = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
+    private protected override void OpenWorkDirectory()
+    {
+        if (!_native)
+        {
+            return;
+        }
+
+        string work = WorkDirectory!;
+        var workStat = default(LinuxSyscalls.StatxResult);
+        int errno = LinuxSyscalls.LStat(Root, out var root);
+        if (errno == 0)
+        {
+            errno = LinuxSyscalls.LStat(work, out workStat);
+        }
+
+        if (errno != 0)
+        {
+            throw new IOException($"Cannot read '{Root}' or '{work}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+
+        if (root.DevMajor != workStat.DevMajor || root.DevMinor != workStat.DevMinor)
+        {
+            throw new IOException(
+                $"The work directory '{work}' is not on the same file system as the upper '{Root}' of layer '{Name}': a copy-up could not be renamed into place in one atomic step.",
+                LinuxSyscalls.EXDEV);
+        }
+
+        errno = LinuxSyscalls.LockDirectory(work, out var handle);
+        if (errno != 0)
+        {
+            handle.Dispose();
+            throw errno == LinuxSyscalls.EWOULDBLOCK
+                ? new IOException($"The work directory '{work}' is in use by another overlay's upper.", LinuxSyscalls.EBUSY)
+                : new IOException($"Cannot lock the work directory '{work}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+
+        _workLock = handle;
+    }
+
+    /// <inheritdoc />
+    private protected override bool StorageIsPosix => _native;
+
+    /// <inheritdoc />
+    private protected override HostEntry Stat(string hostPath)
+    {
+        if (!_native)
+        {
+            return base.Stat(hostPath);
+        }
+
+        if (LinuxSyscalls.LStat(hostPath, out var s) != 0)
+        {
+            return HostEntry.Missing;
+        }
+
+        var kind = s.Type switch
+        {
+            LinuxSyscalls.S_IFREG => HostEntryKind.File,
+            LinuxSyscalls.S_IFDIR => HostEntryKind.Directory,
+            LinuxSyscalls.S_IFLNK => HostEntryKind.SymbolicLink,
+            LinuxSyscalls.S_IFCHR => HostEntryKind.CharacterDevice,
+            _ => HostEntryKind.Other,
+        };
+        // A length is a file's: a directory's st_size is its storage's business (4096 on ext4), and a
+        // layer reports 0 for it (LayerEntry.Length), as the base class and MemoryLayer do.
+        long length = kind == HostEntryKind.File ? (long)s.Size : 0;
+        return new HostEntry(kind, s.Permissions, length, s.LastWriteTimeUtc, s.LastAccessTimeUtc, s.CreationTimeUtc);
+    }
+
+    /// <inheritdoc />
+    private protected override IEnumerable<string> ListNames(string hostPath)
+    {
+        if (!_native)
+        {
+            return base.ListNames(hostPath);
+        }
+
+        // System.IO's enumeration stat()s every link it lists, following it onto the host.
+        var names = new List<string>();
+        int errno = LinuxSyscalls.ListDirectory(hostPath, PreserveAccessTimes, names);
+        return errno switch
+        {
+            0 => names,
+            LinuxSyscalls.ENOENT or LinuxSyscalls.ENOTDIR or LinuxSyscalls.ELOOP => [],
+            _ => throw new IOException($"Cannot list '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+        };
+    }
+
+    /// <inheritdoc />
+    private protected override Stream OpenReadNoFollow(string hostPath)
+    {
+        if (!_native)
+        {
+            return base.OpenReadNoFollow(hostPath);
+        }
+
+        int errno = LinuxSyscalls.OpenReadNoFollow(hostPath, PreserveAccessTimes, out var handle);
+        if (errno != 0)
+        {
+            handle.Dispose();
+            throw new IOException($"Cannot open '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+
+        // A FileStream over a handle takes no advisory lock: overlays sharing a lower never block
+        // each other.
+        return new FileStream(handle, FileAccess.Read, 1);
+    }
+
+    /// <inheritdoc />
+    private protected override Stream OpenExisting(string hostPath, FileAccess access) =>
+        _native ? OpenNative(hostPath, access, createNew: false) : base.OpenExisting(hostPath, access);
+
+    /// <inheritdoc />
+    private protected override Stream CreateNew(string hostPath) =>
+        _native ? OpenNative(hostPath, FileAccess.Write, createNew: true) : base.CreateNew(hostPath);
+
+    /// <inheritdoc />
+    private protected override void MoveNoReplace(string hostSource, string hostDestination)
+    {
+        if (!_native)
+        {
+            base.MoveNoReplace(hostSource, hostDestination);
+            return;
+        }
+
+        int errno = LinuxSyscalls.RenameAt2(hostSource, hostDestination, LinuxSyscalls.RENAME_NOREPLACE);
+        if (errno == LinuxSyscalls.EINVAL || errno == LinuxSyscalls.ENOSYS)
+        {
+            // A file system without RENAME_NOREPLACE: the caller has checked the name is free.
+            base.MoveNoReplace(hostSource, hostDestination);
+            return;
+        }
+
+        ThrowOnError(errno, "rename", hostSource, hostDestination);
+    }
+
+    /// <inheritdoc />
+    private protected override void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
+    {
+        if (!_native)
+        {
+            base.MoveReplacing(hostSource, source, hostDestination);
+            return;
+        }
+
+        // rename(2) replaces a non-directory in one step, whatever kind either side is.
+        ThrowOnError(LinuxSyscalls.RenameAt2(hostSource, hostDestination, 0), "rename", hostSource, hostDestination);
+    }
+
+    /// <inheritdoc />
+    private protected override void SyncFile(Stream stream)
+    {
+        if (Durable && stream is FileStream file)
+        {
+            file.Flush(flushToDisk: true);
+        }
+        else if (Durable)
+        {
+            stream.Flush();
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override void SyncDirectory(string hostPath)
+    {
+        if (Durable && _native)
+        {
+            // Where the platform cannot sync a directory this is a no-op: the rename itself is atomic,
+            // only its durability across a power loss is not promised.
+            _ = LinuxSyscalls.FsyncDirectory(hostPath);
+        }
+    }
+
+    /// <summary>
+    /// Opens an upper file without following a link and without the advisory lock System.IO would
+    /// take: the overlay emulates FileShare itself, and another program's lock on the upper's
+    /// files must not make the overlay fail.
+    /// </summary>
+    private FileStream OpenNative(string hostPath, FileAccess access, bool createNew)
+    {
+        const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // the layer sets the real mode next
+        int errno = LinuxSyscalls.OpenNoFollow(hostPath, access, createNew, NewFileMode, out var handle);
+        if (errno != 0)
+        {
+            handle.Dispose();
+            throw errno switch
+            {
+                LinuxSyscalls.EEXIST => new IOException($"'{hostPath}' already exists in layer '{Name}'.", errno),
+                LinuxSyscalls.ENOENT => new FileNotFoundException($"'{hostPath}' is not in layer '{Name}'.", hostPath),
+                _ => new IOException($"Cannot open '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+            };
+        }
+
+        return new FileStream(handle, access, 1);
+    }
+
+    private void ThrowOnError(int errno, string operation, string source, string destination)
+    {
+        if (errno != 0)
+        {
+            throw new IOException($"Cannot {operation} '{source}' to '{destination}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+    }
+}
