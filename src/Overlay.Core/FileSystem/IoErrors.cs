@@ -28,6 +28,7 @@ internal static class IoErrors
             new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
         Errno.ENAMETOOLONG => new PathTooLongException($"The path '{path}' is too long, or a component of the specified path is too long."),
         Errno.EEXIST => new IOException($"The file '{path}' already exists.", (int)error),
+        Errno.EWOULDBLOCK => new IOException($"The process cannot access the file '{path}' because it is being used by another process.", (int)error),
         _ => new IOException($"{Describe(error)} : '{path}'", (int)error),
     };
 

@@ -47,8 +47,7 @@ internal sealed class OverlayFileStreamFactory : IFileStreamFactory
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(bufferSize);
         string full = _fileSystem.Path.GetFullPath(path);
-        var inner = _io.Open(full, mode, access, share, options, unixCreateMode);
-        return new OverlayFileStream(inner, full, (options & FileOptions.Asynchronous) != 0);
+        return _io.Open(full, mode, access, share, options, unixCreateMode);
     }
 
     public FileSystemStream New(SafeFileHandle handle, FileAccess access) => throw Handles.NotSupported();

@@ -98,8 +98,16 @@ internal sealed class PosixIo
 
     // ---- Files
 
-    /// <summary>FileStream's open: argument checks, open(2) flags, errno mapping, and the check that a directory was not opened.</summary>
-    public Stream Open(string fullPath, FileMode mode, FileAccess access, FileShare share, FileOptions options, UnixFileMode? createMode)
+    /// <summary>
+    /// FileStream's open: argument checks, open(2) flags, errno mapping, the check that a directory
+    /// was not opened, then the advisory lock .NET takes on Linux (flock(2): LOCK_EX for
+    /// <see cref="FileShare.None"/>, LOCK_SH otherwise), emulated in the overlay's share table and
+    /// released when the stream is disposed.
+    /// </summary>
+    public OverlayFileStream Open(string fullPath, FileMode mode, FileAccess access, FileShare share, FileOptions options, UnixFileMode? createMode) =>
+        Open(fullPath, mode, access, share, options, createMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared);
+
+    private OverlayFileStream Open(string fullPath, FileMode mode, FileAccess access, FileShare share, FileOptions options, UnixFileMode? createMode, ShareLock shareLock)
     {
         ValidateOpen(mode, access, share, options, createMode);
         var flags = access switch
@@ -117,7 +125,7 @@ internal sealed class PosixIo
             _ => OpenFlags.None,
         };
 
-        var error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, out var stream);
+        var error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out var stream, out var lease);
         if (error != Errno.None)
         {
             // A missing name is blamed on its directory when creating, or when the directory is missing too.
@@ -126,12 +134,21 @@ internal sealed class PosixIo
             throw IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
         }
 
-        if (mode == FileMode.Append)
+        try
         {
-            stream!.Seek(0, SeekOrigin.End);
-        }
+            if (mode == FileMode.Append)
+            {
+                stream!.Seek(0, SeekOrigin.End);
+            }
 
-        return stream!;
+            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease);
+        }
+        catch
+        {
+            stream!.Dispose();
+            lease?.Release();
+            throw;
+        }
     }
 
     private static void ValidateOpen(FileMode mode, FileAccess access, FileShare share, FileOptions options, UnixFileMode? createMode)
@@ -201,14 +218,21 @@ internal sealed class PosixIo
     }
 
     /// <summary>File.Copy: the source opened read-only, the destination created with the source's mode.</summary>
-    public void CopyFile(string sourceFullPath, string destinationFullPath, bool overwrite)
+    public void CopyFile(string sourceFullPath, string destinationFullPath, bool overwrite) =>
+        CopyFile(sourceFullPath, destinationFullPath, overwrite, asLink: false);
+
+    /// <summary>
+    /// File.Copy, or (<paramref name="asLink"/>) the copy that stands in for a hard link: link(2)
+    /// opens nothing, so it takes no FileShare lock and is refused by none.
+    /// </summary>
+    private void CopyFile(string sourceFullPath, string destinationFullPath, bool overwrite, bool asLink)
     {
-        using var source = Open(sourceFullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None, null);
+        using var source = Open(sourceFullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None, null, asLink ? ShareLock.None : ShareLock.Shared);
         _engine.Stat(TrimEndingSeparator(sourceFullPath), followLinks: true, out var sourceNode);
         Stream destination;
         try
         {
-            destination = Open(destinationFullPath, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, sourceNode.Entry.Mode);
+            destination = Open(destinationFullPath, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, sourceNode.Entry.Mode, asLink ? ShareLock.None : ShareLock.Exclusive);
         }
         catch (IOException e) when (e.HResult == (int)Errno.EEXIST && DirectoryExists(destinationFullPath))
         {
@@ -282,14 +306,16 @@ internal sealed class PosixIo
                 throw IoErrors.For(unlink, backupFullPath);
             }
 
-            CopyFile(destinationFullPath, backupFullPath, overwrite: false);
+            // System.IO links the backup to the destination (link(2)); here it is a copy that takes
+            // no lock, and the destination's locks move to it with the rename below.
+            CopyFile(destinationFullPath, backupFullPath, overwrite: false, asLink: true);
         }
         else if (_engine.Stat(destinationFullPath, followLinks: true, out _) == Errno.ENOENT)
         {
             throw IoErrors.For(Errno.ENOENT, destinationFullPath);
         }
 
-        IoErrors.Check(_engine.Rename(sourceFullPath, destinationFullPath, noReplace: false), sourceFullPath);
+        IoErrors.Check(_engine.Rename(sourceFullPath, destinationFullPath, noReplace: false, replacedLinkedAt: backupFullPath), sourceFullPath);
     }
 
     // ---- Metadata

@@ -10,6 +10,9 @@ internal enum Errno
     EPERM = 1,
     ENOENT = 2,
     EBADF = 9,
+
+    /// <summary>EWOULDBLOCK (EAGAIN): flock(2) with LOCK_NB found the file locked, as .NET's FileStream reports a FileShare conflict.</summary>
+    EWOULDBLOCK = 11,
     EACCES = 13,
     EBUSY = 16,
     EEXIST = 17,

@@ -79,12 +79,20 @@ internal sealed partial class UnionEngine
 
         using (Write())
         {
+            // A file the upper held (new, or copied up with every stream open on it) goes with it:
+            // its locks stay with it, out of reach. A lower file read in place is still the object
+            // the merged view shows, and keeps its locks.
+            var gone = _shares.LockedPaths().FindAll(path => _upper.TryGetEntry(path, out _));
             foreach (var entry in _upper.ListDirectory("/"))
             {
                 _upper.Delete(LowerIndex.Combine("/", entry.Name));
             }
 
             _upper.SetOpaque("/", false);
+            foreach (string path in gone)
+            {
+                _shares.Unlink(path);
+            }
         }
     }
 }

@@ -13,9 +13,44 @@ internal sealed partial class UnionEngine
     /// open(2). A read-only open of a lower file reads the lower directly; any open that may write
     /// (read-write with no write included) or truncates copies the file up first.
     /// </summary>
-    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, out Stream? stream)
+    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, out Stream? stream) =>
+        Open(path, flags, createMode, ShareLock.None, out stream, out _);
+
+    /// <summary>
+    /// open(2), then flock(2) with LOCK_NB as .NET's FileStream takes it on Linux. Every check of
+    /// open(2) comes first (ENOENT, EEXIST, EISDIR, EROFS); the lock is then taken on the object
+    /// found, before anything changes: a refused open (EWOULDBLOCK) copies nothing up, truncates
+    /// nothing and creates nothing. A new file is a new object, which no one holds.
+    /// </summary>
+    /// <param name="path">The path to open.</param>
+    /// <param name="flags">The open(2) flags.</param>
+    /// <param name="createMode">The mode of a created file, before the umask.</param>
+    /// <param name="share">The lock to take.</param>
+    /// <param name="stream">The stream opened.</param>
+    /// <param name="lease">The lock taken, which the caller releases when the stream closes; <see langword="null"/> when none was.</param>
+    /// <returns>The errno.</returns>
+    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease)
     {
         stream = null;
+        lease = null;
+        try
+        {
+            return OpenLocked(path, flags, createMode, share, out stream, out lease);
+        }
+        catch
+        {
+            stream?.Dispose();
+            stream = null;
+            lease?.Release();
+            lease = null;
+            throw;
+        }
+    }
+
+    private Errno OpenLocked(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease)
+    {
+        stream = null;
+        lease = null;
         bool writes = (flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0;
         bool creates = (flags & OpenFlags.Create) != 0;
         bool exclusive = creates && (flags & OpenFlags.Exclusive) != 0;
@@ -37,6 +72,11 @@ internal sealed partial class UnionEngine
             if (node.IsDirectory)
             {
                 return Errno.EISDIR;
+            }
+
+            if (!_shares.TryAcquire(node.Path, share, out lease))
+            {
+                return Errno.EWOULDBLOCK;
             }
 
             stream = node.InUpper
@@ -86,6 +126,10 @@ internal sealed partial class UnionEngine
                     return Errno.EROFS;
                 }
 
+                // A free name holds no object: a lock left at it belongs to a file that is gone
+                // (a lower changed outside the overlay), and the new file is another object.
+                _shares.Unlink(resolution.Path);
+                _shares.TryAcquire(resolution.Path, share, out lease);
                 CopyUpAncestors(resolution);
                 CreateInUpper(resolution, LayerEntryKind.File, createMode & ~_umask, null);
                 stream = _upper.OpenFile(resolution.Path, access);
@@ -104,6 +148,11 @@ internal sealed partial class UnionEngine
 
             if (!writes)
             {
+                if (!_shares.TryAcquire(node.Path, share, out lease))
+                {
+                    return Errno.EWOULDBLOCK;
+                }
+
                 stream = node.InUpper
                     ? _upper!.OpenFile(node.Path, FileAccess.Read)
                     : _readers.Open(_lowers[node.Layer].OpenRead(node.Path), node.Path);
@@ -113,6 +162,13 @@ internal sealed partial class UnionEngine
             if (_upper is null)
             {
                 return Errno.EROFS;
+            }
+
+            // System.IO opens without O_TRUNC and truncates only once it holds the lock, so a
+            // refused open leaves the file as it was; here nothing is copied up either.
+            if (!_shares.TryAcquire(node.Path, share, out lease))
+            {
+                return Errno.EWOULDBLOCK;
             }
 
             // O_TRUNC empties the file at once, so its data need not be copied first.
@@ -323,6 +379,8 @@ internal sealed partial class UnionEngine
             _upper!.Delete(path);
         }
 
+        // The file's holders keep their locks on an object no name reaches; a new file here is free.
+        _shares.Unlink(path);
         Emit(OverlayEventKind.Deleted, path);
     }
 
@@ -330,9 +388,19 @@ internal sealed partial class UnionEngine
     /// rename(2), or with <paramref name="noReplace"/> renameat2(RENAME_NOREPLACE). A lower file is
     /// copied up and leaves a whiteout; a lower or merged directory follows the
     /// <see cref="DirectoryRenamePolicy"/>; an upper-only directory moved into a merged parent
-    /// becomes opaque, as the kernel makes it.
+    /// becomes opaque, as the kernel makes it. FileShare locks follow what moved, as flock(2)
+    /// locks follow an inode.
     /// </summary>
-    public Errno Rename(string sourcePath, string destinationPath, bool noReplace)
+    /// <param name="sourcePath">What to move.</param>
+    /// <param name="destinationPath">Where to.</param>
+    /// <param name="noReplace">Refuse an existing destination with EEXIST.</param>
+    /// <param name="replacedLinkedAt">
+    /// Where a hard link to the replaced destination was made first (File.Replace's backup, a copy
+    /// here): the locks on the replaced file move there. Otherwise they stay with the file, out of
+    /// reach of any name.
+    /// </param>
+    /// <returns>The errno.</returns>
+    public Errno Rename(string sourcePath, string destinationPath, bool noReplace, string? replacedLinkedAt = null)
     {
         using var scope = Write();
 
@@ -437,6 +505,10 @@ internal sealed partial class UnionEngine
             WriteWhiteout(source.Path);
         }
 
+        string? linkedAt = replacedLinkedAt is null ? null
+            : Resolve(Trim(replacedLinkedAt), followFinal: false) is { Error: Errno.None, Node: { IsDirectory: false } linked } ? linked.Path
+            : null;
+        _shares.Rename(source.Path, destination.Path, linkedAt);
         Emit(OverlayEventKind.Renamed, destination.Path, oldPath: source.Path);
         return Errno.None;
     }

@@ -32,6 +32,7 @@ internal sealed partial class UnionEngine
     private readonly ThreadLocal<List<OverlayEvent>> _pendingEvents = new(() => []);
     private readonly UnixFileMode _umask;
     private readonly LowerReaders _readers = new();
+    private readonly ShareTable _shares = new();
 
     public UnionEngine(IReadOnlyList<ILayer> lowersTopFirst, IWritableLayer? upper, OverlayOptions options)
     {
@@ -57,6 +58,9 @@ internal sealed partial class UnionEngine
     public bool IsReadOnly => _upper is null;
 
     public TimeProvider Clock => Options.Clock;
+
+    /// <summary>The FileShare locks of the files open through this overlay.</summary>
+    public ShareTable Shares => _shares;
 
     /// <summary>Drops the lower index, after a caller changed a lower outside the overlay.</summary>
     public void InvalidateIndex()
