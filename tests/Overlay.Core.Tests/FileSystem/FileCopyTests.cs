@@ -7,8 +7,21 @@ namespace Overlay.Tests.FileSystem;
 /// destination created or truncated in the upper. .NET on Linux copies the source's permissions and
 /// its times onto the destination, new or overwritten (recorded on a kernel overlay mount).
 /// </summary>
-public sealed class FileCopyTests : OverlayScenario
+public class FileCopyTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public FileCopyTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected FileCopyTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void Copy_OfALowerFileToANewName_KeepsTheSourcesModeAndMtime()
     {

@@ -8,8 +8,21 @@ namespace Overlay.Tests.FileSystem;
 /// followed. Each row runs the same sequence of System.IO calls that was recorded on a kernel
 /// overlay mount.
 /// </summary>
-public sealed class TrailingSlashTests : OverlayScenario
+public class TrailingSlashTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public TrailingSlashTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected TrailingSlashTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>path; outcomes of File.Exists, FileInfo.Exists, Directory.Exists, File.GetAttributes, File.SetLastWriteTimeUtc, File.Copy from it, File.Copy to it, File.CreateSymbolicLink at it, File.GetUnixFileMode.</summary>
     public static TheoryData<string, string[]> KernelRecorded => new()
     {

@@ -7,8 +7,21 @@ namespace Overlay.Tests.FileSystem;
 /// link is "not found"), recorded on a kernel overlay mount; a merged directory shows its topmost
 /// copy's mode.
 /// </summary>
-public sealed class UnixFileModeTests : OverlayScenario
+public class UnixFileModeTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public UnixFileModeTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected UnixFileModeTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Theory]
     [InlineData("/a/foo", "0644")]
     [InlineData("/a/bar", "0600")]

@@ -1,15 +1,32 @@
+using Overlay.Tests.Support;
+
 namespace Overlay.Tests.KernelScenarios;
 
 /// <summary>
-/// The 400 kernel-recorded sequences replayed on the library's in-memory overlay: the kernel's
-/// outcome (exception type and HResult) at every step, the same merged tree, the same logical upper,
-/// and the lowers untouched.
+/// The 400 kernel-recorded sequences replayed on the library's overlay (in memory here; on other
+/// backends in the subclasses in Backends/): the kernel's outcome (exception type and HResult) at
+/// every step, the same merged tree, the same logical upper, and the lowers untouched.
 /// </summary>
-public sealed class OverlayKernelScenarioTests : IClassFixture<KernelScenarioCatalog>
+public class OverlayKernelScenarioTests : IClassFixture<KernelScenarioCatalog>
 {
     private readonly KernelScenarioCatalog _catalog;
+    private readonly LayerBackend _backend;
 
-    public OverlayKernelScenarioTests(KernelScenarioCatalog catalog) => _catalog = catalog;
+    /// <summary>On the in-memory backend.</summary>
+    /// <param name="catalog">The shared scenarios.</param>
+    public OverlayKernelScenarioTests(KernelScenarioCatalog catalog)
+        : this(catalog, LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend.</summary>
+    /// <param name="catalog">The shared scenarios.</param>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected OverlayKernelScenarioTests(KernelScenarioCatalog catalog, LayerBackend backend)
+    {
+        _catalog = catalog;
+        _backend = backend;
+    }
 
     public static TheoryData<int> Seeds() => new(KernelScenarioLoader.LoadShared().Select(s => s.Seed));
 
@@ -19,12 +36,17 @@ public sealed class OverlayKernelScenarioTests : IClassFixture<KernelScenarioCat
     public void KernelPolicy_ReplaysEveryStepAsTheKernel(int seed)
     {
         var scenario = _catalog[seed];
-        using var target = new OverlayScenarioTarget(scenario, DirectoryRenamePolicy.Kernel);
+        using var target = new OverlayScenarioTarget(scenario, DirectoryRenamePolicy.Kernel, _backend);
+        var storageBefore = target.CaptureLowerStorage();
         var before = target.Lowers.Select(OverlayScenarioTarget.Dump).ToArray();
 
         ScenarioReplayer.AssertReplays(scenario, target);
 
         target.Lowers.Select(OverlayScenarioTarget.Dump).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+        if (storageBefore is not null)
+        {
+            target.CaptureLowerStorage().Should().Equal(storageBefore, "the storage of the lowers must never be written by the overlay");
+        }
     }
 
     /// <summary>
@@ -38,7 +60,7 @@ public sealed class OverlayKernelScenarioTests : IClassFixture<KernelScenarioCat
     {
         var scenario = _catalog[seed];
         int exdev = scenario.Steps.ToList().FindIndex(s => s.Outcome == "IOException 18");
-        using var target = new OverlayScenarioTarget(scenario, DirectoryRenamePolicy.CopyUp);
+        using var target = new OverlayScenarioTarget(scenario, DirectoryRenamePolicy.CopyUp, _backend);
         if (exdev < 0)
         {
             ScenarioReplayer.AssertReplays(scenario, target);

@@ -1,28 +1,52 @@
 using System.IO.Abstractions;
 using Overlay.Layers;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.KernelScenarios;
 
 /// <summary>
 /// The library's overlay as a scenario target: the scenario's lowers built as in-memory layers in
-/// the OCI-neutral form the engine reads (whiteouts and opaque marks as layer entries), an empty
-/// in-memory upper, and the merged view at "/".
+/// the OCI-neutral form the engine reads (whiteouts and opaque marks as layer entries), stored on a
+/// <see cref="LayerBackend"/> (in memory as they are; on disk or in the mock written in OCI form),
+/// an empty upper on the same backend, and the merged view at "/".
 /// </summary>
 public sealed class OverlayScenarioTarget : IScenarioTarget
 {
     private static readonly DateTime RecordedTime = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private readonly MemoryLayer _upper = new("upper");
+    private readonly LayerStore _store;
+    private readonly IWritableLayer _upper;
 
     public OverlayScenarioTarget(KernelScenario scenario, DirectoryRenamePolicy policy)
+        : this(scenario, policy, LayerBackend.Memory)
     {
-        ArgumentNullException.ThrowIfNull(scenario);
-        Lowers = scenario.LowersTopFirst.Select((entries, i) => Build($"lower{i}", entries)).ToArray();
-        Overlay = new OverlayFileSystem(Lowers, _upper, new OverlayOptions { DirectoryRenamePolicy = policy });
     }
 
-    /// <summary>The lowers as built, topmost first, so a test can check they never change.</summary>
-    public IReadOnlyList<MemoryLayer> Lowers { get; }
+    public OverlayScenarioTarget(KernelScenario scenario, DirectoryRenamePolicy policy, LayerBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        _store = LayerStore.Create(backend);
+        try
+        {
+            Lowers = scenario.LowersTopFirst.Select((entries, i) => _store.AddLower(Build($"lower{i}", entries))).ToArray();
+            _upper = _store.CreateUpper(TimeProvider.System);
+            Overlay = new OverlayFileSystem(Lowers, _upper, new OverlayOptions { DirectoryRenamePolicy = policy });
+        }
+        catch
+        {
+            _store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Where the layers are stored.</summary>
+    public LayerBackend Backend => _store.Backend;
+
+    /// <summary>The lowers as stored, topmost first, so a test can check they never change.</summary>
+    public IReadOnlyList<ILayer> Lowers { get; }
+
+    /// <summary>The lowers' storage read below the layers (see <see cref="LayerStore.CaptureLowerStorage"/>), or <see langword="null"/> in memory.</summary>
+    public IReadOnlyList<string>? CaptureLowerStorage() => _store.CaptureLowerStorage();
 
     /// <summary>The overlay under test.</summary>
     public OverlayFileSystem Overlay { get; }
@@ -37,7 +61,7 @@ public sealed class OverlayScenarioTarget : IScenarioTarget
     public IReadOnlyList<string> DumpUpper() => Dump(_upper);
 
     /// <summary>A layer's full state in the recording's line format (whiteouts and opaque marks included).</summary>
-    public static List<string> Dump(MemoryLayer layer)
+    public static List<string> Dump(ILayer layer)
     {
         var lines = new List<string>();
         Walk("/", string.Empty);
@@ -61,7 +85,7 @@ public sealed class OverlayScenarioTarget : IScenarioTarget
                         Walk(path, name);
                         break;
                     case global::Overlay.Layers.LayerEntryKind.File:
-                        lines.Add(TreeLines.File(name, entry.Mode, layer.ReadAllBytes(path)));
+                        lines.Add(TreeLines.File(name, entry.Mode, TreeDump.ReadAll(layer, path)));
                         break;
                     case global::Overlay.Layers.LayerEntryKind.SymbolicLink:
                         lines.Add(TreeLines.Symlink(name, entry.LinkTarget!));
@@ -106,10 +130,13 @@ public sealed class OverlayScenarioTarget : IScenarioTarget
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _store.Dispose();
 
     /// <inheritdoc />
-    public override string ToString() => "the library's in-memory overlay";
+    public override string ToString() => _store.Backend switch
+    {
+        LayerBackend.Memory => "the library's in-memory overlay",
+        LayerBackend.HostDirectory => "the library's overlay of host directories (OCI-form lowers)",
+        _ => $"the library's overlay on the {_store.Backend} backend (OCI-form lowers)",
+    };
 }

@@ -10,32 +10,40 @@ namespace Overlay.Tests.Support;
 /// </summary>
 public sealed class LayerSnapshot
 {
-    private LayerSnapshot(string layerName, IReadOnlyList<string> lines)
+    private LayerSnapshot(string layerName, IReadOnlyList<string> lines, AccessTimeCheck accessTimes)
     {
         LayerName = layerName;
         Lines = lines;
+        AccessTimes = accessTimes;
     }
 
     /// <summary>The name of the layer it was taken of.</summary>
     public string LayerName { get; }
+
+    /// <summary>Which entries' access times are part of the snapshot.</summary>
+    public AccessTimeCheck AccessTimes { get; }
 
     /// <summary>One line per entry (the root included), depth first in ordinal order, with every field.</summary>
     public IReadOnlyList<string> Lines { get; }
 
     /// <summary>Reads a layer completely.</summary>
     /// <param name="layer">The layer.</param>
+    /// <param name="accessTimes">
+    /// Which access times to include: not those the storage stamps on a read whatever the layer
+    /// does (see <see cref="LayerStore.LowerAccessTimes"/>).
+    /// </param>
     /// <returns>Its snapshot.</returns>
-    public static LayerSnapshot Capture(ILayer layer)
+    public static LayerSnapshot Capture(ILayer layer, AccessTimeCheck accessTimes = AccessTimeCheck.All)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var lines = new List<string>();
         if (layer.TryGetEntry("/", out var root))
         {
-            lines.Add(Describe("/", root, null));
+            lines.Add(Describe("/", root, null, accessTimes));
         }
 
-        Walk(layer, "/", lines);
-        return new LayerSnapshot(layer.Name, lines);
+        Walk(layer, "/", lines, accessTimes);
+        return new LayerSnapshot(layer.Name, lines, accessTimes);
     }
 
     /// <summary>The lines that differ from another snapshot: "- " for lines only here, "+ " for lines only there.</summary>
@@ -57,27 +65,38 @@ public sealed class LayerSnapshot
     /// <param name="layer">The layer, read again now.</param>
     public void AssertUnchanged(ILayer layer)
     {
-        var differences = Differences(Capture(layer));
+        var differences = Differences(Capture(layer, AccessTimes));
         differences.Should().BeEmpty("lower layer '{0}' must never be written by the overlay", LayerName);
     }
 
     /// <inheritdoc />
     public override string ToString() => string.Join('\n', Lines);
 
-    private static void Walk(ILayer layer, string directory, List<string> lines)
+    private static string AccessTime(in LayerEntry entry, AccessTimeCheck accessTimes)
+    {
+        bool included = accessTimes switch
+        {
+            AccessTimeCheck.All => true,
+            AccessTimeCheck.FilesOnly => entry.Kind is LayerEntryKind.File or LayerEntryKind.Whiteout,
+            _ => false,
+        };
+        return included ? entry.LastAccessTimeUtc.ToString("O", CultureInfo.InvariantCulture) : "-";
+    }
+
+    private static void Walk(ILayer layer, string directory, List<string> lines, AccessTimeCheck accessTimes)
     {
         foreach (var entry in layer.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             string path = directory == "/" ? "/" + entry.Name : directory + "/" + entry.Name;
-            lines.Add(Describe(path, entry, entry.Kind == LayerEntryKind.File ? TreeDump.ReadAll(layer, path) : null));
+            lines.Add(Describe(path, entry, entry.Kind == LayerEntryKind.File ? TreeDump.ReadAll(layer, path) : null, accessTimes));
             if (entry.Kind == LayerEntryKind.Directory)
             {
-                Walk(layer, path, lines);
+                Walk(layer, path, lines, accessTimes);
             }
         }
     }
 
-    private static string Describe(string path, in LayerEntry entry, byte[]? data) => string.Create(
+    private static string Describe(string path, in LayerEntry entry, byte[]? data, AccessTimeCheck accessTimes) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{path} {entry.Kind} name={entry.Name} mode={TreeDump.Mode(entry.Mode)} len={entry.Length} mtime={entry.LastWriteTimeUtc:O} atime={entry.LastAccessTimeUtc:O} ctime={entry.CreationTimeUtc:O} target={entry.LinkTarget ?? "-"} opaque={entry.IsOpaque} data={(data is null ? "-" : Convert.ToBase64String(data))}");
+        $"{path} {entry.Kind} name={entry.Name} mode={TreeDump.Mode(entry.Mode)} len={entry.Length} mtime={entry.LastWriteTimeUtc:O} atime={AccessTime(entry, accessTimes)} ctime={entry.CreationTimeUtc:O} target={entry.LinkTarget ?? "-"} opaque={entry.IsOpaque} data={(data is null ? "-" : Convert.ToBase64String(data))}");
 }

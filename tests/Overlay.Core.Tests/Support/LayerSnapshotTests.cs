@@ -92,7 +92,7 @@ public sealed class LayerSnapshotTests
 
     private sealed class ProbeScenario : OverlayScenario
     {
-        public void ChangeBottom() => Bottom.AddFile("/a/foo", "written behind the overlay's back", StandardLowers.Mode0644, StandardLowers.BottomFileTime);
+        public void ChangeBottom() => BottomSource.AddFile("/a/foo", "written behind the overlay's back", StandardLowers.Mode0644, StandardLowers.BottomFileTime);
 
         public void WriteThroughTheOverlay() => Overlay.File.AppendAllText("/a/foo", "+");
     }

@@ -7,8 +7,21 @@ namespace Overlay.Tests.Union;
 /// <c>docker diff</c> does (A added, C changed, D deleted; copied-up parents as C), and
 /// <see cref="OverlayFileSystem.ResetUpper"/> brings the lowers' view back.
 /// </summary>
-public sealed class ChangesTests : OverlayScenario
+public class ChangesTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public ChangesTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected ChangesTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void Changes_OfAFreshOverlay_AreEmpty()
     {

@@ -8,8 +8,21 @@ namespace Overlay.Tests.Union;
 /// read-only open does not. Parents come first, with the lower's mode and mtime. Recorded on a
 /// kernel overlay mount.
 /// </summary>
-public sealed class CopyUpTriggerTests : OverlayScenario
+public class CopyUpTriggerTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public CopyUpTriggerTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected CopyUpTriggerTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void OpenReadWrite_WithoutAWrite_CopiesTheFileUpUnchanged()
     {
@@ -149,6 +162,6 @@ public sealed class CopyUpTriggerTests : OverlayScenario
         Overlay.File.Delete("/a/foo");
         Overlay.Directory.Move("/a/sub", "/a/sub2");
 
-        Upper!.StagedCount.Should().Be(0);
+        WorkAreaLeftovers().Should().BeEmpty();
     }
 }

@@ -6,8 +6,21 @@ namespace Overlay.Tests.Union;
 /// The merged view of the standard lower, before any write: merged directories, the topmost copy's
 /// metadata, whiteouts and opaque directories of a lower, links resolved inside the overlay.
 /// </summary>
-public sealed class LookupTests : OverlayScenario
+public class LookupTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public LookupTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected LookupTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void Listing_OfAMergedDirectory_IsTheUnionWithoutWhitedOutNames()
     {

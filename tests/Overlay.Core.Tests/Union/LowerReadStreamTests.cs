@@ -8,8 +8,21 @@ namespace Overlay.Tests.Union;
 /// copy, as a read-only fd does on the kernel's overlayfs since 4.19 (recorded on a kernel mount
 /// with an unbuffered FileStream); after an unlink it keeps the data, like an fd of a deleted file.
 /// </summary>
-public sealed class LowerReadStreamTests : OverlayScenario
+public class LowerReadStreamTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public LowerReadStreamTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected LowerReadStreamTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void ReadStream_OpenedBeforeACopyUp_SeesTheDataWrittenAfterIt()
     {

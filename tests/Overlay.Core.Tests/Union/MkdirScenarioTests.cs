@@ -9,8 +9,21 @@ namespace Overlay.Tests.Union;
 /// a name hidden by an opaque directory), new names, missing parents and a trailing '/'. Recorded on
 /// a kernel overlay mount of the standard lower.
 /// </summary>
-public sealed class MkdirScenarioTests : OverlayScenario
+public class MkdirScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public MkdirScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected MkdirScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>path, outcome, the merged line of the path afterwards, the upper's lines.</summary>
     public static TheoryData<string, string, string?, string[]> KernelRecorded => new()
     {

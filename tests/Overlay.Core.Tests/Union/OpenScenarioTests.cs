@@ -12,8 +12,21 @@ namespace Overlay.Tests.Union;
 /// standard lower; each row checks the call's outcome, the merged object it touched, and the whole
 /// upper layer (the lowers are checked by <see cref="OverlayScenario"/>).
 /// </summary>
-public sealed class OpenScenarioTests : OverlayScenario
+public class OpenScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public OpenScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected OpenScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>mode, path, outcome, path checked afterwards, its merged line, the upper's lines.</summary>
     public static TheoryData<string, string, string, string, string?, string[]> KernelRecorded => new()
     {
@@ -200,7 +213,7 @@ public sealed class OpenScenarioTests : OverlayScenario
         }
 
         Overlay.File.ReadAllText("/a/foo").Should().Be("foo-CONtent");
-        Upper!.ReadAllBytes("/a/foo").Should().Equal("foo-CONtent"u8.ToArray());
+        UpperBytes("/a/foo").Should().Equal("foo-CONtent"u8.ToArray());
     }
 
     [Fact]

@@ -8,8 +8,21 @@ namespace Overlay.Tests.Union;
 /// missing names, links one and two levels deep, dangling links, links to directories, and with a
 /// trailing '/'. Recorded on a kernel overlay mount; reading a link never writes the upper.
 /// </summary>
-public sealed class ReadLinkScenarioTests : OverlayScenario
+public class ReadLinkScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public ReadLinkScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected ReadLinkScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>path, then the outcomes of LinkTarget, ResolveLinkTarget(false), ResolveLinkTarget(true), Directory.ResolveLinkTarget(true).</summary>
     public static TheoryData<string, string, string, string, string> KernelRecorded => new()
     {

@@ -6,9 +6,18 @@ namespace Overlay.Tests.Union;
 /// An overlay without an upper is a read-only mount: every write fails with
 /// <see cref="IOException"/> HResult 30 (EROFS) and changes nothing; every read works.
 /// </summary>
-public sealed class ReadOnlyOverlayTests : OverlayScenario
+public class ReadOnlyOverlayTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
     public ReadOnlyOverlayTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the lowers are stored.</param>
+    protected ReadOnlyOverlayTests(LayerBackend backend)
+        : base(backend)
     {
         Rebuild(new OverlayOptions(), readOnly: true);
     }

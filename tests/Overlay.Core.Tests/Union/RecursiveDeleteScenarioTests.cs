@@ -8,8 +8,21 @@ namespace Overlay.Tests.Union;
 /// over every file type, after which nothing shows. Recorded on a kernel overlay mount: a whole
 /// deleted lower tree leaves one whiteout at its top.
 /// </summary>
-public sealed class RecursiveDeleteScenarioTests : OverlayScenario
+public class RecursiveDeleteScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public RecursiveDeleteScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected RecursiveDeleteScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void RecursiveDelete_OfAMergedLowerTree_LeavesOneWhiteoutAtItsTop()
     {

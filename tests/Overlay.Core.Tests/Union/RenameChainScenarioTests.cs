@@ -7,8 +7,21 @@ namespace Overlay.Tests.Union;
 /// (across directories), moved back, two files swapped and three rotated through a temporary name.
 /// Recorded on a kernel overlay mount.
 /// </summary>
-public sealed class RenameChainScenarioTests : OverlayScenario
+public class RenameChainScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public RenameChainScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected RenameChainScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void Chain_ThenUnlinkTheLastName_LeavesOnlyTheWhiteoutOfTheFirst()
     {

@@ -11,8 +11,21 @@ namespace Overlay.Tests.Union;
 /// tree copied up (modes and mtimes kept), opaque at the new name, a whiteout at the old one. New
 /// (upper-only) directories rename as on the kernel mount, over whited-out lower names too.
 /// </summary>
-public sealed class RenameDirectoryScenarioTests : OverlayScenario
+public class RenameDirectoryScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public RenameDirectoryScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected RenameDirectoryScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>source, destination, the upper's lines after the move under the CopyUp policy.</summary>
     public static TheoryData<string, string, string[]> LowerDirectories => new()
     {

@@ -9,8 +9,21 @@ namespace Overlay.Tests.Union;
 /// directory, links (moved, not followed), a missing source, trailing '/' on either side; each
 /// followed by an unlink of the old name. Recorded on a kernel overlay mount.
 /// </summary>
-public sealed class RenameFileScenarioTests : OverlayScenario
+public class RenameFileScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public RenameFileScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected RenameFileScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>source, destination, overwrite, outcome of the move, outcome of File.Delete(source), the destination's merged line, the upper's lines.</summary>
     public static TheoryData<string, string, bool, string, string, string?, string[]> KernelRecorded => new()
     {
@@ -115,6 +128,19 @@ public sealed class RenameFileScenarioTests : OverlayScenario
         Overlay.FileInfo.New("/a/sym_moved").LinkTarget.Should().Be("foo");
         Overlay.File.ReadAllText("/a/foo").Should().Be(StandardLowers.FooContent);
         UpperLines().Should().Equal("/a d 0750 now", "/a/direct_sym w", "/a/sym_moved l -> foo");
+    }
+
+    [Theory]
+    [InlineData("/a/direct_sym", "foo")]
+    [InlineData("/a/dangling_sym", "no_such_file")]
+    public void Move_OfALowerLink_CopiesItUpWithItsTargetAndMtime(string link, string target)
+    {
+        Overlay.File.Move(link, "/a/moved_link");
+
+        var copy = UpperEntry("/a/moved_link")!.Value;
+        copy.Kind.Should().Be(LayerEntryKind.SymbolicLink);
+        copy.LinkTarget.Should().Be(target);
+        copy.LastWriteTimeUtc.Should().Be(StandardLowers.BottomDirectoryTime);
     }
 
     [Fact]

@@ -7,8 +7,21 @@ namespace Overlay.Tests.Union;
 /// files, empty lower directories, populated ones, links to directories, dangling links, a trailing
 /// '/'. Recorded on a kernel overlay mount.
 /// </summary>
-public sealed class RmdirScenarioTests : OverlayScenario
+public class RmdirScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public RmdirScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected RmdirScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>path, recursive, outcome, the path's merged line afterwards, the upper's lines.</summary>
     public static TheoryData<string, bool, string, string?, string[]> KernelRecorded => new()
     {

@@ -6,8 +6,21 @@ namespace Overlay.Tests.Union;
 /// The <see cref="OverlayFileSystem.Trace"/> events: which layer answered a lookup, each copy-up
 /// with the layer it read from, each whiteout and opaque directory written.
 /// </summary>
-public sealed class TraceTests : OverlayScenario
+public class TraceTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public TraceTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected TraceTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     [Fact]
     public void CopyUp_EmitsCopyUpWithTheSourceLayersName()
     {

@@ -7,8 +7,21 @@ namespace Overlay.Tests.Union;
 /// larger size (zero-filled), directly and through two levels of links, and <c>FileMode.Truncate</c>.
 /// Recorded on a kernel overlay mount.
 /// </summary>
-public sealed class TruncateScenarioTests : OverlayScenario
+public class TruncateScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public TruncateScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected TruncateScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>new length, through the two-level link, /a/foo's merged line afterwards, the upper's lines.</summary>
     public static TheoryData<int, bool, string, string[]> KernelRecorded => new()
     {

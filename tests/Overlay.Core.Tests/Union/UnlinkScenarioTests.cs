@@ -8,8 +8,21 @@ namespace Overlay.Tests.Union;
 /// then silence: System.IO ignores a missing file), links (the target stays), directories, missing
 /// names and parents, whited-out names and a trailing '/'. Recorded on a kernel overlay mount.
 /// </summary>
-public sealed class UnlinkScenarioTests : OverlayScenario
+public class UnlinkScenarioTests : OverlayScenario
 {
+    /// <summary>On the in-memory backend.</summary>
+    public UnlinkScenarioTests()
+        : this(LayerBackend.Memory)
+    {
+    }
+
+    /// <summary>On the given backend (see the subclasses in Backends/).</summary>
+    /// <param name="backend">Where the layers are stored.</param>
+    protected UnlinkScenarioTests(LayerBackend backend)
+        : base(backend)
+    {
+    }
+
     /// <summary>path, outcome of the first and the second delete, the path's merged line afterwards, the upper's lines.</summary>
     public static TheoryData<string, string, string, string?, string[]> KernelRecorded => new()
     {
