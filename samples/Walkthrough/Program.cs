@@ -1,32 +1,45 @@
 // A narrated walkthrough of how Docker stores a container with the overlay2 driver, replayed
-// in memory: read-only image layers (the lowers), one writable container layer (the upper), the
-// merged view that the container sees, and the copy-ups, whiteouts and opaque directories that
-// writes leave in the upper. Run it with: dotnet run --project samples/Walkthrough
-using System.Text;
+// on real folders in a temporary directory: read-only image layers (the lowers), one writable
+// container layer (the upper) with its work directory, the merged view that the container sees,
+// and the copy-ups, whiteouts and opaque directories that writes leave in the upper, printed as
+// they are on disk. Run it with: dotnet run --project samples/Walkthrough
+// (add --keep to keep the folders afterwards and look at them yourself).
+using System.Globalization;
 using Overlay;
 using Overlay.Layers;
 
 const UnixFileMode Executable = (UnixFileMode)0b111_101_101; // 0755
 
-// ---- The image: two read-only layers, as `docker build` would leave them
+bool keep = args.Contains("--keep");
+string home = Directory.CreateTempSubdirectory("overlay-walkthrough-").FullName;
+string baseDir = Path.Combine(home, "layers", "base");
+string appDir = Path.Combine(home, "layers", "app");
+string upperDir = Path.Combine(home, "container", "diff");
+string workDir = Path.Combine(home, "container", "work");
 
-var baseLayer = new MemoryLayer("base")
-    .AddFile("/etc/os-release", "NAME=\"Alpine Linux\"\nVERSION_ID=3.20.0\n")
-    .AddFile("/etc/motd", "Welcome to Alpine!\n")
-    .AddFile("/bin/busybox", "(busybox binary)", Executable)
-    .AddSymbolicLink("/bin/sh", "busybox")
-    .AddFile("/app/config.json", "{ \"debug\": true }\n")
-    .AddFile("/app/data/seed.sql", "CREATE TABLE users (name TEXT);\n")
-    .AddFile("/app/data/users.csv", "name\nada\nlinus\n")
-    .AddFile("/app/data/legacy.csv", "old,format\n");
+// ---- The image: two read-only layers, as `docker build` would leave them, extracted to folders
 
-var appLayer = new MemoryLayer("app")
-    .AddFile("/app/config.json", "{ \"debug\": false }\n")
-    .AddFile("/app/server.py", "print('serving')\n")
-    .AddFile("/app/data/products.csv", "sku,price\n1,9.99\n")
-    .AddWhiteout("/app/data/legacy.csv");
+WriteFile(baseDir, "etc/os-release", "NAME=\"Alpine Linux\"\nVERSION_ID=3.20.0\n");
+WriteFile(baseDir, "etc/motd", "Welcome to Alpine!\n");
+WriteFile(baseDir, "bin/busybox", "(busybox binary)", Executable);
+File.CreateSymbolicLink(Path.Combine(baseDir, "bin/sh"), "busybox");
+WriteFile(baseDir, "app/config.json", "{ \"debug\": true }\n");
+WriteFile(baseDir, "app/data/seed.sql", "CREATE TABLE users (name TEXT);\n");
+WriteFile(baseDir, "app/data/users.csv", "name\nada\nlinus\n");
+WriteFile(baseDir, "app/data/legacy.csv", "old,format\n");
 
-var containerLayer = new MemoryLayer("container");
+WriteFile(appDir, "app/config.json", "{ \"debug\": false }\n");
+WriteFile(appDir, "app/server.py", "print('serving')\n");
+WriteFile(appDir, "app/data/products.csv", "sku,price\n1,9.99\n");
+
+// In an OCI layer a deletion is an empty file named .wh.<name> beside the deleted name.
+WriteFile(appDir, "app/data/.wh.legacy.csv", string.Empty);
+Directory.CreateDirectory(upperDir);
+
+// Each folder is a layer in the OCI whiteout form; the upper also needs its work directory.
+using var baseLayer = new HostDirectoryLayer(baseDir, new HostDirectoryLayerOptions { Name = "base" });
+using var appLayer = new HostDirectoryLayer(appDir, new HostDirectoryLayerOptions { Name = "app" });
+using var containerLayer = new HostDirectoryLayer(upperDir, new HostDirectoryLayerOptions { Name = "container", WorkDirectory = workDir });
 
 // Lowers are given topmost first, as the kernel's lowerdir= and `docker inspect` list them.
 var fs = new OverlayFileSystem([appLayer, baseLayer], containerLayer);
@@ -35,23 +48,23 @@ var fs = new OverlayFileSystem([appLayer, baseLayer], containerLayer);
 var trace = new List<OverlayEvent>();
 fs.Trace += (_, e) => trace.Add(e);
 
-Console.WriteLine("Overlay walkthrough: how Docker stores a container, replayed in memory");
+Console.WriteLine("Overlay walkthrough: how Docker stores a container, replayed on real folders");
+Console.WriteLine($"  in {home}");
 Section("1. The layers");
 Say("""
     An image is a stack of read-only layers; a container adds one writable layer on top.
     Docker's overlay2 driver hands them to the kernel as lowerdir=app:base (topmost first),
     upperdir=<container>/diff, workdir=<container>/work, and mounts the merged view.
-    Here the same stack lives in memory. Each layer holds only what its step changed:
-    "app" replaces /app/config.json, adds two files, and deletes /app/data/legacy.csv
-    with a whiteout.
+    Here the same stack lives in folders of a temporary directory. Each layer holds only
+    what its step changed: "app" replaces /app/config.json, adds two files, and deletes
+    /app/data/legacy.csv with a whiteout: the empty file .wh.legacy.csv, as OCI layers
+    store it. These are the folders as they are on disk:
     """);
-foreach (var layer in fs.LowersTopFirst)
-{
-    Console.WriteLine($"  lower \"{layer.Name}\":");
-    PrintLayer(layer, "/", 2);
-}
-
-Console.WriteLine($"  upper \"{containerLayer.Name}\": (empty)");
+Console.WriteLine($"  lower \"app\"  = {appDir}");
+PrintDisk(appDir, 2);
+Console.WriteLine($"  lower \"base\" = {baseDir}");
+PrintDisk(baseDir, 2);
+Console.WriteLine($"  upper \"container\" = {upperDir}: (empty)");
 
 Section("2. The merged view");
 Say("""
@@ -66,7 +79,8 @@ Section("3. Writing to a lower file: copy-up");
 Say("""
     Lowers are never written. Before /etc/motd can change, the overlay copies it into the
     upper: parents first, then the file with its data, mode and times. Each object is built
-    in the upper's work area and moved into place in one step, so nobody sees half a copy.
+    in the work directory and renamed into the upper in one step, so nobody sees half a
+    copy, and it is flushed to disk first, as the kernel does.
     """);
 trace.Clear();
 fs.File.AppendAllText("/etc/motd", "This container was started by the walkthrough.\n");
@@ -74,8 +88,8 @@ PrintTrace();
 Console.WriteLine("  merged /etc/motd now reads:");
 Indent(fs.File.ReadAllText("/etc/motd"));
 Console.WriteLine("  while the base layer still holds:");
-Indent(Encoding.UTF8.GetString(baseLayer.ReadAllBytes("/etc/motd")));
-Console.WriteLine($"  objects left in the work area: {containerLayer.StagedCount}");
+Indent(File.ReadAllText(Path.Combine(baseDir, "etc/motd")));
+Console.WriteLine($"  objects left in {Path.Combine(workDir, "work")}: {Directory.EnumerateFileSystemEntries(Path.Combine(workDir, "work")).Count()}");
 
 Section("4. Deleting a lower file: a whiteout");
 Say("""
@@ -85,8 +99,7 @@ Say("""
 trace.Clear();
 fs.File.Delete("/app/config.json");
 PrintTrace();
-containerLayer.TryGetEntry("/app/config.json", out var whiteout);
-Console.WriteLine($"  upper entry at /app/config.json: {whiteout.Kind}");
+Console.WriteLine($"  on disk: {Path.Combine(upperDir, "app")} holds {string.Join(", ", Directory.EnumerateFileSystemEntries(Path.Combine(upperDir, "app")).Select(Path.GetFileName).Order(StringComparer.Ordinal))}");
 Console.WriteLine($"  File.Exists(\"/app/config.json\"): {fs.File.Exists("/app/config.json")}");
 
 Section("5. rm -r of a lower directory, then mkdir: an opaque directory");
@@ -116,15 +129,20 @@ fs.File.Move("/app/server.py", "/app/main.py");
 PrintTrace();
 Console.WriteLine($"  /app/main.py reads: {fs.File.ReadAllText("/app/main.py").Trim()}");
 Console.WriteLine($"  File.Exists(\"/app/server.py\"): {fs.File.Exists("/app/server.py")}");
-Console.WriteLine($"  the app layer still holds /app/server.py: {appLayer.TryGetEntry("/app/server.py", out _)}");
+Console.WriteLine($"  the app layer still holds /app/server.py: {File.Exists(Path.Combine(appDir, "app/server.py"))}");
 
-Section("7. The container layer as it is stored");
+Section("7. The container layer as it is on disk");
 Say("""
-    This is all the container owns: copied-up and new objects, whiteouts, opaque markers.
-    It is what `docker commit` would turn into a new image layer; the image layers below
-    are untouched.
+    This is all the container owns: copied-up and new objects, whiteouts (.wh.<name>),
+    opaque markers (.wh..wh..opq). It is what `docker commit` would turn into a new image
+    layer; the image layers below are untouched. The same folder read as a layer decodes
+    the markers: a whiteout and an opaque directory.
     """);
-PrintLayer(containerLayer, "/", 1);
+Console.WriteLine($"  {upperDir}:");
+PrintDisk(upperDir, 2);
+Console.WriteLine();
+Console.WriteLine("  read as a layer:");
+PrintLayer(containerLayer, "/", 2);
 
 Section("8. The changes, as `docker diff` prints them");
 Say("""
@@ -144,7 +162,32 @@ Say("""
 fs.ResetUpper();
 Console.WriteLine($"  changes after ResetUpper(): {fs.Changes().Count}");
 Console.WriteLine($"  /app/config.json is back: {fs.File.ReadAllText("/app/config.json").Trim()}");
+Console.WriteLine($"  {upperDir} holds {Directory.EnumerateFileSystemEntries(upperDir).Count()} entries");
+
+if (keep)
+{
+    Console.WriteLine($"\nThe folders are kept in {home}");
+}
+else
+{
+    containerLayer.Dispose();
+    Directory.Delete(home, recursive: true);
+}
+
 return 0;
+
+// ---- Building the layers
+
+static void WriteFile(string layerDir, string path, string content, UnixFileMode? mode = null)
+{
+    string full = Path.Combine(layerDir, path);
+    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+    File.WriteAllText(full, content);
+    if (mode is { } m && !OperatingSystem.IsWindows())
+    {
+        File.SetUnixFileMode(full, m);
+    }
+}
 
 // ---- Printing
 
@@ -198,6 +241,31 @@ void PrintLayer(ILayer layer, string directory, int depth)
         if (entry.IsDirectory)
         {
             PrintLayer(layer, path, depth + 1);
+        }
+    }
+}
+
+// A folder exactly as the disk holds it, with System.IO: the OCI markers are plain files here.
+void PrintDisk(string directory, int depth)
+{
+    foreach (var info in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
+    {
+        if (info.LinkTarget is { } target)
+        {
+            Row(depth, info.Name + " -> " + target, "symlink");
+            continue;
+        }
+
+        string mode = OperatingSystem.IsWindows() ? string.Empty : Convert.ToString((int)File.GetUnixFileMode(info.FullName), 8).PadLeft(4, '0') + " ";
+        if (info is DirectoryInfo)
+        {
+            Row(depth, info.Name + "/", mode + "directory");
+            PrintDisk(info.FullName, depth + 1);
+        }
+        else
+        {
+            long length = ((FileInfo)info).Length;
+            Row(depth, info.Name, mode + (info.Name.StartsWith(".wh.", StringComparison.Ordinal) ? "empty file (OCI marker)" : length.ToString(CultureInfo.InvariantCulture) + " bytes"));
         }
     }
 }
