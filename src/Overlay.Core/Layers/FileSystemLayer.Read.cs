@@ -148,7 +148,13 @@ public partial class FileSystemLayer
         switch (found.Kind)
         {
             case HostEntryKind.Directory:
-                entry = ToEntry(name, found, hostPath, IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists);
+                entry = ToEntry(name, found, hostPath, IsOpaqueDirectory(hostPath));
+                return true;
+            case HostEntryKind.WhiteoutDevice when WhiteoutForm == WhiteoutForm.Kernel:
+                entry = WhiteoutEntry(name, found);
+                return true;
+            case HostEntryKind.File when found.Length == 0 && WhiteoutForm == WhiteoutForm.Kernel && IsXWhiteout(hostPath):
+                entry = WhiteoutEntry(name, found);
                 return true;
             case HostEntryKind.File:
             case HostEntryKind.SymbolicLink:
@@ -160,6 +166,13 @@ public partial class FileSystemLayer
                 return false;
         }
     }
+
+    /// <summary>Whether a storage directory is marked opaque in the layer's form.</summary>
+    private protected virtual bool IsOpaqueDirectory(string hostPath) =>
+        IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists;
+
+    /// <summary>Whether a zero-size file is one of the kernel's xwhiteouts (kernel form only).</summary>
+    private protected virtual bool IsXWhiteout(string hostPath) => false;
 
     private LayerEntry ToEntry(string name, in HostEntry found, string hostPath, bool opaque)
     {

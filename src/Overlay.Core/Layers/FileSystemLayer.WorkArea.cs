@@ -133,7 +133,7 @@ public partial class FileSystemLayer
         string hostParent = HostPath(ParentOf(path));
         var parentBefore = keepParentTimes ? Stat(hostParent) : HostEntry.Missing;
         var kept = KeepParents(path);
-        if (staged.Kind is null)
+        if (staged.Kind is null && IsOci)
         {
             PublishWhiteout(hostStaged, path, hostDestination);
         }
@@ -141,17 +141,17 @@ public partial class FileSystemLayer
         {
             var source = Stat(hostStaged);
             PutInPlace(hostStaged, source, hostDestination);
-            if (staged.Metadata is { } metadata && (!StorageIsPosix || staged.Kind == HostEntryKind.Directory))
+            if (staged.Metadata is { } metadata && staged.Kind is { } kind && (!StorageIsPosix || kind == HostEntryKind.Directory))
             {
                 // Moving a directory to another parent rewrites its ".." entry, and with it its mtime
                 // on some file systems; some IFileSystems move an object as a new one: a copy-up
                 // keeps the lower's mode and times whatever the storage does.
-                if (!StorageIsPosix && staged.Kind != HostEntryKind.SymbolicLink)
+                if (!StorageIsPosix && kind != HostEntryKind.SymbolicLink)
                 {
                     SetMode(hostDestination, metadata.Mode);
                 }
 
-                SetHostTimes(hostDestination, staged.Kind.Value, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
+                SetHostTimes(hostDestination, kind, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
             }
 
             RemoveWhiteoutOf(path);

@@ -117,6 +117,38 @@ public partial class FileSystemLayer
     }
 
     /// <inheritdoc />
+    public void RenameLeavingWhiteout(string sourcePath, string destinationPath)
+    {
+        CheckLayerPath(sourcePath);
+        RequireUpper();
+        RequireNotRoot(sourcePath, "rename");
+        string hostDestination = PrepareName(destinationPath);
+        string hostSource = HostPath(sourcePath);
+        var source = ParentsAreDirectories(sourcePath) && !IsReserved(NameOf(sourcePath)) ? Stat(hostSource) : HostEntry.Missing;
+        var destination = Stat(hostDestination);
+        if (source.Exists && destination.Kind != HostEntryKind.Directory && TryRenameLeavingWhiteout(hostSource, hostDestination))
+        {
+            return;
+        }
+
+        Rename(sourcePath, destinationPath);
+        string token = StageWhiteout();
+        try
+        {
+            Publish(token, sourcePath, keepParentTimes: false);
+        }
+        catch
+        {
+            Discard(token);
+            throw;
+        }
+    }
+
+    /// <summary>Renames over a non-directory and leaves a whiteout behind in one step, where the storage can.</summary>
+    /// <returns>Whether it was done; otherwise nothing changed.</returns>
+    private protected virtual bool TryRenameLeavingWhiteout(string hostSource, string hostDestination) => false;
+
+    /// <inheritdoc />
     public void SetUnixFileMode(string path, UnixFileMode mode)
     {
         CheckLayerPath(path);

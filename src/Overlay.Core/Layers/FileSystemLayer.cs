@@ -85,6 +85,11 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable
             throw new DirectoryNotFoundException($"The root of layer '{Name}' is not a directory: '{Root}'.");
         }
 
+        if (WhiteoutForm == WhiteoutForm.Kernel)
+        {
+            CheckKernelFormSupported();
+        }
+
         if (options.WorkDirectory is { } work)
         {
             WorkDirectory = TrimSeparators(fileSystem.Path.GetFullPath(work));
@@ -121,6 +126,12 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable
         WorkDirectory is null ? $"Layer '{Name}' has no work directory: it can only be a lower (set {nameof(FileSystemLayerOptions.WorkDirectory)} to make it an upper)."
         : WhiteoutForm == WhiteoutForm.None ? $"Layer '{Name}' stores no whiteouts (whiteout form None): it can only be a lower."
         : null;
+
+    /// <summary>Throws when this storage cannot hold the kernel's whiteout form (only the real disk on Linux can).</summary>
+    private protected virtual void CheckKernelFormSupported() =>
+        throw new ArgumentException(
+            $"Layer '{Name}' cannot use the kernel whiteout form: character devices and extended attributes need a {nameof(HostDirectoryLayer)} on Linux.",
+            "options");
 
     /// <summary>Releases the work directory (see <see cref="HostDirectoryLayer"/>); the layer's files stay as they are.</summary>
     public void Dispose()

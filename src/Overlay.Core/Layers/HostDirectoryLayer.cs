@@ -30,7 +30,11 @@ public sealed class HostDirectoryLayer : FileSystemLayer
 {
     private static readonly IFileSystem Disk = new System.IO.Abstractions.FileSystem();
 
+    private const string OpaqueAttribute = "opaque";
+    private const string WhiteoutAttribute = "whiteout";
+
     private readonly bool _native = LinuxSyscalls.IsSupported;
+    private readonly string _attributePrefix;
     private SafeFileHandle? _workLock;
 
     /// <summary>Opens a directory of the real disk as a layer.</summary>
@@ -45,6 +49,8 @@ public sealed class HostDirectoryLayer : FileSystemLayer
         options ??= new HostDirectoryLayerOptions();
         Durable = options.Durable;
         PreserveAccessTimes = options.PreserveAccessTimes;
+        UserExtendedAttributes = options.UserExtendedAttributes;
+        _attributePrefix = options.UserExtendedAttributes ? "user.overlay." : "trusted.overlay.";
     }
 
     /// <summary>Whether what the overlay builds is flushed to the disk before it becomes visible.</summary>
@@ -52,6 +58,11 @@ public sealed class HostDirectoryLayer : FileSystemLayer
 
     /// <summary>Whether lower files are read without updating their access times (where the platform allows).</summary>
     public bool PreserveAccessTimes { get; }
+
+    /// <summary>Whether the kernel form's attributes are <c>user.overlay.*</c> rather than <c>trusted.overlay.*</c>.</summary>
+    public bool UserExtendedAttributes { get; }
+
+    private bool IsKernelForm => WhiteoutForm == WhiteoutForm.Kernel;
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -126,6 +137,7 @@ public sealed class HostDirectoryLayer : FileSystemLayer
             LinuxSyscalls.S_IFREG => HostEntryKind.File,
             LinuxSyscalls.S_IFDIR => HostEntryKind.Directory,
             LinuxSyscalls.S_IFLNK => HostEntryKind.SymbolicLink,
+            LinuxSyscalls.S_IFCHR when s.RdevMajor == 0 && s.RdevMinor == 0 => HostEntryKind.WhiteoutDevice,
             LinuxSyscalls.S_IFCHR => HostEntryKind.CharacterDevice,
             _ => HostEntryKind.Other,
         };
@@ -133,6 +145,91 @@ public sealed class HostDirectoryLayer : FileSystemLayer
         // layer reports 0 for it (LayerEntry.Length), as the base class and MemoryLayer do.
         long length = kind == HostEntryKind.File ? (long)s.Size : 0;
         return new HostEntry(kind, s.Permissions, length, s.LastWriteTimeUtc, s.LastAccessTimeUtc, s.CreationTimeUtc);
+    }
+
+    /// <inheritdoc />
+    private protected override void CheckKernelFormSupported()
+    {
+        if (!_native)
+        {
+            throw new PlatformNotSupportedException(
+                $"Layer '{Name}' cannot use the kernel whiteout form: it needs character devices and extended attributes as Linux has them.");
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override bool IsOpaqueDirectory(string hostPath) =>
+        IsKernelForm ? ReadAttribute(hostPath, OpaqueAttribute) is "y" : base.IsOpaqueDirectory(hostPath);
+
+    /// <inheritdoc />
+    private protected override bool IsXWhiteout(string hostPath)
+    {
+        // The kernel reads an xwhiteout only in a directory that says it holds some (opaque=x).
+        int slash = hostPath.LastIndexOf('/');
+        return slash > 0
+            && ReadAttribute(hostPath[..slash], OpaqueAttribute) is "x"
+            && LinuxSyscalls.GetXattr(hostPath, _attributePrefix + WhiteoutAttribute, out _) == 0;
+    }
+
+    /// <inheritdoc />
+    private protected override void SetOpaqueMark(string hostDirectory, bool opaque, bool keepTimes)
+    {
+        if (!IsKernelForm)
+        {
+            base.SetOpaqueMark(hostDirectory, opaque, keepTimes);
+            return;
+        }
+
+        // An attribute changes the directory's ctime only: its mtime stays as it was.
+        string name = _attributePrefix + OpaqueAttribute;
+        int errno = opaque
+            ? LinuxSyscalls.SetXattr(hostDirectory, name, "y"u8, 0)
+            : LinuxSyscalls.RemoveXattr(hostDirectory, name);
+        if (errno != 0 && !(errno == LinuxSyscalls.ENODATA && !opaque))
+        {
+            throw new IOException($"Cannot {(opaque ? "set" : "remove")} {name} on '{hostDirectory}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override void BuildWhiteout(string hostPath)
+    {
+        if (!IsKernelForm)
+        {
+            base.BuildWhiteout(hostPath);
+            return;
+        }
+
+        int errno = LinuxSyscalls.MakeNode(hostPath, LinuxSyscalls.S_IFCHR, LinuxSyscalls.MakeDevice(0, 0));
+        if (errno != 0)
+        {
+            throw new IOException($"Cannot make a whiteout (character device 0/0) at '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override bool TryRenameLeavingWhiteout(string hostSource, string hostDestination)
+    {
+        if (!IsKernelForm)
+        {
+            return false;
+        }
+
+        int errno = LinuxSyscalls.RenameAt2(hostSource, hostDestination, LinuxSyscalls.RENAME_WHITEOUT);
+        if (errno is LinuxSyscalls.EINVAL or LinuxSyscalls.ENOSYS or LinuxSyscalls.EOPNOTSUPP)
+        {
+            // A file system (or a kind of object) without RENAME_WHITEOUT: the caller takes two steps.
+            return false;
+        }
+
+        ThrowOnError(errno, "rename (leaving a whiteout)", hostSource, hostDestination);
+        return true;
+    }
+
+    private string? ReadAttribute(string hostPath, string name)
+    {
+        int errno = LinuxSyscalls.GetXattr(hostPath, _attributePrefix + name, out var value);
+        return errno == 0 && value is not null ? System.Text.Encoding.UTF8.GetString(value) : null;
     }
 
     /// <inheritdoc />

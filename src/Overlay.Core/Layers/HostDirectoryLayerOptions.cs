@@ -16,4 +16,11 @@ public sealed record HostDirectoryLayerOptions : FileSystemLayerOptions
     /// (<c>O_NOATIME</c> on Linux, for the files' owner or root); <see langword="true"/> by default.
     /// </summary>
     public bool PreserveAccessTimes { get; init; } = true;
+
+    /// <summary>
+    /// In the kernel whiteout form, use the <c>user.overlay.*</c> extended attributes instead of
+    /// <c>trusted.overlay.*</c>, as the kernel's <c>-o userxattr</c> mount option does (for layers
+    /// written without root). <see langword="false"/> by default.
+    /// </summary>
+    public bool UserExtendedAttributes { get; init; }
 }

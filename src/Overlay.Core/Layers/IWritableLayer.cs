@@ -44,6 +44,28 @@ public interface IWritableLayer : ILayer
     /// <param name="destinationPath">Its new path; the parent exists.</param>
     void Rename(string sourcePath, string destinationPath);
 
+    /// <summary>
+    /// Renames an entry and leaves a whiteout at its old name, in one step where the storage can
+    /// (the kernel's <c>RENAME_WHITEOUT</c>); by default a <see cref="Rename"/> followed by a
+    /// published whiteout.
+    /// </summary>
+    /// <param name="sourcePath">The entry to move; a whiteout takes its place.</param>
+    /// <param name="destinationPath">Its new path; the parent exists.</param>
+    void RenameLeavingWhiteout(string sourcePath, string destinationPath)
+    {
+        Rename(sourcePath, destinationPath);
+        string token = StageWhiteout();
+        try
+        {
+            Publish(token, sourcePath, keepParentTimes: false);
+        }
+        catch
+        {
+            Discard(token);
+            throw;
+        }
+    }
+
     /// <summary>Changes an entry's permission bits.</summary>
     /// <param name="path">The entry's path.</param>
     /// <param name="mode">The new permission bits.</param>

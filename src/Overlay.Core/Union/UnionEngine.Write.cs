@@ -493,7 +493,16 @@ internal sealed partial class UnionEngine
         bool wasOpaque = node.Entry.IsOpaque;
 
         bool leaveWhiteout = source.LowerHasName;
-        _upper.Rename(source.Path, destination.Path);
+        if (leaveWhiteout)
+        {
+            // The old name must never show the lower's object: one step where the upper can.
+            _upper.RenameLeavingWhiteout(source.Path, destination.Path);
+        }
+        else
+        {
+            _upper.Rename(source.Path, destination.Path);
+        }
+
         if (node.IsDirectory && !wasOpaque && destination.Parent.Lower is not null)
         {
             _upper.SetOpaque(destination.Path, true);
@@ -502,7 +511,7 @@ internal sealed partial class UnionEngine
 
         if (leaveWhiteout)
         {
-            WriteWhiteout(source.Path);
+            Emit(OverlayEventKind.Whiteout, source.Path);
         }
 
         string? linkedAt = replacedLinkedAt is null ? null

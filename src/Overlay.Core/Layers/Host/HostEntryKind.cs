@@ -15,8 +15,11 @@ internal enum HostEntryKind
     /// <summary>A symbolic link.</summary>
     SymbolicLink,
 
-    /// <summary>A character device.</summary>
+    /// <summary>A character device other than 0/0.</summary>
     CharacterDevice,
+
+    /// <summary>A character device 0/0: the kernel's whiteout.</summary>
+    WhiteoutDevice,
 
     /// <summary>Anything else: a block device, a fifo, a socket. Not part of a layer's view.</summary>
     Other,
