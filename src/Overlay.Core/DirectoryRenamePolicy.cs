@@ -14,4 +14,14 @@ public enum DirectoryRenamePolicy
     /// <c>redirect_dir=off</c>.
     /// </summary>
     Kernel,
+
+    /// <summary>
+    /// Do what the kernel's overlayfs does with <c>redirect_dir=on</c>: copy up the directory itself
+    /// (its metadata, not its tree), record on the upper copy where its lower content is (the
+    /// <c>trusted.overlay.redirect</c> attribute: the old name when it stays in the same parent, the
+    /// absolute path of its lower directory otherwise), rename it, and leave a whiteout at the old
+    /// name. The directory stays merged (not opaque): its lower children show under the new name.
+    /// Needs an upper that can store redirects (<see cref="Layers.IWritableLayer.CanStoreRedirects"/>).
+    /// </summary>
+    Redirect,
 }

@@ -26,7 +26,10 @@ public sealed class OverlayFileSystem : IFileSystem
     /// <param name="lowersTopFirst">The read-only lower layers, topmost first (as <c>lowerdir=</c> lists them).</param>
     /// <param name="upper">The writable upper layer, or <see langword="null"/> for a read-only overlay.</param>
     /// <param name="options">Settings; the defaults when omitted.</param>
-    /// <exception cref="ArgumentException">No layer at all, a null lower, or the upper also listed as a lower.</exception>
+    /// <exception cref="ArgumentException">
+    /// No layer at all, a null lower, the upper also listed as a lower, or the
+    /// <see cref="DirectoryRenamePolicy.Redirect"/> policy over an upper that cannot store redirects.
+    /// </exception>
     public OverlayFileSystem(IEnumerable<ILayer> lowersTopFirst, IWritableLayer? upper, OverlayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(lowersTopFirst);
@@ -50,6 +53,13 @@ public sealed class OverlayFileSystem : IFileSystem
         if (!Options.CurrentDirectory.StartsWith('/'))
         {
             throw new ArgumentException($"The current directory must be an absolute path: '{Options.CurrentDirectory}'.", nameof(options));
+        }
+
+        if (Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect && upper is not null && !upper.CanStoreRedirects)
+        {
+            throw new ArgumentException(
+                $"The {nameof(DirectoryRenamePolicy.Redirect)} directory rename policy needs an upper that can store directory redirects, and layer '{upper.Name}' cannot (only a {nameof(MemoryLayer)} or a {nameof(HostDirectoryLayer)} in the kernel whiteout form can: OCI layers have no redirects).",
+                nameof(options));
         }
 
         _engine = new UnionEngine(lowers, upper, Options);

@@ -148,7 +148,7 @@ public partial class FileSystemLayer
         switch (found.Kind)
         {
             case HostEntryKind.Directory:
-                entry = ToEntry(name, found, hostPath, IsOpaqueDirectory(hostPath));
+                entry = ToEntry(name, found, hostPath, IsOpaqueDirectory(hostPath)) with { RedirectPath = ReadRedirect(hostPath) };
                 return true;
             case HostEntryKind.WhiteoutDevice when WhiteoutForm == WhiteoutForm.Kernel:
                 entry = WhiteoutEntry(name, found);
@@ -170,6 +170,9 @@ public partial class FileSystemLayer
     /// <summary>Whether a storage directory is marked opaque in the layer's form.</summary>
     private protected virtual bool IsOpaqueDirectory(string hostPath) =>
         IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists;
+
+    /// <summary>A storage directory's redirect (kernel form only), or <see langword="null"/>.</summary>
+    private protected virtual string? ReadRedirect(string hostPath) => null;
 
     /// <summary>Whether a zero-size file is one of the kernel's xwhiteouts (kernel form only).</summary>
     private protected virtual bool IsXWhiteout(string hostPath) => false;

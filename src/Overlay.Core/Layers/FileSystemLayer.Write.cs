@@ -126,7 +126,10 @@ public partial class FileSystemLayer
         string hostSource = HostPath(sourcePath);
         var source = ParentsAreDirectories(sourcePath) && !IsReserved(NameOf(sourcePath)) ? Stat(hostSource) : HostEntry.Missing;
         var destination = Stat(hostDestination);
-        if (source.Exists && destination.Kind != HostEntryKind.Directory && TryRenameLeavingWhiteout(hostSource, hostDestination))
+        // One step only where rename(2) can replace the destination: nothing there, or a
+        // non-directory over a non-directory (a directory over a whiteout takes the longer way).
+        bool oneStep = !destination.Exists || (destination.Kind != HostEntryKind.Directory && source.Kind != HostEntryKind.Directory);
+        if (source.Exists && oneStep && TryRenameLeavingWhiteout(hostSource, hostDestination))
         {
             return;
         }
@@ -178,6 +181,30 @@ public partial class FileSystemLayer
         string host = RequireKind(path, HostEntryKind.Directory);
         SetOpaqueMark(host, opaque, keepTimes: true);
     }
+
+    /// <inheritdoc />
+    public bool CanStoreRedirects => StoresRedirects;
+
+    /// <summary>Whether the storage form can hold directory redirects (only the kernel form can).</summary>
+    private protected virtual bool StoresRedirects => false;
+
+    /// <inheritdoc />
+    public void SetRedirect(string path, string? redirect)
+    {
+        CheckLayerPath(path);
+        RequireUpper();
+        if (!StoresRedirects)
+        {
+            throw new NotSupportedException($"Layer '{Name}' cannot store directory redirects: only the kernel whiteout form has them.");
+        }
+
+        string host = RequireKind(path, HostEntryKind.Directory);
+        WriteRedirect(host, redirect);
+    }
+
+    /// <summary>Stores or removes a storage directory's redirect, keeping its times.</summary>
+    private protected virtual void WriteRedirect(string hostDirectory, string? redirect) =>
+        throw new NotSupportedException($"Layer '{Name}' cannot store directory redirects.");
 
     /// <summary>Marks a storage directory opaque or clears the mark, keeping its times when asked.</summary>
     private protected virtual void SetOpaqueMark(string hostDirectory, bool opaque, bool keepTimes)

@@ -32,6 +32,7 @@ public sealed class HostDirectoryLayer : FileSystemLayer
 
     private const string OpaqueAttribute = "opaque";
     private const string WhiteoutAttribute = "whiteout";
+    private const string RedirectAttribute = "redirect";
 
     private readonly bool _native = LinuxSyscalls.IsSupported;
     private readonly string _attributePrefix;
@@ -188,6 +189,27 @@ public sealed class HostDirectoryLayer : FileSystemLayer
         if (errno != 0 && !(errno == LinuxSyscalls.ENODATA && !opaque))
         {
             throw new IOException($"Cannot {(opaque ? "set" : "remove")} {name} on '{hostDirectory}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+    }
+
+    /// <inheritdoc />
+    private protected override bool StoresRedirects => IsKernelForm && _native;
+
+    /// <inheritdoc />
+    private protected override string? ReadRedirect(string hostPath) =>
+        IsKernelForm ? ReadAttribute(hostPath, RedirectAttribute) : null;
+
+    /// <inheritdoc />
+    private protected override void WriteRedirect(string hostDirectory, string? redirect)
+    {
+        // An attribute changes the directory's ctime only: its mtime stays as it was.
+        string name = _attributePrefix + RedirectAttribute;
+        int errno = redirect is not null
+            ? LinuxSyscalls.SetXattr(hostDirectory, name, System.Text.Encoding.UTF8.GetBytes(redirect), 0)
+            : LinuxSyscalls.RemoveXattr(hostDirectory, name);
+        if (errno != 0 && !(errno == LinuxSyscalls.ENODATA && redirect is null))
+        {
+            throw new IOException($"Cannot {(redirect is not null ? "set" : "remove")} {name} on '{hostDirectory}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
         }
     }
 

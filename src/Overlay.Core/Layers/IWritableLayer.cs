@@ -82,6 +82,22 @@ public interface IWritableLayer : ILayer
     /// <param name="opaque">Whether it hides the directories of the same name below.</param>
     void SetOpaque(string path, bool opaque);
 
+    /// <summary>
+    /// Whether this layer can store a directory's redirect (<see cref="SetRedirect"/>), which the
+    /// <see cref="DirectoryRenamePolicy.Redirect"/> policy needs; <see langword="false"/> by default.
+    /// </summary>
+    bool CanStoreRedirects => false;
+
+    /// <summary>
+    /// Records where a directory's lower content is (<see cref="LayerEntry.RedirectPath"/>), or
+    /// clears the record; the directory's times are kept. By default the layer cannot store it.
+    /// </summary>
+    /// <param name="path">The directory's path.</param>
+    /// <param name="redirect">The redirect as the kernel stores it, or <see langword="null"/> to remove it.</param>
+    /// <exception cref="NotSupportedException">The layer cannot store redirects.</exception>
+    void SetRedirect(string path, string? redirect) =>
+        throw new NotSupportedException($"Layer '{Name}' cannot store directory redirects.");
+
     /// <summary>Builds a complete regular file in the work area.</summary>
     /// <param name="content">The data to copy in, or <see langword="null"/> for an empty file.</param>
     /// <param name="metadata">The mode and times the file gets after its data is written.</param>

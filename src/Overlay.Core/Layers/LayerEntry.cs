@@ -36,6 +36,15 @@ public readonly record struct LayerEntry
     /// </summary>
     public bool IsOpaque { get; init; }
 
+    /// <summary>
+    /// For a directory: where its lower content is, when it was renamed (the kernel's
+    /// <c>overlay.redirect</c> attribute, as stored): a name alone means the directory of that name
+    /// in the same parent, a path starting with '/' the directory at that path from the layers'
+    /// root. <see langword="null"/> when the directory merges with the lowers' directory of its own
+    /// name.
+    /// </summary>
+    public string? RedirectPath { get; init; }
+
     /// <summary>Whether this entry is a directory.</summary>
     public bool IsDirectory => Kind == LayerEntryKind.Directory;
 }

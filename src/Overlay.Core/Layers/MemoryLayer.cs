@@ -269,6 +269,24 @@ public sealed class MemoryLayer : IWritableLayer
         }
     }
 
+    /// <inheritdoc />
+    public bool CanStoreRedirects => true;
+
+    /// <inheritdoc />
+    public void SetRedirect(string path, string? redirect)
+    {
+        lock (_gate)
+        {
+            var node = Find(path) ?? throw NotFound(path);
+            if (node.Kind != LayerEntryKind.Directory)
+            {
+                throw new IOException($"'{path}' in layer '{Name}' is not a directory.", 20);
+            }
+
+            node.Redirect = redirect;
+        }
+    }
+
     // ---- The work area
 
     /// <inheritdoc />

@@ -32,6 +32,8 @@ internal sealed class MemoryNode
 
     public bool IsOpaque { get; set; }
 
+    public string? Redirect { get; set; }
+
     public Dictionary<string, MemoryNode>? Children { get; }
 
     public MemoryFileData? Data { get; }
@@ -52,5 +54,6 @@ internal sealed class MemoryNode
         CreationTimeUtc = CreationTimeUtc,
         LinkTarget = LinkTarget,
         IsOpaque = IsOpaque,
+        RedirectPath = Redirect,
     };
 }

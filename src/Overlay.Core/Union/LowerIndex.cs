@@ -42,6 +42,28 @@ internal sealed class LowerIndex
         return Get(Combine(parent.Path, name), child.DirectoryLayers);
     }
 
+    /// <summary>
+    /// The lowers' merged content at an absolute path, walked from the root (where an absolute
+    /// redirect points).
+    /// </summary>
+    /// <param name="path">The absolute path inside the lowers.</param>
+    /// <returns>The directory's lower content, or <see langword="null"/> when no lower has it as a directory.</returns>
+    public LowerDirectory? At(string path)
+    {
+        var directory = Root;
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (directory is null || name is "." or "..")
+            {
+                return null;
+            }
+
+            directory = Child(directory, name);
+        }
+
+        return directory;
+    }
+
     private LowerDirectory? Get(string path, int[]? layers)
     {
         var directories = _directories;

@@ -19,7 +19,8 @@ internal sealed class LowerReadStream : Stream
         _registry = registry;
     }
 
-    public string Path { get; }
+    /// <summary>The file's merged path; changed (under the registry's lock) when a directory above it moves.</summary>
+    public string Path { get; set; }
 
     public override bool CanRead => !_disposed;
 

@@ -55,6 +55,33 @@ internal sealed class LowerReaders
         }
     }
 
+    /// <summary>A directory moved while lower files under it stay in the lowers: their readers follow the new path.</summary>
+    public void Rename(string sourceDirectory, string destinationDirectory)
+    {
+        string prefix = sourceDirectory + "/";
+        lock (_gate)
+        {
+            foreach (var path in _byPath.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                _byPath.Remove(path, out var list);
+                string moved = destinationDirectory + path[sourceDirectory.Length..];
+                foreach (var reader in list!)
+                {
+                    reader.Path = moved;
+                }
+
+                if (_byPath.TryGetValue(moved, out var existing))
+                {
+                    existing.AddRange(list);
+                }
+                else
+                {
+                    _byPath[moved] = list;
+                }
+            }
+        }
+    }
+
     /// <summary>The lower file at the path left the merged view: its readers keep the lower data, like an fd on an unlinked file.</summary>
     public void Forget(string path)
     {

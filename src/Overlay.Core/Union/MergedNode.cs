@@ -7,7 +7,11 @@ namespace Overlay.Union;
 /// <param name="Entry">The topmost entry, which gives the object's kind and metadata.</param>
 /// <param name="Layer">-1 when the upper holds it, else the index of the lower, topmost first.</param>
 /// <param name="Lower">For a directory: the lowers' content merging into it, or <see langword="null"/>.</param>
-internal readonly record struct MergedNode(string Path, LayerEntry Entry, int Layer, LowerDirectory? Lower)
+/// <param name="LowerPath">
+/// For an object a lower holds: its path inside that lower, which differs from <paramref name="Path"/>
+/// below a redirected (renamed) directory; <see langword="null"/> when it is the same.
+/// </param>
+internal readonly record struct MergedNode(string Path, LayerEntry Entry, int Layer, LowerDirectory? Lower, string? LowerPath = null)
 {
     public const int Upper = -1;
 
@@ -18,5 +22,8 @@ internal readonly record struct MergedNode(string Path, LayerEntry Entry, int La
     public bool IsSymbolicLink => Entry.Kind == LayerEntryKind.SymbolicLink;
 
     /// <summary>A directory that exists in a lower, or merges lower content: the kernel's "merge or lower" type.</summary>
+    /// <summary>Where the lowers hold this object (or the lower directory merging into it): the path to read them at.</summary>
+    public string PathInLower => LowerPath ?? Lower?.Path ?? Path;
+
     public bool IsLowerOrMerged => IsDirectory && (!InUpper || Lower is not null);
 }

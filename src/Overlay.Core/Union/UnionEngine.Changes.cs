@@ -51,6 +51,14 @@ internal sealed partial class UnionEngine
             }
 
             var childLower = inLower ? _index.Child(lower!, entry.Name) : null;
+            if (entry.RedirectPath is not null && !entry.IsOpaque)
+            {
+                // A renamed directory merges with the lower directory it came from, not with what
+                // the lowers hold at its path: compare its merged content with the latter.
+                CompareTree(new MergedNode(path, entry, MergedNode.Upper, LowerOf(lower, entry)), childLower, changes);
+                continue;
+            }
+
             if (entry.IsOpaque && childLower is not null)
             {
                 // The opaque directory hides every lower name that the upper does not hold again.
@@ -66,6 +74,47 @@ internal sealed partial class UnionEngine
             }
 
             CollectChanges(path, childLower, changes);
+        }
+    }
+
+    /// <summary>
+    /// The differences of a merged directory that reads lower content from elsewhere (a redirect)
+    /// from what the lowers hold at its path: names only the merged view has are added (with all
+    /// they hold), names both have are modified unless it is the very same lower object, names only
+    /// the lowers have are deleted.
+    /// </summary>
+    /// <param name="directory">The merged directory.</param>
+    /// <param name="image">The lowers' directory at the same path, or <see langword="null"/>.</param>
+    /// <param name="changes">Where the differences go.</param>
+    private void CompareTree(in MergedNode directory, LowerDirectory? image, List<OverlayChange> changes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var child in List(directory))
+        {
+            string name = child.Entry.Name;
+            seen.Add(name);
+            bool inImage = image is not null && image.Children.ContainsKey(name);
+            if (inImage && !child.InUpper && child.PathInLower == LowerIndex.Combine(image!.Path, name))
+            {
+                continue;
+            }
+
+            changes.Add(new OverlayChange(inImage ? OverlayChangeKind.Modified : OverlayChangeKind.Added, child.Path));
+            if (child.IsDirectory)
+            {
+                CompareTree(child, inImage ? _index.Child(image!, name) : null, changes);
+            }
+        }
+
+        if (image is not null)
+        {
+            foreach (var name in image.Children.Keys)
+            {
+                if (!seen.Contains(name))
+                {
+                    changes.Add(new OverlayChange(OverlayChangeKind.Deleted, LowerIndex.Combine(directory.Path, name)));
+                }
+            }
         }
     }
 

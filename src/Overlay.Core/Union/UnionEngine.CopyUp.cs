@@ -52,7 +52,7 @@ internal sealed partial class UnionEngine
             default:
                 if (withData)
                 {
-                    using (var data = source.OpenRead(node.Path))
+                    using (var data = source.OpenRead(node.PathInLower))
                     {
                         token = upper.StageFile(data, metadata);
                     }
@@ -117,6 +117,12 @@ internal sealed partial class UnionEngine
         var top = CopyUpNode(resolution);
         CopyUpChildren(top);
         _upper!.SetOpaque(top.Path, true);
+        if (top.Entry.RedirectPath is not null)
+        {
+            // Opaque, it merges with nothing: a redirect would only point at what it no longer shows.
+            _upper.SetRedirect(top.Path, null);
+        }
+
         Emit(OverlayEventKind.OpaqueDirectory, top.Path);
         RemoveWhiteouts(top.Path);
         _upper.TryGetEntry(top.Path, out var entry);

@@ -84,9 +84,7 @@ internal sealed partial class UnionEngine
                     continue;
                 }
 
-                var lower = entry.IsDirectory && !entry.IsOpaque && directory.Lower is not null
-                    ? _index.Child(directory.Lower, entry.Name)
-                    : null;
+                var lower = entry.IsDirectory ? LowerOf(directory.Lower, entry) : null;
                 entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
             }
         }
@@ -101,7 +99,7 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, name), child.Entry, child.Layer, lower));
+                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, name), child.Entry, child.Layer, lower, LowerIndex.Combine(lowerDirectory.Path, name)));
             }
         }
 

@@ -81,7 +81,7 @@ internal sealed partial class UnionEngine
 
             stream = node.InUpper
                 ? _upper!.OpenFile(node.Path, FileAccess.Read)
-                : _readers.Open(_lowers[node.Layer].OpenRead(node.Path), node.Path);
+                : _readers.Open(_lowers[node.Layer].OpenRead(node.PathInLower), node.Path);
             return Errno.None;
         }
 
@@ -155,7 +155,7 @@ internal sealed partial class UnionEngine
 
                 stream = node.InUpper
                     ? _upper!.OpenFile(node.Path, FileAccess.Read)
-                    : _readers.Open(_lowers[node.Layer].OpenRead(node.Path), node.Path);
+                    : _readers.Open(_lowers[node.Layer].OpenRead(node.PathInLower), node.Path);
                 return Errno.None;
             }
 
@@ -489,7 +489,23 @@ internal sealed partial class UnionEngine
         source = ResolveForRename(sourcePath);
         node = source.Node!.Value;
 
-        node = node.IsLowerOrMerged ? CopyUpTree(source) : CopyUpNode(source);
+        bool redirects = node.IsLowerOrMerged && Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect;
+        if (redirects)
+        {
+            // redirect_dir=on: only the directory itself is copied up; it keeps merging with its
+            // lower directory, which the redirect names (set before the rename, as the kernel does).
+            string? redirect = RedirectFor(node, sameParent: source.Parent.Path == destination.Parent.Path, source.Name);
+            node = CopyUpNode(source);
+            if (redirect is not null)
+            {
+                _upper.SetRedirect(source.Path, redirect);
+            }
+        }
+        else
+        {
+            node = node.IsLowerOrMerged ? CopyUpTree(source) : CopyUpNode(source);
+        }
+
         bool wasOpaque = node.Entry.IsOpaque;
 
         bool leaveWhiteout = source.LowerHasName;
@@ -503,7 +519,7 @@ internal sealed partial class UnionEngine
             _upper.Rename(source.Path, destination.Path);
         }
 
-        if (node.IsDirectory && !wasOpaque && destination.Parent.Lower is not null)
+        if (node.IsDirectory && !redirects && !wasOpaque && destination.Parent.Lower is not null)
         {
             _upper.SetOpaque(destination.Path, true);
             Emit(OverlayEventKind.OpaqueDirectory, destination.Path);
@@ -518,8 +534,31 @@ internal sealed partial class UnionEngine
             : Resolve(Trim(replacedLinkedAt), followFinal: false) is { Error: Errno.None, Node: { IsDirectory: false } linked } ? linked.Path
             : null;
         _shares.Rename(source.Path, destination.Path, linkedAt);
+        if (redirects)
+        {
+            // Lower files under the directory stay in the lowers: their readers follow the new name.
+            _readers.Rename(source.Path, destination.Path);
+        }
+
         Emit(OverlayEventKind.Renamed, destination.Path, oldPath: source.Path);
         return Errno.None;
+    }
+
+    /// <summary>
+    /// The redirect a lower or merged directory needs before it is renamed, as the kernel's
+    /// <c>ovl_set_redirect</c> computes it: one it already has is kept when it stays in the same
+    /// parent or is already absolute; otherwise its current name (same parent) or the absolute path
+    /// of its lower directory. <see langword="null"/> when the one it has is kept.
+    /// </summary>
+    private static string? RedirectFor(in MergedNode node, bool sameParent, string name)
+    {
+        string? existing = node.InUpper ? node.Entry.RedirectPath : null;
+        if (existing is not null && (sameParent || existing.StartsWith('/')))
+        {
+            return null;
+        }
+
+        return sameParent ? name : node.Lower!.Path;
     }
 
     private Resolution ResolveForRename(string path)

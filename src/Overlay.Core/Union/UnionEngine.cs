@@ -168,8 +168,7 @@ internal sealed partial class UnionEngine
                     whiteout = true;
                     return null;
                 case LayerEntryKind.Directory:
-                    var lower = upperEntry.IsOpaque || directory.Lower is null ? null : _index.Child(directory.Lower, name);
-                    return new MergedNode(path, upperEntry, MergedNode.Upper, lower);
+                    return new MergedNode(path, upperEntry, MergedNode.Upper, LowerOf(directory.Lower, upperEntry));
                 default:
                     return new MergedNode(path, upperEntry, MergedNode.Upper, null);
             }
@@ -178,10 +177,42 @@ internal sealed partial class UnionEngine
         if (directory.Lower is { } lowerDirectory && lowerDirectory.Children.TryGetValue(name, out var child))
         {
             var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-            return new MergedNode(path, child.Entry, child.Layer, lower);
+            return new MergedNode(path, child.Entry, child.Layer, lower, LowerIndex.Combine(lowerDirectory.Path, name));
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The lower content merging into an upper directory: none when it is opaque; where its redirect
+    /// points when it has one (a name: that name in the parent's lower content; an absolute path:
+    /// that path from the lowers' root), as the kernel follows <c>overlay.redirect</c>; else the
+    /// parent's lower directory of the same name.
+    /// </summary>
+    /// <param name="parentLower">The parent's lower content.</param>
+    /// <param name="upperEntry">The upper directory's entry.</param>
+    private LowerDirectory? LowerOf(LowerDirectory? parentLower, in LayerEntry upperEntry)
+    {
+        if (upperEntry.IsOpaque)
+        {
+            return null;
+        }
+
+        string? redirect = upperEntry.RedirectPath;
+        if (redirect is null)
+        {
+            return parentLower is null ? null : _index.Child(parentLower, upperEntry.Name);
+        }
+
+        if (redirect.StartsWith('/'))
+        {
+            return _index.At(redirect);
+        }
+
+        // A relative redirect is one name; anything else is not a redirect the kernel follows.
+        return parentLower is null || redirect.Length == 0 || redirect.Contains('/') || redirect is "." or ".."
+            ? null
+            : _index.Child(parentLower, redirect);
     }
 
     /// <summary>

@@ -78,7 +78,7 @@ public static class TreeDump
             switch (entry.Kind)
             {
                 case LayerEntryKind.Directory:
-                    lines.Add($"{path} d {Mode(entry.Mode)} {Time(entry.LastWriteTimeUtc, labels)}{(entry.IsOpaque ? " opaque" : string.Empty)}");
+                    lines.Add($"{path} d {Mode(entry.Mode)} {Time(entry.LastWriteTimeUtc, labels)}{(entry.IsOpaque ? " opaque" : string.Empty)}{(entry.RedirectPath is { } redirect ? " redirect=" + redirect : string.Empty)}");
                     WalkLayer(layer, path, labels, lines);
                     break;
                 case LayerEntryKind.File:
