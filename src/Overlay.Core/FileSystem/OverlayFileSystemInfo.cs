@@ -148,7 +148,9 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             return null;
         }
 
-        IoErrors.Check(error, FullName, this is OverlayDirectoryInfo);
+        // A missing link is blamed on its directory when that is missing too (always, for a directory).
+        IoErrors.Check(error, FullName, this is OverlayDirectoryInfo ||
+            (error == Errno.ENOENT && !Io.DirectoryExists(PosixIo.GetDirectoryName(path))));
         string current = Combine(path, target!);
         if (returnFinalTarget)
         {

@@ -128,9 +128,9 @@ internal sealed class PosixIo
         var error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out var stream, out var lease);
         if (error != Errno.None)
         {
-            // A missing name is blamed on its directory when creating, or when the directory is missing too.
-            bool isDirectory = error == Errno.ENOENT &&
-                ((flags & OpenFlags.Create) != 0 || !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath))));
+            // A missing name is blamed on its directory when that is missing too, creating or not: a
+            // create through a dangling link whose target's directory is missing is "file not found".
+            bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
             throw IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
         }
 
@@ -249,7 +249,11 @@ internal sealed class PosixIo
         _engine.SetTimes(destinationFullPath, sourceNode.Entry.LastAccessTimeUtc, sourceNode.Entry.LastWriteTimeUtc);
     }
 
-    /// <summary>File.Move: rename(2) when overwriting; otherwise a move that never replaces the destination.</summary>
+    /// <summary>
+    /// File.Move: rename(2) when overwriting. Otherwise as System.IO does it: rename(2) only when
+    /// lstat(2) finds the source and not the destination (or the same object), else link(2) then
+    /// unlink(2) of the source; the errors are link(2)'s, whose lookups differ from rename(2)'s.
+    /// </summary>
     public void MoveFile(string sourceFullPath, string destinationFullPath, bool overwrite)
     {
         if (!FileExists(sourceFullPath))
@@ -257,19 +261,52 @@ internal sealed class PosixIo
             throw new FileNotFoundException($"Could not find file '{sourceFullPath}'.", sourceFullPath);
         }
 
-        var error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: !overwrite);
-        if (error == Errno.None)
+        Errno error;
+        if (overwrite)
+        {
+            error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false);
+            if (error != Errno.None)
+            {
+                bool isDirectory = error == Errno.ENOENT && !DirectoryExists(System.IO.Path.GetDirectoryName(destinationFullPath) ?? "/");
+                throw IoErrors.For(error, destinationFullPath, isDirectory);
+            }
+
+            return;
+        }
+
+        if (_engine.Stat(sourceFullPath, followLinks: false, out var source) == Errno.None &&
+            (_engine.Stat(destinationFullPath, followLinks: false, out var destination) != Errno.None || destination.Path == source.Path) &&
+            _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false) == Errno.None)
         {
             return;
         }
 
-        if (!overwrite && error == Errno.EEXIST)
+        // link(2): the overlay has no hard links, so a link that would succeed is the rename it
+        // amounts to with the unlink(2) that follows.
+        error = _engine.CheckLink(sourceFullPath, destinationFullPath);
+        switch (error)
         {
-            throw IoErrors.For(error, destinationFullPath);
-        }
+            case Errno.None:
+                error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: true);
+                if (error != Errno.None)
+                {
+                    throw IoErrors.For(error, sourceFullPath);
+                }
 
-        bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(destinationFullPath));
-        throw IoErrors.For(error, overwrite || isDirectory ? destinationFullPath : sourceFullPath, isDirectory);
+                return;
+            case Errno.EXDEV or Errno.EACCES or Errno.EPERM:
+                // System.IO copies when link(2) cannot link, then deletes the source.
+                CopyFile(sourceFullPath, destinationFullPath, overwrite: false);
+                DeleteFile(sourceFullPath);
+                return;
+            case Errno.ENOENT:
+                bool destinationDirectoryMissing = !DirectoryExists(System.IO.Path.GetDirectoryName(destinationFullPath) ?? "/");
+                throw IoErrors.For(error, destinationDirectoryMissing ? destinationFullPath : sourceFullPath, destinationDirectoryMissing);
+            case Errno.EEXIST:
+                throw IoErrors.For(error, destinationFullPath);
+            default:
+                throw IoErrors.For(error, null);
+        }
     }
 
     /// <summary>File.Replace: the checks Windows makes, then one rename(2).</summary>
@@ -353,9 +390,19 @@ internal sealed class PosixIo
     /// utimensat(2) with AT_SYMLINK_NOFOLLOW after System.IO's existence check: as .NET does, the
     /// times of a link are the link's own. A <see langword="null"/> time keeps its value.
     /// </summary>
+    /// <remarks>
+    /// The time not set is the one lstat(2) found without the trailing separator, as System.IO
+    /// passes both: through "link/" (which utimensat(2) follows) the target gets the link's own time.
+    /// </remarks>
     public void SetTimes(string fullPath, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
     {
-        RequireStatus(fullPath);
+        var status = RequireStatus(fullPath);
+        if (status.Node.IsSymbolicLink && fullPath.Length > 1 && fullPath[^1] == '/')
+        {
+            lastAccessTimeUtc ??= status.Node.Entry.LastAccessTimeUtc;
+            lastWriteTimeUtc ??= status.Node.Entry.LastWriteTimeUtc;
+        }
+
         Check(_engine.SetTimes(fullPath, lastAccessTimeUtc, lastWriteTimeUtc, followLinks: false), fullPath);
     }
 
@@ -496,49 +543,52 @@ internal sealed class PosixIo
     }
 
     /// <summary>
-    /// Directory.Move: System.IO's checks (same path, a file named with a trailing separator, an
-    /// existing destination), then rename(2).
+    /// Directory.Move: System.IO's checks (same path; an existing destination, found by lstat(2)
+    /// without its trailing separator, is refused after checking that the source exists and is not
+    /// a file named with a trailing separator), then rename(2) to the destination without its
+    /// trailing separator, whose errors come first otherwise.
     /// </summary>
     public void MoveDirectory(string sourceFullPath, string destinationFullPath)
     {
         string source = TrimEndingSeparator(sourceFullPath);
-        if (string.Equals(source, TrimEndingSeparator(destinationFullPath), StringComparison.Ordinal))
+        string destination = TrimEndingSeparator(destinationFullPath);
+        if (string.Equals(source, destination, StringComparison.Ordinal))
         {
             throw IoErrors.Plain($"Source and destination path must be different: '{sourceFullPath}'.");
         }
 
-        var sourceStatus = Status(source);
-        if (sourceStatus.Exists && !sourceStatus.Node.IsDirectory)
+        if (_engine.Stat(destination, followLinks: false, out var destinationNode) == Errno.None)
         {
-            // A file may be moved too; named with a trailing separator it is "not found", and the
-            // destination's trailing separator does not count.
-            if (sourceFullPath.Length > source.Length)
+            if (_engine.Stat(source, followLinks: false, out var sourceNode) != Errno.None)
+            {
+                throw IoErrors.For(Errno.ENOENT, sourceFullPath, isDirectory: true);
+            }
+
+            if (sourceNode.Path == destinationNode.Path)
+            {
+                throw IoErrors.Plain($"Source and destination path must be different: '{sourceFullPath}'.");
+            }
+
+            if (!sourceNode.IsDirectory && sourceFullPath.Length > source.Length)
             {
                 throw IoErrors.Plain($"Could not find a part of the path '{sourceFullPath}'.");
             }
 
-            destinationFullPath = TrimEndingSeparator(destinationFullPath);
+            throw IoErrors.Plain($"Cannot create '{destinationFullPath}' because a file or directory with the same name already exists.");
         }
 
-        if (Status(destinationFullPath).Exists)
-        {
-            throw sourceStatus.Exists
-                ? IoErrors.Plain($"Cannot create '{destinationFullPath}' because a file or directory with the same name already exists.")
-                : IoErrors.For(Errno.ENOENT, sourceFullPath, isDirectory: true);
-        }
-
-        var error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false);
+        var error = _engine.Rename(sourceFullPath, destination, noReplace: false);
         switch (error)
         {
             case Errno.None:
                 return;
+            case Errno.EACCES:
+                throw new IOException($"Access to the path '{sourceFullPath}' is denied.", (int)error);
             case Errno.ENOENT:
                 throw IoErrors.For(error, sourceFullPath, isDirectory: true);
             case Errno.ENOTDIR:
-            case not Errno.EACCES when sourceStatus.Error == Errno.ENOENT:
+                // The source exists and is not a directory.
                 throw IoErrors.Plain($"Could not find a part of the path '{sourceFullPath}'.");
-            case Errno.EACCES:
-                throw new IOException($"Access to the path '{sourceFullPath}' is denied.", (int)error);
             default:
                 throw IoErrors.For(error, $"{sourceFullPath}' -> '{destinationFullPath}", isDirectory: true);
         }

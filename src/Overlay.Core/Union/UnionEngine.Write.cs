@@ -295,11 +295,15 @@ internal sealed partial class UnionEngine
         Emit(OverlayEventKind.Created, path);
     }
 
-    /// <summary>unlink(2): a name a lower holds is replaced by a whiteout; an upper-only name just goes.</summary>
+    /// <summary>
+    /// unlink(2): a name a lower holds is replaced by a whiteout; an upper-only name just goes. The
+    /// final name is never followed, trailing slash or not: "name/" removes nothing and answers
+    /// ENOENT, EISDIR or ENOTDIR for what the name itself is.
+    /// </summary>
     public Errno DeleteFile(string path)
     {
         using var scope = Write();
-        var resolution = Resolve(path, followFinal: false);
+        var resolution = Resolve(Trim(path), followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -313,6 +317,11 @@ internal sealed partial class UnionEngine
         if (node.IsDirectory)
         {
             return Errno.EISDIR;
+        }
+
+        if (path.Length > 1 && path[^1] == '/')
+        {
+            return Errno.ENOTDIR;
         }
 
         if (_upper is null)
@@ -382,6 +391,51 @@ internal sealed partial class UnionEngine
         // The file's holders keep their locks on an object no name reaches; a new file here is free.
         _shares.Unlink(path);
         Emit(OverlayEventKind.Deleted, path);
+    }
+
+    /// <summary>
+    /// The answer of link(2) (no AT_SYMLINK_FOLLOW), without making the link: the old path is
+    /// resolved completely first (a final link is followed only when a trailing slash asks for a
+    /// directory), then the new path's parent; an existing new name is EEXIST before anything else,
+    /// a free one named with a trailing slash ENOENT; then a read-only overlay EROFS and a directory
+    /// EPERM. <see cref="Errno.None"/> when link(2) would succeed.
+    /// </summary>
+    public Errno CheckLink(string oldPath, string newPath)
+    {
+        using var scope = Read();
+        var old = Resolve(oldPath, followFinal: false);
+        if (old.Error != Errno.None)
+        {
+            return old.Error;
+        }
+
+        if (old.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        var created = Resolve(Trim(newPath), followFinal: false);
+        if (created.Error != Errno.None)
+        {
+            return created.Error;
+        }
+
+        if (created.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (newPath.Length > 1 && newPath[^1] == '/')
+        {
+            return Errno.ENOENT;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        return node.IsDirectory ? Errno.EPERM : Errno.None;
     }
 
     /// <summary>
