@@ -64,7 +64,7 @@ public sealed class RedirectKernelTests
         using var setup = Setup.TryCreate(out var reason);
         if (setup is null)
         {
-            Assert.Skip(reason!);
+            Overlay.Tests.Differential.KernelOracle.SkipOrFail(reason!);
         }
 
         var disk = new System.IO.Abstractions.FileSystem();
