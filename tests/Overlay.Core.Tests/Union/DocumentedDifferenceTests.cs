@@ -1,0 +1,72 @@
+using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
+using Overlay.Layers;
+using Overlay.Layers.Host;
+
+namespace Overlay.Tests.Union;
+
+/// <summary>
+/// Pins intended differences from the kernel that docs/differences-from-kernel.md lists and no
+/// scenario table covers: handles are not handed out, the number of lowers has no fixed limit, and
+/// special files in a layer are not part of the merged view.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class DocumentedDifferenceTests
+{
+    [Fact]
+    public void SafeFileHandleMembers_ThrowNotSupported()
+    {
+        var overlay = new OverlayFileSystem([new MemoryLayer("lower").AddFile("/f", "x")], new MemoryLayer("upper"));
+        using var handle = new SafeFileHandle(-1, ownsHandle: false);
+
+        var open = () => overlay.File.OpenHandle("/f");
+        var wrap = () => overlay.FileStream.New(handle, FileAccess.Read);
+        var read = () => overlay.RandomAccess.GetLength(handle);
+
+        open.Should().Throw<NotSupportedException>();
+        wrap.Should().Throw<NotSupportedException>();
+        read.Should().Throw<NotSupportedException>();
+    }
+
+    [Fact]
+    public void MoreLowersThanTheKernelAllows_AreMerged()
+    {
+        // The kernel stops at 500 lowers; an overlay has no fixed limit.
+        var lowers = Enumerable.Range(0, 600).Select(i => new MemoryLayer("l" + i).AddFile($"/d/f{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+        var overlay = new OverlayFileSystem(lowers, null);
+
+        overlay.Directory.GetFileSystemEntries("/d").Should().HaveCount(600);
+        overlay.File.ReadAllText("/d/f599").Should().Be("599");
+    }
+
+    [Fact]
+    public void SpecialFilesInAHostLayer_AreNotPartOfTheMergedView()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("Special files are made with mknod, on Linux.");
+        }
+
+        string root = Directory.CreateTempSubdirectory("overlay-test-special-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "file"), "x");
+            LinuxSyscalls.MakeNode(Path.Combine(root, "fifo"), LinuxSyscalls.S_IFIFO | 0b110_100_100, 0).Should().Be(0);
+            int device = LinuxSyscalls.MakeNode(Path.Combine(root, "null"), LinuxSyscalls.S_IFCHR | 0b110_110_110, LinuxSyscalls.MakeDevice(1, 3));
+            using var layer = new HostDirectoryLayer(root);
+            var overlay = new OverlayFileSystem([layer], null);
+
+            overlay.Directory.GetFileSystemEntries("/").Should().Equal("/file");
+            overlay.File.Exists("/fifo").Should().BeFalse();
+            if (device == 0)
+            {
+                overlay.File.Exists("/null").Should().BeFalse();
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
