@@ -112,6 +112,13 @@ public partial class FileSystemLayer
         return OpenReadNoFollow(host);
     }
 
+    /// <summary>
+    /// What is stored at a layer path, found without following a link on the way (the containment
+    /// rule); missing when a parent is not a directory or the name is reserved.
+    /// </summary>
+    private protected HostEntry StatContained(string path, string hostPath) =>
+        path == "/" ? Stat(hostPath) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
+
     /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
     private protected bool IsReserved(string name) => IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
 
@@ -119,7 +126,7 @@ public partial class FileSystemLayer
     private protected string RequireKind(string path, HostEntryKind kind)
     {
         string host = HostPath(path);
-        var found = path == "/" ? Stat(host) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(host);
+        var found = StatContained(path, host);
         if (!found.Exists)
         {
             throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);

@@ -30,10 +30,8 @@ public partial class FileSystemLayer
     }
 
     /// <inheritdoc />
-    public string StageFile(Stream? content, LayerMetadata metadata)
-    {
-        string token = NewToken(out string host);
-        try
+    public string StageFile(Stream? content, LayerMetadata metadata) =>
+        Stage(HostEntryKind.File, metadata, host =>
         {
             using (var stream = CreateNew(host))
             {
@@ -43,23 +41,11 @@ public partial class FileSystemLayer
             }
 
             SetMode(host, metadata.Mode);
-            SetHostTimes(host, HostEntryKind.File, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
-        }
-        catch
-        {
-            // Nothing half-built stays behind, not even in the work area.
-            TryDeleteTree(host);
-            throw;
-        }
-
-        return Register(token, new Staged(HostEntryKind.File, metadata));
-    }
+        });
 
     /// <inheritdoc />
-    public string StageDirectory(LayerMetadata metadata, bool opaque)
-    {
-        string token = NewToken(out string host);
-        try
+    public string StageDirectory(LayerMetadata metadata, bool opaque) =>
+        Stage(HostEntryKind.Directory, metadata, host =>
         {
             FileSystem.Directory.CreateDirectory(host);
             if (opaque)
@@ -68,43 +54,35 @@ public partial class FileSystemLayer
             }
 
             SetMode(host, metadata.Mode);
-            SetHostTimes(host, HostEntryKind.Directory, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
-        }
-        catch
-        {
-            TryDeleteTree(host);
-            throw;
-        }
-
-        return Register(token, new Staged(HostEntryKind.Directory, metadata));
-    }
+        });
 
     /// <inheritdoc />
     public string StageSymbolicLink(string target, LayerMetadata metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        string token = NewToken(out string host);
-        try
-        {
-            CreateLink(host, target);
-            SetHostTimes(host, HostEntryKind.SymbolicLink, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
-        }
-        catch
-        {
-            TryDeleteTree(host);
-            throw;
-        }
-
-        return Register(token, new Staged(HostEntryKind.SymbolicLink, metadata));
+        return Stage(HostEntryKind.SymbolicLink, metadata, host => CreateLink(host, target));
     }
 
     /// <inheritdoc />
-    public string StageWhiteout()
+    public string StageWhiteout() => Stage(null, null, BuildWhiteout);
+
+    /// <summary>
+    /// Builds one object in the work area and names it with a token; on failure nothing half-built
+    /// stays behind, not even in the work area.
+    /// </summary>
+    /// <param name="kind">What it is; <see langword="null"/> for a whiteout.</param>
+    /// <param name="metadata">Its times, set last (after the data, which would move them).</param>
+    /// <param name="build">Makes the object at the given storage path.</param>
+    private string Stage(HostEntryKind? kind, LayerMetadata? metadata, Action<string> build)
     {
         string token = NewToken(out string host);
         try
         {
-            BuildWhiteout(host);
+            build(host);
+            if (kind is { } k && metadata is { } m)
+            {
+                SetHostTimes(host, k, m.LastAccessTimeUtc, m.LastWriteTimeUtc);
+            }
         }
         catch
         {
@@ -112,7 +90,7 @@ public partial class FileSystemLayer
             throw;
         }
 
-        return Register(token, new Staged(null, null));
+        return Register(token, new Staged(kind, metadata));
     }
 
     /// <inheritdoc />

@@ -59,7 +59,7 @@ public partial class FileSystemLayer
         var kept = KeepParents(path);
         bool hadWhiteout = RemoveWhiteoutOf(path);
         string host = HostPath(path);
-        var found = ParentsAreDirectories(path) && !IsReserved(NameOf(path)) ? Stat(host) : HostEntry.Missing;
+        var found = StatContained(path, host);
         if (!found.Exists)
         {
             if (hadWhiteout)
@@ -87,7 +87,7 @@ public partial class FileSystemLayer
         string hostSource = HostPath(sourcePath);
         var keptSource = KeepParents(sourcePath);
         var keptDestination = KeepParents(destinationPath);
-        var source = ParentsAreDirectories(sourcePath) && !IsReserved(NameOf(sourcePath)) ? Stat(hostSource) : HostEntry.Missing;
+        var source = StatContained(sourcePath, hostSource);
         if (!source.Exists)
         {
             if (IsOci && Stat(WhiteoutHostPath(sourcePath)) is { Exists: true } whiteout)
@@ -124,7 +124,7 @@ public partial class FileSystemLayer
         RequireNotRoot(sourcePath, "rename");
         string hostDestination = PrepareName(destinationPath);
         string hostSource = HostPath(sourcePath);
-        var source = ParentsAreDirectories(sourcePath) && !IsReserved(NameOf(sourcePath)) ? Stat(hostSource) : HostEntry.Missing;
+        var source = StatContained(sourcePath, hostSource);
         var destination = Stat(hostDestination);
         // One step only where rename(2) can replace the destination: nothing there, or a
         // non-directory over a non-directory (a directory over a whiteout takes the longer way).
@@ -134,17 +134,7 @@ public partial class FileSystemLayer
             return;
         }
 
-        Rename(sourcePath, destinationPath);
-        string token = StageWhiteout();
-        try
-        {
-            Publish(token, sourcePath, keepParentTimes: false);
-        }
-        catch
-        {
-            Discard(token);
-            throw;
-        }
+        WritableLayers.RenameThenWhiteout(this, sourcePath, destinationPath);
     }
 
     /// <summary>Renames over a non-directory and leaves a whiteout behind in one step, where the storage can.</summary>
@@ -304,7 +294,7 @@ public partial class FileSystemLayer
     private (string Host, HostEntry Found) RequireObject(string path)
     {
         string host = HostPath(path);
-        var found = path == "/" ? Stat(host) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(host);
+        var found = StatContained(path, host);
         return found.Exists ? (host, found) : throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
     }
 

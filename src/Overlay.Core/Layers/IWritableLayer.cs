@@ -51,20 +51,8 @@ public interface IWritableLayer : ILayer
     /// </summary>
     /// <param name="sourcePath">The entry to move; a whiteout takes its place.</param>
     /// <param name="destinationPath">Its new path; the parent exists.</param>
-    void RenameLeavingWhiteout(string sourcePath, string destinationPath)
-    {
-        Rename(sourcePath, destinationPath);
-        string token = StageWhiteout();
-        try
-        {
-            Publish(token, sourcePath, keepParentTimes: false);
-        }
-        catch
-        {
-            Discard(token);
-            throw;
-        }
-    }
+    void RenameLeavingWhiteout(string sourcePath, string destinationPath) =>
+        WritableLayers.RenameThenWhiteout(this, sourcePath, destinationPath);
 
     /// <summary>Changes an entry's permission bits.</summary>
     /// <param name="path">The entry's path.</param>
