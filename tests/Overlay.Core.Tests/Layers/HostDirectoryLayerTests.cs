@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Overlay.Layers;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Layers;
 
@@ -14,6 +15,7 @@ public sealed class HostDirectoryLayerTests : IDisposable
     private static readonly DateTime Old = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "overlay-tests", "host-" + Guid.NewGuid().ToString("N"));
     private readonly List<IDisposable> _layers = [];
+    private LayerSnapshot? _lowerBefore;
 
     public HostDirectoryLayerTests()
     {
@@ -34,6 +36,13 @@ public sealed class HostDirectoryLayerTests : IDisposable
         File.WriteAllText(Path.Combine(OutsideDir, "secret"), "host secret");
     }
 
+    /// <summary>Takes the lower's snapshot once its test-specific content is written.</summary>
+    private void SnapshotLower()
+    {
+        using var lower = new HostDirectoryLayer(Lower);
+        _lowerBefore = LayerSnapshot.Capture(lower, AccessTimeCheck.None);
+    }
+
     private string Lower => Path.Combine(_root, "lower");
 
     private string UpperDir => Path.Combine(_root, "upper");
@@ -49,11 +58,31 @@ public sealed class HostDirectoryLayerTests : IDisposable
             layer.Dispose();
         }
 
-        Directory.Delete(_root, recursive: true);
+        try
+        {
+            // Lowers are never written: every test ends by checking it (content, mode, mtime,
+            // names); access times are the subject of their own tests.
+            if (_lowerBefore is not null)
+            {
+                using var lower = new HostDirectoryLayer(Lower);
+                _lowerBefore.AssertUnchanged(lower);
+            }
+        }
+        finally
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 
-    private HostDirectoryLayer OpenLower(string? path = null) =>
-        Track(new HostDirectoryLayer(path ?? Lower, new HostDirectoryLayerOptions { Name = "lower" }));
+    private HostDirectoryLayer OpenLower(string? path = null)
+    {
+        if (_lowerBefore is null)
+        {
+            SnapshotLower();
+        }
+
+        return Track(new HostDirectoryLayer(path ?? Lower, new HostDirectoryLayerOptions { Name = "lower" }));
+    }
 
     private HostDirectoryLayer OpenUpper(string? work = null) =>
         Track(new HostDirectoryLayer(UpperDir, new HostDirectoryLayerOptions { Name = "upper", WorkDirectory = work ?? WorkDir, Durable = false }));

@@ -6,6 +6,7 @@ using Overlay.Layers;
 using Overlay.Layers.Host;
 using Overlay.Tests.Differential;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Layers;
 
@@ -20,6 +21,8 @@ public sealed class KernelFormLayerTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("overlay-test-kernelform-").FullName;
     private readonly List<IDisposable> _disposables = [];
+    private readonly LayerSnapshot? _topBefore;
+    private readonly LayerSnapshot? _bottomBefore;
 
     public KernelFormLayerTests()
     {
@@ -44,6 +47,8 @@ public sealed class KernelFormLayerTests : IDisposable
         LinuxSyscalls.SetXattr(Path.Combine(_root, "top/x/old"), "trusted.overlay.whiteout", "y"u8, 0).Should().Be(0);
         LinuxSyscalls.SetXattr(Path.Combine(_root, "top/x"), "trusted.overlay.opaque", "x"u8, 0).Should().Be(0);
         Directory.CreateDirectory(Path.Combine(_root, "upper"));
+        _topBefore = Snapshot(Top);
+        _bottomBefore = Snapshot(Bottom);
     }
 
     private string Top => Path.Combine(_root, "top");
@@ -61,7 +66,25 @@ public sealed class KernelFormLayerTests : IDisposable
             disposable.Dispose();
         }
 
-        Directory.Delete(_root, recursive: true);
+        try
+        {
+            // Lowers are never written, by the library or by the kernel mounting its upper.
+            if (_topBefore is not null && _bottomBefore is not null)
+            {
+                Snapshot(Top).Differences(_topBefore).Should().BeEmpty();
+                Snapshot(Bottom).Differences(_bottomBefore).Should().BeEmpty();
+            }
+        }
+        finally
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private static LayerSnapshot Snapshot(string directory)
+    {
+        using var layer = new HostDirectoryLayer(directory, new HostDirectoryLayerOptions { WhiteoutForm = WhiteoutForm.Kernel });
+        return LayerSnapshot.Capture(layer, AccessTimeCheck.None);
     }
 
     private static void RequireRoot()
