@@ -64,7 +64,8 @@ public sealed class OverlayFileSystem : IFileSystem
 
         _engine = new UnionEngine(lowers, upper, Options);
         _currentDirectory = Options.CurrentDirectory;
-        var io = new PosixIo(_engine);
+        var watchHub = new OverlayWatchHub(_engine);
+        var io = new PosixIo(_engine, watchHub);
         Path = new OverlayPath(this);
         File = new OverlayFile(this, io);
         Directory = new OverlayDirectory(this, io);
@@ -73,6 +74,7 @@ public sealed class OverlayFileSystem : IFileSystem
         FileStream = new OverlayFileStreamFactory(this, io);
         RandomAccess = new OverlayRandomAccess(this);
         _pending = new OverlayPendingFactories(this);
+        FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
     }
 
     /// <summary>Builds an overlay from lowers given topmost first.</summary>
@@ -176,8 +178,13 @@ public sealed class OverlayFileSystem : IFileSystem
     public IDriveInfoFactory DriveInfo => _pending;
 
     /// <inheritdoc />
-    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
-    public IFileSystemWatcherFactory FileSystemWatcher => _pending;
+    /// <remarks>
+    /// Watchers of the merged view: they see the changes made through this overlay (not those made
+    /// directly in a layer's storage) and raise them on the thread of the operation that made them,
+    /// after the overlay's lock is released. <c>Wrap</c> of a <see cref="System.IO.FileSystemWatcher"/>
+    /// throws <see cref="NotSupportedException"/>: it cannot see the merged view.
+    /// </remarks>
+    public IFileSystemWatcherFactory FileSystemWatcher { get; }
 
     /// <inheritdoc />
     /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>

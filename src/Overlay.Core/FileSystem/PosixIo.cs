@@ -15,10 +15,12 @@ internal sealed class PosixIo
     private const UnixFileMode DirectoryCreateMode = (UnixFileMode)0b111_111_111; // 0777, before the umask
 
     private readonly UnionEngine _engine;
+    private readonly OverlayWatchHub? _watchers;
 
-    public PosixIo(UnionEngine engine)
+    public PosixIo(UnionEngine engine, OverlayWatchHub? watchers = null)
     {
         _engine = engine;
+        _watchers = watchers;
     }
 
     public UnionEngine Engine => _engine;
@@ -125,7 +127,9 @@ internal sealed class PosixIo
             _ => OpenFlags.None,
         };
 
-        var error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out var stream, out var lease);
+        Stream? stream = null;
+        ShareLease? lease = null;
+        var error = OverlayWatchHub.Opening(() => _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out stream, out lease), out bool created);
         if (error != Errno.None)
         {
             // A missing name is blamed on its directory when that is missing too, creating or not: a
@@ -141,7 +145,18 @@ internal sealed class PosixIo
                 stream!.Seek(0, SeekOrigin.End);
             }
 
-            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease);
+            string? watchedPath = null;
+            if (_watchers is { Active: true } && (flags & OpenFlags.Write) != 0)
+            {
+                // open(2) with O_TRUNC of an existing file is an IN_MODIFY; of a file it creates, nothing.
+                watchedPath = _watchers.WrittenPath(fullPath);
+                if ((flags & OpenFlags.Truncate) != 0 && !created)
+                {
+                    _watchers.DataChanged(watchedPath);
+                }
+            }
+
+            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath);
         }
         catch
         {
@@ -477,7 +492,7 @@ internal sealed class PosixIo
 
     private bool RemoveEmptyDirectory(string fullPath, bool topLevel, bool throwWhenNotEmpty)
     {
-        var error = _engine.DeleteDirectory(fullPath);
+        var error = OverlayWatchHub.RemovingDirectory(() => _engine.DeleteDirectory(fullPath));
         switch (error)
         {
             case Errno.None:

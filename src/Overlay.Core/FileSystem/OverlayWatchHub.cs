@@ -1,0 +1,169 @@
+using Overlay.Union;
+
+namespace Overlay.FileSystem;
+
+/// <summary>What a watched change is, as inotify tells them apart.</summary>
+internal enum WatchChange
+{
+    /// <summary>A name appeared (IN_CREATE).</summary>
+    Create,
+
+    /// <summary>A name went (IN_DELETE).</summary>
+    Delete,
+
+    /// <summary>A name moved (IN_MOVED_FROM and IN_MOVED_TO).</summary>
+    Rename,
+
+    /// <summary>A file's data was written or truncated (IN_MODIFY).</summary>
+    Modify,
+
+    /// <summary>An object's metadata changed: mode, times (IN_ATTRIB).</summary>
+    Attrib,
+}
+
+/// <summary>
+/// The watchers of one overlay and what feeds them: the engine's Created, Deleted, Renamed and
+/// Changed events (never its internals: lookups, copy-ups, whiteouts, opaque marks), and the data
+/// writes of the overlay's streams, which the engine does not see. Subscribed to the engine only
+/// while a watcher raises events. Everything is delivered on the thread of the operation, after
+/// the overlay's lock was released.
+/// </summary>
+internal sealed class OverlayWatchHub
+{
+    [ThreadStatic]
+    private static int t_removingDirectory;
+
+    [ThreadStatic]
+    private static bool t_created;
+
+    private readonly UnionEngine _engine;
+    private readonly Lock _gate = new();
+    private OverlayFileSystemWatcher[] _watchers = [];
+
+    public OverlayWatchHub(UnionEngine engine)
+    {
+        _engine = engine;
+    }
+
+    /// <summary>Whether any watcher raises events.</summary>
+    public bool Active => Volatile.Read(ref _watchers).Length != 0;
+
+    /// <summary>Starts delivering to a watcher.</summary>
+    public void Add(OverlayFileSystemWatcher watcher)
+    {
+        lock (_gate)
+        {
+            if (Array.IndexOf(_watchers, watcher) >= 0)
+            {
+                return;
+            }
+
+            bool first = _watchers.Length == 0;
+            Volatile.Write(ref _watchers, [.. _watchers, watcher]);
+            if (first)
+            {
+                _engine.Trace += OnEngineEvent;
+            }
+        }
+    }
+
+    /// <summary>Stops delivering to a watcher.</summary>
+    public void Remove(OverlayFileSystemWatcher watcher)
+    {
+        lock (_gate)
+        {
+            if (Array.IndexOf(_watchers, watcher) < 0)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _watchers, [.. _watchers.Where(w => !ReferenceEquals(w, watcher))]);
+            if (_watchers.Length == 0)
+            {
+                _engine.Trace -= OnEngineEvent;
+            }
+        }
+    }
+
+    /// <summary>Runs an rmdir, so that its Deleted event is known to be a directory's.</summary>
+    public static T RemovingDirectory<T>(Func<T> remove)
+    {
+        t_removingDirectory++;
+        try
+        {
+            return remove();
+        }
+        finally
+        {
+            t_removingDirectory--;
+        }
+    }
+
+    /// <summary>Runs an open, and says whether it created its file (a truncation then changes nothing).</summary>
+    public static T Opening<T>(Func<T> open, out bool created)
+    {
+        // Saved and restored: a watcher's handler may open files while an open's events are raised.
+        bool outer = t_created;
+        t_created = false;
+        try
+        {
+            return open();
+        }
+        finally
+        {
+            created = t_created;
+            t_created = outer;
+        }
+    }
+
+    /// <summary>The merged path a stream opened at <paramref name="fullPath"/> writes to: its links followed.</summary>
+    public string WrittenPath(string fullPath) =>
+        Active && _engine.Stat(fullPath, followLinks: true, out var node) == Errno.None ? node.Path : fullPath;
+
+    /// <summary>The merged path of a watched directory: its links followed, as inotify watches the directory itself.</summary>
+    public string WatchedPath(string fullPath) =>
+        _engine.Stat(fullPath, followLinks: true, out var node) == Errno.None && node.IsDirectory ? node.Path : fullPath;
+
+    /// <summary>A file's data was written or truncated through a stream of this overlay.</summary>
+    public void DataChanged(string path)
+    {
+        if (Active)
+        {
+            Deliver(WatchChange.Modify, path, null, isDirectory: false);
+        }
+    }
+
+    private void OnEngineEvent(OverlayEvent e)
+    {
+        switch (e.Kind)
+        {
+            case OverlayEventKind.Created:
+                t_created = true;
+                Deliver(WatchChange.Create, e.Path, null, IsDirectory(e.Path));
+                break;
+            case OverlayEventKind.Deleted:
+                Deliver(WatchChange.Delete, e.Path, null, t_removingDirectory > 0);
+                break;
+            case OverlayEventKind.Renamed:
+                Deliver(WatchChange.Rename, e.Path, e.OldPath, IsDirectory(e.Path));
+                break;
+            case OverlayEventKind.Changed:
+                Deliver(WatchChange.Attrib, e.Path, null, isDirectory: false);
+                break;
+            default:
+                // Lookups, copy-ups, whiteouts and opaque marks are the overlay's own mechanics.
+                break;
+        }
+    }
+
+    private bool IsDirectory(string path) =>
+        _engine.Stat(path, followLinks: false, out var node) == Errno.None && node.IsDirectory;
+
+    private void Deliver(WatchChange change, string path, string? oldPath, bool isDirectory)
+    {
+        foreach (var watcher in Volatile.Read(ref _watchers))
+        {
+            watcher.Deliver(change, path, oldPath, isDirectory);
+        }
+    }
+}
