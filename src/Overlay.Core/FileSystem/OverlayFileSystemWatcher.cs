@@ -272,7 +272,14 @@ internal sealed class OverlayFileSystemWatcher : IFileSystemWatcher
         }
     }
 
-    private void Raise(FileSystemEventHandler? handler, FileSystemEventArgs e)
+    private void Raise(FileSystemEventHandler? handler, FileSystemEventArgs e) =>
+        Dispatch(handler, e, () => handler!(this, e));
+
+    private void Raise(RenamedEventHandler? handler, RenamedEventArgs e) =>
+        Dispatch(handler, e, () => handler!(this, e));
+
+    /// <summary>Calls a handler on this thread, or through <see cref="SynchronizingObject"/> when it asks for that.</summary>
+    private void Dispatch(Delegate? handler, EventArgs e, Action invoke)
     {
         if (handler is null)
         {
@@ -285,24 +292,7 @@ internal sealed class OverlayFileSystemWatcher : IFileSystemWatcher
         }
         else
         {
-            handler(this, e);
-        }
-    }
-
-    private void Raise(RenamedEventHandler? handler, RenamedEventArgs e)
-    {
-        if (handler is null)
-        {
-            return;
-        }
-
-        if (SynchronizingObject is { InvokeRequired: true } synchronizer)
-        {
-            synchronizer.BeginInvoke(handler, [this, e]);
-        }
-        else
-        {
-            handler(this, e);
+            invoke();
         }
     }
 
