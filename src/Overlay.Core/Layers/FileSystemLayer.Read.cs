@@ -41,12 +41,7 @@ public partial class FileSystemLayer
             return false;
         }
 
-        if (!TryDecode(name, host, found, out entry))
-        {
-            return false;
-        }
-
-        return true;
+        return TryDecode(name, host, found, out entry);
     }
 
     /// <inheritdoc />
