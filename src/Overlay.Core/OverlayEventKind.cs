@@ -26,4 +26,25 @@ public enum OverlayEventKind
 
     /// <summary>An object's data or metadata changed.</summary>
     Changed,
+
+    /// <summary>
+    /// One component of a path walk was looked up (the root first, then each name in walk order,
+    /// through followed symbolic links; before the walk's <see cref="Lookup"/>): <see cref="OverlayEvent.Path"/>
+    /// is the component's merged path and <see cref="OverlayEvent.Layer"/> the layer whose entry it is
+    /// (the upper, or the topmost lower holding the name), or <see langword="null"/> when no layer shows it.
+    /// </summary>
+    LookupStep,
+
+    /// <summary>
+    /// Follows the <see cref="LookupStep"/> of a directory: one more layer's copy of the directory
+    /// merges beneath the one that answered. One event per layer, topmost first; the chain ends at an
+    /// opaque copy or above a layer holding a non-directory or a whiteout of the name.
+    /// </summary>
+    LookupMerge,
+
+    /// <summary>
+    /// Precedes a <see cref="LookupStep"/> without a layer: a whiteout in <see cref="OverlayEvent.Layer"/>
+    /// hides the name, so the layers below it are not asked.
+    /// </summary>
+    LookupWhiteout,
 }

@@ -8,11 +8,12 @@ namespace Overlay.Union;
 /// </summary>
 internal sealed class LowerDirectory
 {
-    public LowerDirectory(string path, int[] layers, Dictionary<string, LowerChild> children)
+    public LowerDirectory(string path, int[] layers, Dictionary<string, LowerChild> children, Dictionary<string, int> whiteouts)
     {
         Path = path;
         Layers = layers;
         Children = children;
+        Whiteouts = whiteouts;
     }
 
     /// <summary>The directory's merged path.</summary>
@@ -23,6 +24,12 @@ internal sealed class LowerDirectory
 
     /// <summary>The visible names: whiteouts and what they hide are already taken out.</summary>
     public Dictionary<string, LowerChild> Children { get; }
+
+    /// <summary>
+    /// The names a lower's whiteout hides, each with the index of the layer holding that whiteout:
+    /// kept only so a traced lookup can say which layer hid a name.
+    /// </summary>
+    public Dictionary<string, int> Whiteouts { get; }
 }
 
 /// <summary>One visible name of a <see cref="LowerDirectory"/>.</summary>

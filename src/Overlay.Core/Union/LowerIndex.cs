@@ -97,7 +97,7 @@ internal sealed class LowerIndex
 
         // Names decided by a higher layer: a whiteout hides the name below it; a directory keeps
         // merging with the directories below it until one is opaque or a non-directory interrupts.
-        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        var hidden = new Dictionary<string, int>(StringComparer.Ordinal);
         var openChains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var closed = new HashSet<string>(StringComparer.Ordinal);
 
@@ -106,7 +106,7 @@ internal sealed class LowerIndex
             foreach (var entry in _lowers[layer].ListDirectory(path))
             {
                 string name = entry.Name;
-                if (hidden.Contains(name) || closed.Contains(name))
+                if (hidden.ContainsKey(name) || closed.Contains(name))
                 {
                     continue;
                 }
@@ -137,7 +137,7 @@ internal sealed class LowerIndex
                 switch (entry.Kind)
                 {
                     case LayerEntryKind.Whiteout:
-                        hidden.Add(name);
+                        hidden.Add(name, layer);
                         break;
                     case LayerEntryKind.Directory:
                         var newChain = new List<int> { layer };
@@ -161,7 +161,7 @@ internal sealed class LowerIndex
             children[name] = children[name] with { DirectoryLayers = [.. chain] };
         }
 
-        return new LowerDirectory(path, layers, children);
+        return new LowerDirectory(path, layers, children, hidden);
     }
 
     public static string Combine(string directory, string name) =>

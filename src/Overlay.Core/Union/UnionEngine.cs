@@ -233,6 +233,10 @@ internal sealed partial class UnionEngine
         var root = RootNode();
         result.Ancestors.Add(root);
         int hops = 0;
+        if (Trace is not null)
+        {
+            EmitFound(root);
+        }
 
         while (pending.Count > 0)
         {
@@ -254,6 +258,11 @@ internal sealed partial class UnionEngine
             }
 
             var child = Child(result.Ancestors[^1], part, out bool whiteout);
+            if (Trace is not null)
+            {
+                EmitStep(result.Ancestors[^1], part, child, whiteout);
+            }
+
             bool isLast = pending.Count == 0;
             if (child is not { } node)
             {
@@ -337,6 +346,44 @@ internal sealed partial class UnionEngine
         for (int i = parts.Length - 1; i >= 0; i--)
         {
             pending.Push(parts[i]);
+        }
+    }
+
+    /// <summary>The trace of one component of a walk: which layer answered, what merges, what hid it.</summary>
+    private void EmitStep(in MergedNode parent, string name, MergedNode? child, bool upperWhiteout)
+    {
+        if (child is { } node)
+        {
+            EmitFound(node);
+        }
+        else
+        {
+            int? whiteoutLayer = upperWhiteout ? MergedNode.Upper
+                : parent.Lower is { } lower && lower.Whiteouts.TryGetValue(name, out int layer) ? layer
+                : null;
+            string path = LowerIndex.Combine(parent.Path, name);
+            if (whiteoutLayer is { } hiding)
+            {
+                Emit(OverlayEventKind.LookupWhiteout, path, LayerName(hiding));
+            }
+
+            Emit(OverlayEventKind.LookupStep, path);
+        }
+    }
+
+    private void EmitFound(in MergedNode node)
+    {
+        string path = node.Path;
+        Emit(OverlayEventKind.LookupStep, path, LayerName(node.Layer));
+        if (node.IsDirectory && node.Lower is { } lower)
+        {
+            foreach (int layer in lower.Layers)
+            {
+                if (layer != node.Layer)
+                {
+                    Emit(OverlayEventKind.LookupMerge, path, LayerName(layer));
+                }
+            }
         }
     }
 

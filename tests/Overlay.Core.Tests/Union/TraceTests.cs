@@ -131,4 +131,83 @@ public class TraceTests : OverlayScenario
 
         seen.Should().ContainSingle().Which.Should().StartWith(StandardLowers.FooContent);
     }
+
+    // ---- Lookup steps: each component, the layers that merge, the whiteout that hides
+
+    // The steps of the last walk File.Exists made (it walks twice, lstat then stat, for a link).
+    private OverlayEvent[] StepsOf(string path)
+    {
+        int before = Events.Count;
+        Overlay.File.Exists(path);
+        var steps = Events.Skip(before).Where(e => e.Kind is OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout).ToArray();
+        int lastWalk = Array.FindLastIndex(steps, e => e.Kind == OverlayEventKind.LookupStep && e.Path == "/");
+        return steps[lastWalk..];
+    }
+
+    [Fact]
+    public void LookupSteps_OfAFileInAMergedDirectory_NameEachComponentsLayerAndTheMerges()
+    {
+        var steps = StepsOf("/a/sub/leaf");
+
+        steps.Should().Equal(
+            new OverlayEvent(OverlayEventKind.LookupStep, "/", "upper"),
+            new OverlayEvent(OverlayEventKind.LookupMerge, "/", StandardLowers.TopName),
+            new OverlayEvent(OverlayEventKind.LookupMerge, "/", StandardLowers.BottomName),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/a", StandardLowers.TopName),
+            new OverlayEvent(OverlayEventKind.LookupMerge, "/a", StandardLowers.BottomName),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/a/sub", StandardLowers.TopName),
+            new OverlayEvent(OverlayEventKind.LookupMerge, "/a/sub", StandardLowers.BottomName),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/a/sub/leaf", StandardLowers.BottomName));
+    }
+
+    [Fact]
+    public void LookupSteps_OfANameALowerWhitesOut_NameTheLayerOfTheWhiteout()
+    {
+        var steps = StepsOf("/a/hidden");
+
+        steps.TakeLast(2).Should().Equal(
+            new OverlayEvent(OverlayEventKind.LookupWhiteout, "/a/hidden", StandardLowers.TopName),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/a/hidden"));
+    }
+
+    [Fact]
+    public void LookupSteps_OfANameTheUpperWhitesOut_NameTheUpper()
+    {
+        Overlay.File.Delete("/a/foo");
+
+        var steps = StepsOf("/a/foo");
+
+        steps.TakeLast(2).Should().Equal(
+            new OverlayEvent(OverlayEventKind.LookupWhiteout, "/a/foo", "upper"),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/a/foo"));
+    }
+
+    [Fact]
+    public void LookupSteps_OfAnOpaqueDirectory_MergeNothingBelowIt()
+    {
+        var steps = StepsOf("/opq/old");
+
+        steps.Should().ContainInOrder(
+            new OverlayEvent(OverlayEventKind.LookupStep, "/opq", StandardLowers.TopName),
+            new OverlayEvent(OverlayEventKind.LookupStep, "/opq/old"));
+        steps.Should().NotContain(e => e.Path == "/opq" && e.Kind == OverlayEventKind.LookupMerge);
+        steps.Should().NotContain(e => e.Kind == OverlayEventKind.LookupWhiteout);
+    }
+
+    [Fact]
+    public void LookupSteps_ThroughASymbolicLink_FollowTheTarget()
+    {
+        var steps = StepsOf("/a/indirect_sym");
+
+        steps.Where(e => e.Kind == OverlayEventKind.LookupStep).Select(e => e.Path).Should().Equal(
+            "/", "/a", "/a/indirect_sym", "/a/direct_sym", "/a/foo");
+    }
+
+    [Fact]
+    public void LookupSteps_OfAMissingParent_EndAtTheMissingComponent()
+    {
+        var steps = StepsOf("/nope/x");
+
+        steps.Last().Should().Be(new OverlayEvent(OverlayEventKind.LookupStep, "/nope"));
+    }
 }
