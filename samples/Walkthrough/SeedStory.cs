@@ -217,7 +217,7 @@ public static class SeedStory
         // Prints the Trace events of the last step; lookups are left out, the writes are the story here.
         void PrintTrace()
         {
-            foreach (var e in trace.Where(e => e.Kind != OverlayEventKind.Lookup))
+            foreach (var e in trace.Where(e => e.Kind is not (OverlayEventKind.Lookup or OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout)))
             {
                 string detail = e.Kind switch
                 {

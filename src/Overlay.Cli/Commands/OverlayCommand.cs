@@ -1,0 +1,43 @@
+using Overlay.Cli.Images;
+using Overlay.Cli.Output;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Overlay.Cli.Commands;
+
+/// <summary>The shared parts of the tool's commands: the console, the raw streams, opening IMAGE.</summary>
+internal abstract class OverlayCommand<TSettings>(IAnsiConsole console, CliStreams streams) : Command<TSettings>
+    where TSettings : JsonSettings
+{
+    protected IAnsiConsole Console { get; } = console;
+
+    protected CliStreams Streams { get; } = streams;
+
+    public sealed override int Execute(CommandContext context, TSettings settings, CancellationToken cancellationToken) =>
+        (int)Run(settings);
+
+    protected abstract ExitCode Run(TSettings settings);
+
+    /// <summary>Opens IMAGE, with a progress bar while layers unpack when a person watches the terminal.</summary>
+    protected OpenedImage OpenImage(string image, bool json)
+    {
+        if (json || !Console.Profile.Capabilities.Interactive)
+        {
+            return new ImageReader().Open(image);
+        }
+
+        OpenedImage? opened = null;
+        Console.Progress().AutoClear(true).Start(ctx =>
+        {
+            var task = ctx.AddTask("unpacking layers", autoStart: true);
+            opened = new ImageReader((_, done, total) =>
+            {
+                task.MaxValue = Math.Max(1, total);
+                task.Value = done;
+            }).Open(image);
+        });
+        return opened!;
+    }
+
+    protected void WriteJson<T>(T value) => Json.Write(Streams.Output, value);
+}

@@ -1,0 +1,77 @@
+using Overlay.Cli.Commands;
+using Overlay.Cli.Output;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Overlay.Cli;
+
+/// <summary>The overlay tool: its commands, and how failures become one line on stderr and an <see cref="ExitCode"/>.</summary>
+internal static class OverlayApp
+{
+    /// <summary>Runs one command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="console">Where tables, trees and messages are rendered.</param>
+    /// <param name="streams">Raw standard output (file bytes, JSON) and standard error.</param>
+    /// <returns>The exit code (see <see cref="ExitCode"/>).</returns>
+    public static int Run(string[] args, IAnsiConsole console, CliStreams streams)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("overlay");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.Settings.Registrar.RegisterInstance<IAnsiConsole>(console);
+            config.Settings.Registrar.RegisterInstance(streams);
+
+            config.AddCommand<LayersCommand>("layers")
+                .WithDescription("One row per layer: digest, size, entries added/changed/whited out, and the wasted space.")
+                .WithExample("layers", "image.tar");
+            config.AddCommand<TreeCommand>("tree")
+                .WithDescription("The merged tree with provenance: the layer of each entry, what it shadows, whiteouts and opaque directories.")
+                .WithExample("tree", "image.tar", "/data")
+                .WithExample("tree", "image.tar", "--layer", "0");
+            config.AddCommand<ExplainCommand>("explain")
+                .WithDescription("A lookup step by step, layer by layer, as the kernel does it.")
+                .WithExample("explain", "image.tar", "/data/delete.txt");
+            config.AddCommand<CatCommand>("cat")
+                .WithDescription("Print a file of the merged view.")
+                .WithExample("cat", "image.tar", "/etc/passwd");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Flatten the merged view into one tar, like docker export.")
+                .WithExample("export", "image.tar", "-o", "rootfs.tar");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("What a container's upper changed, as docker diff prints it.")
+                .WithExample("diff", "--upper", "container/diff", "--form", "kernel", "image.tar");
+            config.AddCommand<CommitCommand>("commit")
+                .WithDescription("Write a container's upper as an OCI layer tar, like docker commit.")
+                .WithExample("commit", "--upper", "upper", "image.tar", "-o", "layer.tar");
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("The walkthrough: a container's writes over a two-layer image, narrated step by step.");
+        });
+
+        try
+        {
+            return app.Run(args);
+        }
+        catch (CliException e)
+        {
+            return Fail(streams, e.ExitCode, e.Message);
+        }
+        catch (CommandAppException e)
+        {
+            return Fail(streams, ExitCode.Usage, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(streams, ExitCode.IoError, e.Message);
+        }
+    }
+
+    private static int Fail(CliStreams streams, ExitCode code, string message)
+    {
+        streams.Error.WriteLine($"overlay: {message}");
+        streams.Error.Flush();
+        return (int)code;
+    }
+}
