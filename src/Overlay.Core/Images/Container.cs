@@ -24,7 +24,7 @@ public sealed class Container : IDisposable
     private readonly HashSet<string> _initPaths;
     private int _disposed;
 
-    internal Container(ImageStore store, ContainerRecord record, Image image, IReadOnlyList<ILayer> lowersTopFirst, IWritableLayer upper, IContainerFiles files, GraphDriverData graphDriver)
+    internal Container(ImageStore store, ContainerRecord record, Image image, IReadOnlyList<ILayer> lowersTopFirst, IWritableLayer upper, IContainerFiles files, GraphDriverData graphDriver, TimeProvider clock)
     {
         _store = store;
         Id = record.Id;
@@ -36,7 +36,7 @@ public sealed class Container : IDisposable
         _upper = upper;
         _files = files;
         GraphDriver = graphDriver;
-        var options = ViewOptions with { Clock = TimeProvider.System };
+        var options = ViewOptions with { Clock = clock };
         FileSystem = new OverlayFileSystem(_lowersTopFirst, new BindMountedUpper(upper, _lowersTopFirst, files), options);
         _rootFs = new OverlayFileSystem(_lowersTopFirst, upper, options);
         _initPaths = [.. Images.InitLayer.Files, Images.InitLayer.MtabLink.Key];

@@ -322,7 +322,7 @@ public sealed class ImageStore : IDisposable
                 lowers.Add(_backend.OpenReadOnly(record.MountId + "-init"));
                 lowers.AddRange(ImageCacheIdsTopFirst(image).Select(_backend.OpenReadOnly));
                 upper = _backend.OpenWritable(record.MountId);
-                var container = new Container(this, record, image, lowers, upper, _backend.OpenContainerFiles(record.Id), GraphDriverOf(record.MountId, image));
+                var container = new Container(this, record, image, lowers, upper, _backend.OpenContainerFiles(record.Id), GraphDriverOf(record.MountId, image), _clock);
                 _open.Add(record.Id, container);
                 return container;
             }
