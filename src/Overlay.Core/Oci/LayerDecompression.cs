@@ -1,0 +1,141 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using Overlay.Oci.Model;
+
+namespace Overlay.Oci;
+
+/// <summary>Recognises a layer's compression and decompresses it, once, into a seekable cache.</summary>
+internal static class LayerDecompression
+{
+    private const long RatioGrace = 1 << 20;
+
+    /// <summary>Reads a file's first bytes: gzip (1f 8b) and zstd (28 b5 2f fd) by their magic numbers, else a plain tar.</summary>
+    public static LayerCompression Detect(SafeFileHandle handle)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        int read = RandomAccess.Read(handle, magic, 0);
+        if (read >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
+        {
+            return LayerCompression.Gzip;
+        }
+
+        return read == 4 && magic.SequenceEqual((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]) ? LayerCompression.Zstd : LayerCompression.None;
+    }
+
+    /// <summary>
+    /// Decompresses a whole layer into an unlinked temporary file (deleted when its handle closes),
+    /// hashing the output (the diff_id) and enforcing the size and expansion-ratio limits.
+    /// </summary>
+    public static (SafeFileHandle Cache, long Length, Digest DiffId) Decompress(
+        string path, SafeFileHandle source, LayerCompression compression, LayerTarOptions options, string name,
+        IProgress<OciProgress>? progress, CancellationToken cancellationToken)
+    {
+        string directory = options.TemporaryDirectory ?? Path.GetTempPath();
+        string cachePath = Path.Combine(directory, ".overlay-layer-" + Guid.NewGuid().ToString("N"));
+        var cache = File.OpenHandle(cachePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        try
+        {
+            using var input = new CountingReadStream(new FileStream(new SafeFileHandle(source.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 1 << 16));
+            using Stream decompressed = compression switch
+            {
+                LayerCompression.Gzip => new GZipStream(input, CompressionMode.Decompress),
+                LayerCompression.Zstd => new ZstdSharp.DecompressionStream(input),
+                _ => throw new ArgumentOutOfRangeException(nameof(compression)),
+            };
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[1 << 17];
+            long total = 0;
+            long sourceLength = RandomAccess.GetLength(source);
+            long nextReport = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int read;
+                try
+                {
+                    read = decompressed.Read(buffer, 0, buffer.Length);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException)
+                {
+                    throw new InvalidDataException($"Layer '{name}' ({path}): the {compression} stream is corrupt or truncated ({e.Message}).", e);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                RandomAccess.Write(cache, buffer.AsSpan(0, read), total);
+                hash.AppendData(buffer, 0, read);
+                total += read;
+                if (total > options.Limits.MaxTotalSize)
+                {
+                    throw new InvalidDataException($"Layer '{name}' ({path}): decompresses to more than {options.Limits.MaxTotalSize} bytes (TarLimits.MaxTotalSize).");
+                }
+
+                if (total > RatioGrace && total > options.Limits.MaxExpansionRatio * Math.Max(1, input.Count))
+                {
+                    throw new InvalidDataException($"Layer '{name}' ({path}): expands more than {options.Limits.MaxExpansionRatio}:1 (TarLimits.MaxExpansionRatio), a decompression bomb.");
+                }
+
+                if (progress is not null && total >= nextReport)
+                {
+                    progress.Report(new OciProgress(OciProgressStage.Decompressing, name, input.Count, sourceLength, 0));
+                    nextReport = total + (8 << 20);
+                }
+            }
+
+            return (cache, total, Digest.FromHash(hash.GetHashAndReset()));
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class CountingReadStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = inner.Read(buffer);
+            Count += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using Microsoft.Win32.SafeHandles;
+using Overlay.Layers;
+using Overlay.Oci.Model;
+
+namespace Overlay.Oci;
+
+public sealed partial class TarLayer
+{
+    /// <summary>The OCI whiteout prefix.</summary>
+    internal const string WhiteoutPrefix = ".wh.";
+
+    /// <summary>The OCI opaque-directory marker.</summary>
+    internal const string OpaqueMarker = ".wh..wh..opq";
+
+    private static (TarLayerNode Root, int Count) BuildIndex(
+        SafeFileHandle data, long length, LayerTarOptions options, string name,
+        IProgress<OciProgress>? progress, CancellationToken cancellationToken)
+    {
+        var root = TarLayerNode.Directory(DateTime.UnixEpoch);
+        using var stream = new HandleRangeStream(data, 0, length);
+        using var reader = new TarArchiveReader(stream, options.Limits, leaveOpen: true);
+        int count = 0;
+        while (reader.GetNextEntry(cancellationToken) is { } entry)
+        {
+            count++;
+            Add(root, entry, options, name);
+            if (progress is not null && count % 1000 == 0)
+            {
+                progress.Report(new OciProgress(OciProgressStage.Indexing, name, entry.DataOffset, length, count));
+            }
+        }
+
+        return (root, count);
+    }
+
+    private static void Add(TarLayerNode root, TarEntry entry, LayerTarOptions options, string layerName)
+    {
+        var parts = Split(entry.Name, entry.Name, layerName);
+        if (parts.Count == 0)
+        {
+            // "." or "./": the root's own metadata.
+            if (entry.Type != TarEntryType.Directory)
+            {
+                throw Hostile(layerName, entry.Name, "the layer's root must be a directory");
+            }
+
+            ApplyMetadata(root, entry);
+            root.IsOpaque |= IsKernelOpaque(entry, options);
+            return;
+        }
+
+        string baseName = parts[^1];
+        var parent = Parent(root, parts, entry, layerName);
+
+        if (options.WhiteoutForm == WhiteoutForm.Oci && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            if (entry.Type is TarEntryType.Directory or TarEntryType.HardLink or TarEntryType.SymbolicLink)
+            {
+                throw Hostile(layerName, entry.Name, "a whiteout must be a plain file");
+            }
+
+            if (baseName == OpaqueMarker)
+            {
+                parent.IsOpaque = true;
+                return;
+            }
+
+            if (baseName.StartsWith(WhiteoutPrefix + WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                // aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the tree, as Docker reads it.
+                return;
+            }
+
+            string deleted = baseName[WhiteoutPrefix.Length..];
+            if (deleted.Length == 0 || deleted is "." or "..")
+            {
+                throw Hostile(layerName, entry.Name, "a whiteout must name something ('.wh.' alone, '.wh..' and '.wh...' are not names)");
+            }
+
+            // A member of the same name in this layer wins over its whiteout, whatever the order.
+            parent.Children!.TryAdd(deleted, new TarLayerNode(LayerEntryKind.Whiteout) { Source = entry, LastWriteTimeUtc = entry.ModificationTimeUtc });
+            return;
+        }
+
+        TarLayerNode node;
+        switch (entry.Type)
+        {
+            case TarEntryType.Directory:
+                if (parent.Children!.TryGetValue(baseName, out var existing) && existing.Kind == LayerEntryKind.Directory)
+                {
+                    ApplyMetadata(existing, entry);
+                    existing.IsOpaque |= IsKernelOpaque(entry, options);
+                    return;
+                }
+
+                node = TarLayerNode.Directory(entry.ModificationTimeUtc);
+                node.IsOpaque = IsKernelOpaque(entry, options);
+                break;
+            case TarEntryType.RegularFile:
+                node = new TarLayerNode(LayerEntryKind.File) { Size = entry.Size, DataOffset = entry.DataOffset };
+                break;
+            case TarEntryType.SymbolicLink:
+                if (entry.LinkName.Length == 0)
+                {
+                    throw Hostile(layerName, entry.Name, "a symbolic link with an empty target");
+                }
+
+                node = new TarLayerNode(LayerEntryKind.SymbolicLink) { LinkTarget = entry.LinkName };
+                break;
+            case TarEntryType.HardLink:
+                var target = HardLinkTarget(root, entry, layerName);
+                node = new TarLayerNode(LayerEntryKind.File) { Size = target.Size, DataOffset = target.DataOffset };
+                break;
+            case TarEntryType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
+                node = new TarLayerNode(LayerEntryKind.Whiteout);
+                break;
+            default:
+                if (options.SpecialFiles == SpecialFileHandling.Skip)
+                {
+                    return;
+                }
+
+                throw Hostile(layerName, entry.Name, $"a {entry.Type} cannot be held by a layer (LayerTarOptions.SpecialFiles is Reject)");
+        }
+
+        ApplyMetadata(node, entry);
+        if (parent.Children!.TryGetValue(baseName, out var previous) && previous.Kind != LayerEntryKind.Whiteout)
+        {
+            throw Hostile(layerName, entry.Name, "a duplicate member (the name is already in this layer)");
+        }
+
+        parent.Children[baseName] = node;
+    }
+
+    private static TarLayerNode Parent(TarLayerNode root, List<string> parts, TarEntry entry, string layerName)
+    {
+        var node = root;
+        for (int i = 0; i < parts.Count - 1; i++)
+        {
+            if (!node.Children!.TryGetValue(parts[i], out var child) || child.Kind == LayerEntryKind.Whiteout)
+            {
+                // A parent the tar never named (or only whited out) is made as Docker does: 0755.
+                child = TarLayerNode.Directory(entry.ModificationTimeUtc);
+                node.Children[parts[i]] = child;
+            }
+            else if (child.Kind != LayerEntryKind.Directory)
+            {
+                string through = string.Join('/', parts.Take(i + 1));
+                throw Hostile(layerName, entry.Name, $"its parent '{through}' is a {(child.Kind == LayerEntryKind.SymbolicLink ? "symbolic link" : "file")} in this layer (a member may not be written through it)");
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    private static TarLayerNode HardLinkTarget(TarLayerNode root, TarEntry entry, string layerName)
+    {
+        if (entry.LinkName.Length == 0)
+        {
+            throw Hostile(layerName, entry.Name, "a hard link with an empty target");
+        }
+
+        var node = root;
+        foreach (string part in Split(entry.LinkName, entry.Name, layerName))
+        {
+            if (node.Children is null || !node.Children.TryGetValue(part, out var child))
+            {
+                throw Hostile(layerName, entry.Name, $"its hard link target '{entry.LinkName}' is not an earlier member of this layer");
+            }
+
+            node = child;
+        }
+
+        return node.Kind == LayerEntryKind.File
+            ? node
+            : throw Hostile(layerName, entry.Name, $"its hard link target '{entry.LinkName}' is not a regular file of this layer");
+    }
+
+    private static void ApplyMetadata(TarLayerNode node, TarEntry entry)
+    {
+        node.Mode = entry.Mode;
+        node.LastWriteTimeUtc = entry.ModificationTimeUtc;
+        node.LastAccessTimeUtc = entry.AccessTimeUtc ?? entry.ModificationTimeUtc;
+        node.Source = entry;
+        node.Explicit = true;
+    }
+
+    private static bool IsKernelOpaque(TarEntry entry, LayerTarOptions options) =>
+        options.WhiteoutForm == WhiteoutForm.Kernel
+        && (IsY(entry, "trusted.overlay.opaque") || IsY(entry, "user.overlay.opaque"));
+
+    private static bool IsY(TarEntry entry, string attribute) =>
+        entry.ExtendedAttributes.TryGetValue(attribute, out var value) && value.AsSpan().SequenceEqual("y"u8);
+
+    /// <summary>
+    /// Splits a member name into components: <c>./</c> prefixes, '.' components and repeated or
+    /// trailing slashes are dropped; an absolute name or a '..' component is refused.
+    /// </summary>
+    internal static List<string> Split(string path, string memberName, string layerName)
+    {
+        if (path.StartsWith('/'))
+        {
+            throw Hostile(layerName, memberName, $"'{path}' is an absolute name");
+        }
+
+        var parts = new List<string>();
+        foreach (string part in path.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                throw Hostile(layerName, memberName, $"'{path}' has a '..' component");
+            }
+
+            parts.Add(part);
+        }
+
+        return parts;
+    }
+
+    internal static InvalidDataException Hostile(string layerName, string memberName, string reason) =>
+        new($"Layer '{layerName}': tar member '{memberName}': {reason}.");
+}

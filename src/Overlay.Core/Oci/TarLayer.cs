@@ -1,0 +1,199 @@
+using Microsoft.Win32.SafeHandles;
+using Overlay.Layers;
+using Overlay.Oci.Model;
+
+namespace Overlay.Oci;
+
+/// <summary>
+/// A layer tar used as a read-only lower without extracting it: the tar's headers are read once
+/// into an index, and file data is read from the tar by offset when a file is opened. A gzip or
+/// zstd layer is decompressed once into an unlinked temporary file that lives as long as the layer.
+/// </summary>
+/// <remarks>
+/// <para>
+/// In the OCI form, <c>.wh.name</c> members are whiteouts of <c>name</c> and <c>.wh..wh..opq</c>
+/// marks its directory opaque, wherever it sits among its siblings; other <c>.wh..wh.*</c> names
+/// (aufs metadata) are ignored, as Docker does. A real member and a whiteout of the same name in
+/// the same layer: the member stays (the specification's whiteouts only apply to lower layers).
+/// </para>
+/// <para>
+/// The whole tar is validated when it is opened, and any problem is an
+/// <see cref="InvalidDataException"/> naming the member: names with <c>..</c> or absolute names, a
+/// member under a name the same tar made a symbolic link or a file, a hard link to a member that is
+/// not an earlier regular file of the tar, a duplicate member (a directory named twice only updates
+/// its metadata), a bare <c>.wh.</c>, devices and fifos (unless
+/// <see cref="LayerTarOptions.SpecialFiles"/> skips them), truncation, and the
+/// <see cref="TarLimits"/>. Hard links become independent files with the same data.
+/// </para>
+/// <para>Thread-safe: the index never changes, and file data is read with positional reads.</para>
+/// </remarks>
+public sealed partial class TarLayer : ILayer, IDisposable
+{
+    private readonly SafeFileHandle _data;
+    private readonly TarLayerNode _root;
+
+    private TarLayer(string name, string path, SafeFileHandle data, long length, LayerCompression compression, Digest? diffId, TarLayerNode root, int entryCount)
+    {
+        Name = name;
+        Path = path;
+        _data = data;
+        UncompressedLength = length;
+        Compression = compression;
+        DiffIdIfKnown = diffId;
+        _root = root;
+        EntryCount = entryCount;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The tar file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>How the file is compressed (recognised by its first bytes).</summary>
+    public LayerCompression Compression { get; }
+
+    /// <summary>The length of the uncompressed tar.</summary>
+    public long UncompressedLength { get; }
+
+    /// <summary>How many members the tar holds (extension headers not counted).</summary>
+    public int EntryCount { get; }
+
+    private Digest? DiffIdIfKnown { get; set; }
+
+    /// <summary>Opens a layer tar (plain, gzip or zstd) and indexes it.</summary>
+    /// <param name="path">The tar file.</param>
+    /// <param name="options">Settings; OCI whiteouts, default limits when omitted.</param>
+    /// <param name="progress">Receives decompression and indexing progress.</param>
+    /// <param name="cancellationToken">Cancels the decompression and the indexing.</param>
+    /// <returns>The layer; dispose it to release the file (and the decompressed cache).</returns>
+    /// <exception cref="InvalidDataException">The tar is malformed, hostile or over a limit; the message names the member.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static TarLayer Open(string path, LayerTarOptions? options = null, IProgress<OciProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new LayerTarOptions();
+        options.Limits.Validate();
+        string name = options.Name ?? path;
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        SafeFileHandle data = file;
+        try
+        {
+            var compression = LayerDecompression.Detect(file);
+            long length = RandomAccess.GetLength(file);
+            Digest? diffId = null;
+            if (compression != LayerCompression.None)
+            {
+                (data, length, diffId) = LayerDecompression.Decompress(path, file, compression, options, name, progress, cancellationToken);
+                file.Dispose();
+            }
+
+            var (root, count) = BuildIndex(data, length, options, name, progress, cancellationToken);
+            progress?.Report(new OciProgress(OciProgressStage.Completed, name, length, length, count));
+            return new TarLayer(name, path, data, length, compression, diffId, root, count);
+        }
+        catch
+        {
+            data.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The layer's diff_id: the sha256 of the uncompressed tar. Known at once for a compressed layer
+    /// (hashed while it was decompressed); computed on first use for a plain one.
+    /// </summary>
+    /// <returns>The diff_id.</returns>
+    public Digest ComputeDiffId()
+    {
+        if (DiffIdIfKnown is { } known)
+        {
+            return known;
+        }
+
+        using var stream = new HandleRangeStream(_data, 0, UncompressedLength);
+        return DiffIdIfKnown = Digest.Compute(stream);
+    }
+
+    // ---- ILayer
+
+    /// <inheritdoc />
+    public bool TryGetEntry(string path, out LayerEntry entry)
+    {
+        if (Find(path) is { } node)
+        {
+            string trimmed = path.TrimEnd('/');
+            entry = node.ToEntry(trimmed.Length == 0 ? "/" : trimmed[(trimmed.LastIndexOf('/') + 1)..]);
+            return true;
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LayerEntry> ListDirectory(string path)
+    {
+        if (Find(path) is not { Children: { } children })
+        {
+            return [];
+        }
+
+        var list = new LayerEntry[children.Count];
+        int i = 0;
+        foreach (var (name, child) in children)
+        {
+            list[i++] = child.ToEntry(name);
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public Stream OpenRead(string path)
+    {
+        var node = Find(path) ?? throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+        if (node.Kind != LayerEntryKind.File)
+        {
+            throw new UnauthorizedAccessException($"'{path}' in layer '{Name}' is not a regular file.");
+        }
+
+        ObjectDisposedException.ThrowIf(_data.IsClosed, this);
+        return new HandleRangeStream(_data, node.DataOffset, node.Size);
+    }
+
+    /// <summary>The tar member a path came from (ownership, extended attributes, device numbers), when a member named it.</summary>
+    /// <param name="path">The absolute path inside the layer.</param>
+    /// <returns>The member, or <see langword="null"/> for a missing path or a directory only implied by its children.</returns>
+    public TarEntry? GetTarEntry(string path) => Find(path)?.Source;
+
+    /// <summary>Releases the tar file (and deletes the decompressed cache).</summary>
+    public void Dispose() => _data.Dispose();
+
+    private TarLayerNode? Find(string path)
+    {
+        var node = _root;
+        foreach (var range in path.AsSpan().Split('/'))
+        {
+            var part = path.AsSpan()[range];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out var child))
+            {
+                return null;
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    internal TarLayerNode Root => _root;
+
+    internal Stream OpenData(TarLayerNode node) => new HandleRangeStream(_data, node.DataOffset, node.Size);
+}
