@@ -99,6 +99,23 @@ public sealed partial class DockerFixtureComparisonTests
         data.MergedDir.Should().Be($"{root}/overlay2/{c1.MountId}/merged");
     }
 
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Disk)]
+    public void BaseImage_ImportedFromImageTar_HasTheLayerIdsOfDockerInspect(StoreKind kind)
+    {
+        using var harness = StoreHarness.Create(kind);
+        using var inspect = JsonDocument.Parse(File.ReadAllText(DockerFixtures.PathOf("text/inspect-image-base.json")));
+        string diffId = inspect.RootElement[0].GetProperty("RootFS").GetProperty("Layers")[0].GetString()!;
+
+        harness.BaseImage.Layers.Should().ContainSingle();
+        harness.BaseImage.Layers[0].DiffId.Should().Be(diffId);
+        harness.BaseImage.Layers[0].ChainId.Should().Be(diffId, "a bottom layer's chain id is its diff_id");
+        harness.BaseImage.Layers[0].CacheId.Should().MatchRegex("^[0-9a-f]{64}$");
+        using var c1 = harness.Store.CreateContainer(StoreHarness.BaseTag);
+        DockerFixtures.LayerTree(c1.LowersTopFirst[1]).Should().Equal(DockerFixtures.TarTree("layers/base.layer.tar"));
+    }
+
     [Fact]
     public void ChainId_OfTheCommittedFixtureImage_IsTheOneInDockersLayerDatabase()
     {

@@ -2,7 +2,10 @@ using Overlay.Images;
 
 namespace Overlay.Tests.Images;
 
-/// <summary>A store of either kind with the fixtures' base image in it; a disk store lives in a temporary directory.</summary>
+/// <summary>
+/// A store of either kind with the fixtures' base image in it, imported from <c>image.tar</c>'s base
+/// layer; a disk store lives in a temporary directory.
+/// </summary>
 internal sealed class StoreHarness : IDisposable
 {
     public const string BaseTag = "dockres/base:1";
@@ -16,7 +19,8 @@ internal sealed class StoreHarness : IDisposable
         }
 
         Store = Open();
-        BaseImage = Store.AddImage([DockerFixtures.ReadLayer("layers/base.layer.tar")], [DockerFixtures.DiffIdOf("layers/base.layer.tar")], BaseTag);
+        using var archive = ImageArchiveFixture.OpenBaseLayer();
+        BaseImage = Store.AddImage([archive.BaseLayer], [archive.BaseDiffId], BaseTag);
     }
 
     public StoreKind Kind { get; }
