@@ -16,7 +16,7 @@ namespace Overlay.Images;
 /// image, a container or another layer still uses cannot be deleted. Safe to use from many
 /// threads; one container is open at most once at a time.
 /// </remarks>
-public sealed class ImageStore : IDisposable
+public sealed partial class ImageStore : IDisposable
 {
     internal const string LayerKind = "layerdb";
     internal const string ImageKind = "imagedb";
@@ -262,32 +262,54 @@ public sealed class ImageStore : IDisposable
             id = Digests.RandomId();
             string mountId = Digests.RandomId();
             string name = options.Name ?? id[..12];
+            if (!ValidName().IsMatch(name))
+            {
+                throw new ArgumentException($"Invalid container name '{name}': as Docker requires, [a-zA-Z0-9][a-zA-Z0-9_.-]* only.", nameof(options));
+            }
+
             if (AllContainers().Any(c => c.Name == name))
             {
                 throw new InvalidOperationException($"The container name '{name}' is already in use.");
             }
 
             var imageCacheIds = ImageCacheIdsTopFirst(image);
-            var init = _backend.CreateLayer(mountId + "-init", imageCacheIds);
-            var lowers = imageCacheIds.Select(_backend.OpenReadOnly).ToList();
+            string hostname = options.Hostname ?? id[..12];
             try
             {
-                InitLayer.Build(init, lowers, _clock);
+                var init = _backend.CreateLayer(mountId + "-init", imageCacheIds);
+                var lowers = imageCacheIds.Select(_backend.OpenReadOnly).ToList();
+                try
+                {
+                    InitLayer.Build(init, lowers, _clock);
+                }
+                catch
+                {
+                    _backend.Close(init);
+                    throw;
+                }
+                finally
+                {
+                    lowers.ForEach(_backend.Close);
+                }
+
+                _backend.Commit(mountId + "-init", init);
+                _backend.Close(_backend.CreateLayer(mountId, [mountId + "-init", .. imageCacheIds]));
+                _backend.CreateContainerFiles(id, new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["hostname"] = hostname + "\n",
+                    ["hosts"] = options.Hosts ?? DefaultHosts,
+                    ["resolv.conf"] = options.ResolvConf ?? string.Empty,
+                });
             }
-            finally
+            catch
             {
-                lowers.ForEach(_backend.Close);
+                // Nothing half-made stays behind: no layer directory, no short link, no files.
+                _backend.DeleteLayer(mountId);
+                _backend.DeleteLayer(mountId + "-init");
+                _backend.DeleteRecord(ContainerKind, id);
+                throw;
             }
 
-            _backend.Commit(mountId + "-init", init);
-            _backend.Close(_backend.CreateLayer(mountId, [mountId + "-init", .. imageCacheIds]));
-            string hostname = options.Hostname ?? id[..12];
-            _backend.CreateContainerFiles(id, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["hostname"] = hostname + "\n",
-                ["hosts"] = options.Hosts ?? DefaultHosts,
-                ["resolv.conf"] = options.ResolvConf ?? string.Empty,
-            });
             var record = new ContainerRecord(id, name, image.Id, mountId, hostname, _clock.GetUtcNow().UtcDateTime);
             _backend.WriteRecord(ContainerKind, id, JsonSerializer.Serialize(record, Json));
         }
@@ -628,4 +650,7 @@ public sealed class ImageStore : IDisposable
     private const string DefaultHosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
 
     private sealed record StoreSettings(WhiteoutForm WhiteoutForm);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ValidName();
 }
