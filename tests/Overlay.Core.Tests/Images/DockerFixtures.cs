@@ -169,14 +169,15 @@ internal static class DockerFixtures
     }
 
     /// <summary>A merged view as tree lines (what a program in the container sees).</summary>
-    public static string[] MergedTree(IFileSystem fs)
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static string[] MergedTree(IFileSystem fs, string root = "/")
     {
         var lines = new List<string>();
         void Walk(string directory)
         {
             foreach (string path in fs.Directory.EnumerateFileSystemEntries(directory))
             {
-                string name = path[1..];
+                string name = path[(root.TrimEnd('/').Length + 1)..];
                 var info = fs.FileInfo.New(path);
                 if (info.LinkTarget is { } target)
                 {
@@ -184,18 +185,18 @@ internal static class DockerFixtures
                 }
                 else if (info.Attributes.HasFlag(FileAttributes.Directory))
                 {
-                    lines.Add($"{name} d {Octal(info.UnixFileMode)}");
+                    lines.Add($"{name} d {Octal(fs.File.GetUnixFileMode(path))}");
                     Walk(path);
                 }
                 else
                 {
                     using var data = fs.File.OpenRead(path);
-                    lines.Add($"{name} f {Octal(info.UnixFileMode)} {Hash(data)}");
+                    lines.Add($"{name} f {Octal(fs.File.GetUnixFileMode(path))} {Hash(data)}");
                 }
             }
         }
 
-        Walk("/");
+        Walk(root);
         return [.. lines.Order(StringComparer.Ordinal)];
     }
 

@@ -15,7 +15,7 @@ internal sealed class StoreHarness : IDisposable
         Kind = kind;
         if (kind == StoreKind.Disk)
         {
-            Root = System.IO.Directory.CreateTempSubdirectory("overlay-images-").FullName;
+            Root = System.IO.Directory.CreateTempSubdirectory("overlay-test-images-").FullName;
         }
 
         Store = Open();
