@@ -1,0 +1,262 @@
+using System.IO.Compression;
+using Overlay.Layers;
+using Overlay.Oci.Model;
+using Overlay.Oci.Tar;
+
+namespace Overlay.Oci.Export;
+
+/// <summary>
+/// Writes a layer (typically an overlay's upper, in any whiteout form) as an OCI image layer tar, the
+/// way Docker's overlay2 driver writes a container's changes for <c>docker commit</c> and
+/// <c>docker save</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The order is Docker's walk of an upper directory: names sorted by their UTF-8 bytes within each
+/// directory, a directory's own member before its children. A whiteout of <c>name</c> is the empty
+/// file <c>.wh.name</c> at the position where <c>name</c> sorts (mode 0600, the whiteout's mtime);
+/// an opaque directory's marker <c>.wh..wh..opq</c> follows the directory's member at once (the
+/// directory's permission bits, mtime 0). The layer root itself has no member. Names carry no
+/// <c>./</c> prefix; directories end with <c>/</c>.
+/// </para>
+/// <para>
+/// Metadata is deterministic: the mode field holds the file type bits too, times are whole seconds,
+/// access and change times are left out, owners are uid 0 / gid 0 (a layer stores no owner) with the
+/// names of <see cref="LayerExportOptions"/>. A plain ustar header is written whenever the fields fit,
+/// PAX records otherwise (names over 100 bytes that cannot be split, non-ASCII names, sizes of 8 GiB
+/// and more). The same layer content gives the same bytes, so the same diff_id.
+/// </para>
+/// <para>
+/// An entry whose name starts with <c>.wh.</c> (possible in an in-memory or kernel-form upper) would
+/// read back as a whiteout, and a directory with a redirect (<see cref="LayerEntry.RedirectPath"/>)
+/// takes its content from a lower the tar cannot reach: both are refused with an
+/// <see cref="IOException"/> naming the path, before anything is renamed into place.
+/// </para>
+/// </remarks>
+public static class LayerTarExporter
+{
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueMarker = ".wh..wh..opq";
+    private const int EINVAL = 22;
+    private const int EOPNOTSUPP = 95;
+
+    /// <summary>Writes <paramref name="layer"/> as a layer tar (gzip-compressed when the options say so) to a stream.</summary>
+    /// <param name="layer">The layer to export: an upper, or any layer.</param>
+    /// <param name="destination">A writable stream; it is left open.</param>
+    /// <param name="options">Compression and owner names; <see cref="LayerExportOptions.Default"/> when null.</param>
+    /// <param name="progress">Told after every member.</param>
+    /// <param name="cancellationToken">Stops the export between (and inside) members.</param>
+    /// <returns>The blob's diff_id, digest, size and media type.</returns>
+    /// <exception cref="IOException">A name the OCI form cannot hold, a redirected directory, or a read failure.</exception>
+    /// <exception cref="OperationCanceledException">The export was cancelled; the stream then holds a partial tar.</exception>
+    public static LayerExportResult Export(
+        ILayer layer,
+        Stream destination,
+        LayerExportOptions? options = null,
+        IProgress<ExportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= LayerExportOptions.Default;
+        if (options.Compression is not (LayerCompression.None or LayerCompression.Gzip))
+        {
+            throw new NotSupportedException($"Layer '{layer.Name}': {options.Compression} is not a compression the exporter writes (none or gzip).");
+        }
+
+        using var blob = new DigestingStream(destination, leaveOpen: true);
+        Stream? gzip = options.Compression == LayerCompression.Gzip ? new GZipStream(blob, options.GzipLevel, leaveOpen: true) : null;
+        int count;
+        Digest diffId;
+        long uncompressed;
+        using (var tar = new DigestingStream(gzip ?? blob, leaveOpen: true))
+        {
+            using (var writer = new TarWriter(tar, leaveOpen: true))
+            {
+                count = new Walk(layer, writer, options, progress, "layer", cancellationToken).Run();
+                writer.Finish();
+            }
+
+            diffId = tar.CurrentDigest();
+            uncompressed = tar.BytesWritten;
+        }
+
+        gzip?.Dispose();
+        blob.Flush();
+        return new LayerExportResult
+        {
+            DiffId = diffId,
+            Digest = blob.CurrentDigest(),
+            Size = blob.BytesWritten,
+            UncompressedSize = uncompressed,
+            Compression = options.Compression,
+            EntryCount = count,
+        };
+    }
+
+    /// <summary>
+    /// Writes <paramref name="layer"/> as a layer tar to a file: under a temporary name first, renamed
+    /// to <paramref name="path"/> only when complete, so a failed or cancelled export leaves nothing.
+    /// </summary>
+    /// <param name="layer">The layer to export.</param>
+    /// <param name="path">The file to create or replace; its directory must exist.</param>
+    /// <param name="options">Compression and owner names; <see cref="LayerExportOptions.Default"/> when null.</param>
+    /// <param name="progress">Told after every member.</param>
+    /// <param name="cancellationToken">Stops the export.</param>
+    /// <returns>The blob's diff_id, digest, size and media type.</returns>
+    public static LayerExportResult ExportToFile(
+        ILayer layer,
+        string path,
+        LayerExportOptions? options = null,
+        IProgress<ExportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return AtomicFile.Write(path, stream => Export(layer, stream, options, progress, cancellationToken));
+    }
+
+    /// <summary>Sorts names as Go sorts strings: by their UTF-8 bytes.</summary>
+    internal static int CompareNames(string left, string right)
+    {
+        var leftBytes = System.Text.Encoding.UTF8.GetBytes(left);
+        var rightBytes = System.Text.Encoding.UTF8.GetBytes(right);
+        return leftBytes.AsSpan().SequenceCompareTo(rightBytes);
+    }
+
+    private sealed class Walk(
+        ILayer layer,
+        TarWriter writer,
+        LayerExportOptions options,
+        IProgress<ExportProgress>? progress,
+        string stage,
+        CancellationToken cancellationToken)
+    {
+        private int _count;
+
+        public int Run()
+        {
+            if (layer.TryGetEntry("/", out var root) && root.IsDirectory && root.IsOpaque)
+            {
+                WriteOpaqueMarker(string.Empty, root);
+            }
+
+            WriteChildren("/", string.Empty);
+            return _count;
+        }
+
+        private void WriteChildren(string directory, string tarPrefix)
+        {
+            var children = layer.ListDirectory(directory).ToArray();
+            Array.Sort(children, (a, b) => CompareNames(a.Name, b.Name));
+            foreach (var child in children)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var path = directory == "/" ? "/" + child.Name : directory + "/" + child.Name;
+                if (child.Name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+                {
+                    throw new IOException(
+                        $"'{path}' in layer '{layer.Name}': a name starting with '{WhiteoutPrefix}' cannot be exported in OCI form (it would read back as a whiteout or an opaque marker).",
+                        EINVAL);
+                }
+
+                var name = tarPrefix + child.Name;
+                switch (child.Kind)
+                {
+                    case LayerEntryKind.Whiteout:
+                        // Docker's overlay2 writer turns the kernel's 0/0 device into an empty regular file
+                        // with mode 0600 and the device's mtime.
+                        Write(path, new TarHeader
+                        {
+                            Name = tarPrefix + WhiteoutPrefix + child.Name,
+                            TypeFlag = '0',
+                            Mode = 0x180,
+                            ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
+                            UserName = options.UserName,
+                            GroupName = options.GroupName,
+                        }, null);
+                        break;
+
+                    case LayerEntryKind.File:
+                        using (var data = layer.OpenRead(path))
+                        {
+                            Write(path, new TarHeader
+                            {
+                                Name = name,
+                                TypeFlag = '0',
+                                Mode = 0x8000 | Permissions(child.Mode),
+                                Size = child.Length,
+                                ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
+                                UserName = options.UserName,
+                                GroupName = options.GroupName,
+                            }, data);
+                        }
+
+                        break;
+
+                    case LayerEntryKind.SymbolicLink:
+                        // A link's own permission bits are always 0777 on Linux, whatever a layer reports.
+                        Write(path, new TarHeader
+                        {
+                            Name = name,
+                            TypeFlag = '2',
+                            Mode = 0xA000 | 0x1FF,
+                            LinkName = child.LinkTarget ?? string.Empty,
+                            ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
+                            UserName = options.UserName,
+                            GroupName = options.GroupName,
+                        }, null);
+                        break;
+
+                    case LayerEntryKind.Directory:
+                        var directoryEntry = layer.TryGetEntry(path, out var full) ? full : child;
+                        if (directoryEntry.RedirectPath is { } redirect)
+                        {
+                            throw new IOException(
+                                $"'{path}' in layer '{layer.Name}': a directory redirected to '{redirect}' takes its content from a lower layer and cannot be exported as an OCI layer on its own.",
+                                EOPNOTSUPP);
+                        }
+
+                        Write(path, new TarHeader
+                        {
+                            Name = name + "/",
+                            TypeFlag = '5',
+                            Mode = 0x4000 | Permissions(directoryEntry.Mode),
+                            ModificationTime = TarHeader.UnixSeconds(directoryEntry.LastWriteTimeUtc),
+                            UserName = options.UserName,
+                            GroupName = options.GroupName,
+                        }, null);
+                        if (directoryEntry.IsOpaque)
+                        {
+                            WriteOpaqueMarker(name + "/", directoryEntry);
+                        }
+
+                        WriteChildren(path, name + "/");
+                        break;
+
+                    default:
+                        throw new IOException($"'{path}' in layer '{layer.Name}' is a {child.Kind}, which an OCI layer cannot hold.", EOPNOTSUPP);
+                }
+            }
+        }
+
+        private void WriteOpaqueMarker(string directoryTarPrefix, in LayerEntry directory) =>
+            // Docker writes the marker with the directory's rwx bits only and a zero mtime.
+            Write(directoryTarPrefix.Length == 0 ? "/" : "/" + directoryTarPrefix.TrimEnd('/'), new TarHeader
+            {
+                Name = directoryTarPrefix + OpaqueMarker,
+                TypeFlag = '0',
+                Mode = (int)directory.Mode & 0x1FF,
+                UserName = options.UserName,
+                GroupName = options.GroupName,
+            }, null);
+
+        private void Write(string path, in TarHeader header, Stream? data)
+        {
+            writer.WriteEntry(header, data, cancellationToken);
+            _count++;
+            progress?.Report(new ExportProgress(stage, path, _count, writer.Position));
+        }
+
+        private static int Permissions(UnixFileMode mode) => (int)mode & 0xFFF;
+    }
+}
