@@ -1,212 +1,274 @@
 // The narrated walkthrough as a callable story, so the sample program and `overlay demo` run the
 // same code. Program.cs only parses its arguments and calls Run.
 using System.Globalization;
+using System.Formats.Tar;
 using Overlay;
+using Overlay.Images;
 using Overlay.Layers;
 
 namespace Overlay.Samples.Walkthrough;
 
-/// <summary>The walkthrough's story: how Docker stores a container, replayed on real folders.</summary>
+/// <summary>
+/// The walkthrough's story: how Docker stores images and containers with the overlay2 driver,
+/// told end to end on a real store in a temporary directory (images, a container, its init layer,
+/// copy-up, whiteouts, the bind-mounted files, restart, diff, commit, export).
+/// </summary>
 public static class SeedStory
 {
+    private const UnixFileMode Executable = (UnixFileMode)0b111_101_101; // 0755
+
     /// <summary>Runs the story in a temporary directory and narrates each step.</summary>
     /// <param name="output">Where the narration is written.</param>
-    /// <param name="keep">Keep the temporary folders afterwards (their path is printed).</param>
+    /// <param name="keep">Keep the temporary directory afterwards (its path is printed).</param>
     /// <returns>The process exit code: 0.</returns>
     public static int Run(TextWriter output, bool keep = false)
     {
         ArgumentNullException.ThrowIfNull(output);
-        const UnixFileMode Executable = (UnixFileMode)0b111_101_101; // 0755
-
         string home = Directory.CreateTempSubdirectory("overlay-walkthrough-").FullName;
-        string baseDir = Path.Combine(home, "layers", "base");
-        string appDir = Path.Combine(home, "layers", "app");
-        string upperDir = Path.Combine(home, "container", "diff");
-        string workDir = Path.Combine(home, "container", "work");
-
-        // ---- The image: two read-only layers, as `docker build` would leave them, extracted to folders
-
-        WriteFile(baseDir, "etc/os-release", "NAME=\"Alpine Linux\"\nVERSION_ID=3.20.0\n");
-        WriteFile(baseDir, "etc/motd", "Welcome to Alpine!\n");
-        WriteFile(baseDir, "bin/busybox", "(busybox binary)", Executable);
-        File.CreateSymbolicLink(Path.Combine(baseDir, "bin/sh"), "busybox");
-        WriteFile(baseDir, "app/config.json", "{ \"debug\": true }\n");
-        WriteFile(baseDir, "app/data/seed.sql", "CREATE TABLE users (name TEXT);\n");
-        WriteFile(baseDir, "app/data/users.csv", "name\nada\nlinus\n");
-        WriteFile(baseDir, "app/data/legacy.csv", "old,format\n");
-
-        WriteFile(appDir, "app/config.json", "{ \"debug\": false }\n");
-        WriteFile(appDir, "app/server.py", "print('serving')\n");
-        WriteFile(appDir, "app/data/products.csv", "sku,price\n1,9.99\n");
-
-        // In an OCI layer a deletion is an empty file named .wh.<name> beside the deleted name.
-        WriteFile(appDir, "app/data/.wh.legacy.csv", string.Empty);
-        Directory.CreateDirectory(upperDir);
-
-        // Each folder is a layer in the OCI whiteout form; the upper also needs its work directory.
-        using var baseLayer = new HostDirectoryLayer(baseDir, new HostDirectoryLayerOptions { Name = "base" });
-        using var appLayer = new HostDirectoryLayer(appDir, new HostDirectoryLayerOptions { Name = "app" });
-        using var containerLayer = new HostDirectoryLayer(upperDir, new HostDirectoryLayerOptions { Name = "container", WorkDirectory = workDir });
-
-        // Lowers are given topmost first, as the kernel's lowerdir= and `docker inspect` list them.
-        var fs = new OverlayFileSystem([appLayer, baseLayer], containerLayer);
-
-        // The engine reports every step it takes; the walkthrough prints what it reports.
-        var trace = new List<OverlayEvent>();
-        fs.Trace += (_, e) => trace.Add(e);
-
-        output.WriteLine("Overlay walkthrough: how Docker stores a container, replayed on real folders");
-        output.WriteLine($"  in {home}");
-        Section("1. The layers");
-        Say("""
-            An image is a stack of read-only layers; a container adds one writable layer on top.
-            Docker's overlay2 driver hands them to the kernel as lowerdir=app:base (topmost first),
-            upperdir=<container>/diff, workdir=<container>/work, and mounts the merged view.
-            Here the same stack lives in folders of a temporary directory. Each layer holds only
-            what its step changed: "app" replaces /app/config.json, adds two files, and deletes
-            /app/data/legacy.csv with a whiteout: the empty file .wh.legacy.csv, as OCI layers
-            store it. These are the folders as they are on disk:
-            """);
-        output.WriteLine($"  lower \"app\"  = {appDir}");
-        PrintDisk(appDir, 2);
-        output.WriteLine($"  lower \"base\" = {baseDir}");
-        PrintDisk(baseDir, 2);
-        output.WriteLine($"  upper \"container\" = {upperDir}: (empty)");
-
-        Section("2. The merged view");
-        Say("""
-            The container sees one tree. A lookup asks the upper first, then each lower from the
-            top; the first layer that has the name answers. Directories present in several layers
-            are merged; a whiteout hides the name, so legacy.csv is gone. The right-hand column is
-            the layer that answered each lookup (from the overlay's Trace events).
-            """);
-        PrintMerged("/", 1);
-
-        Section("3. Writing to a lower file: copy-up");
-        Say("""
-            Lowers are never written. Before /etc/motd can change, the overlay copies it into the
-            upper: parents first, then the file with its data, mode and times. Each object is built
-            in the work directory and renamed into the upper in one step, so nobody sees half a
-            copy, and it is flushed to disk first, as the kernel does.
-            """);
-        trace.Clear();
-        fs.File.AppendAllText("/etc/motd", "This container was started by the walkthrough.\n");
-        PrintTrace();
-        output.WriteLine("  merged /etc/motd now reads:");
-        Indent(fs.File.ReadAllText("/etc/motd"));
-        output.WriteLine("  while the base layer still holds:");
-        Indent(File.ReadAllText(Path.Combine(baseDir, "etc/motd")));
-        output.WriteLine($"  objects left in {Path.Combine(workDir, "work")}: {Directory.EnumerateFileSystemEntries(Path.Combine(workDir, "work")).Count()}");
-
-        Section("4. Deleting a lower file: a whiteout");
-        Say("""
-            A lower cannot lose a file, so deleting /app/config.json writes a whiteout at that name
-            in the upper. One whiteout hides the name in every layer below: app's copy and base's.
-            """);
-        trace.Clear();
-        fs.File.Delete("/app/config.json");
-        PrintTrace();
-        output.WriteLine($"  on disk: {Path.Combine(upperDir, "app")} holds {string.Join(", ", Directory.EnumerateFileSystemEntries(Path.Combine(upperDir, "app")).Select(Path.GetFileName).Order(StringComparer.Ordinal))}");
-        output.WriteLine($"  File.Exists(\"/app/config.json\"): {fs.File.Exists("/app/config.json")}");
-
-        Section("5. rm -r of a lower directory, then mkdir: an opaque directory");
-        Say("""
-            Removing /app/data writes a whiteout for each child, then replaces the directory with
-            one whiteout of its own. Making /app/data again must not bring the old files back, so the new directory is
-            marked opaque: the lowers' /app/data directories no longer take part in the merge.
-            """);
-        trace.Clear();
-        fs.Directory.Delete("/app/data", recursive: true);
-        fs.Directory.CreateDirectory("/app/data");
-        fs.File.WriteAllText("/app/data/fresh.csv", "new,start\n");
-        PrintTrace();
-        output.WriteLine("  merged /app/data now lists:");
-        foreach (var path in fs.Directory.EnumerateFileSystemEntries("/app/data"))
+        try
         {
-            output.WriteLine($"    {path}");
+            new Story(output, home).Tell();
         }
-
-        Section("6. Renaming a lower file");
-        Say("""
-            A rename happens in the upper only: the file is copied up, renamed there, and a whiteout
-            takes its old name, because the lower still has the file under that name.
-            """);
-        trace.Clear();
-        fs.File.Move("/app/server.py", "/app/main.py");
-        PrintTrace();
-        output.WriteLine($"  /app/main.py reads: {fs.File.ReadAllText("/app/main.py").Trim()}");
-        output.WriteLine($"  File.Exists(\"/app/server.py\"): {fs.File.Exists("/app/server.py")}");
-        output.WriteLine($"  the app layer still holds /app/server.py: {File.Exists(Path.Combine(appDir, "app/server.py"))}");
-
-        Section("7. The container layer as it is on disk");
-        Say("""
-            This is all the container owns: copied-up and new objects, whiteouts (.wh.<name>),
-            opaque markers (.wh..wh..opq). It is what `docker commit` would turn into a new image
-            layer; the image layers below are untouched. The same folder read as a layer decodes
-            the markers: a whiteout and an opaque directory.
-            """);
-        output.WriteLine($"  {upperDir}:");
-        PrintDisk(upperDir, 2);
-        output.WriteLine();
-        output.WriteLine("  read as a layer:");
-        PrintLayer(containerLayer, "/", 2);
-
-        Section("8. The changes, as `docker diff` prints them");
-        Say("""
-            Changes() compares the upper with the lowers: A added, C changed, D deleted. A directory
-            is C when something inside it changed; an opaque directory deletes the names it hides.
-            """);
-        foreach (var change in fs.Changes())
+        finally
         {
-            output.WriteLine($"  {change}");
-        }
-
-        Section("9. Starting over");
-        Say("""
-            A new container from the same image starts with an empty upper. ResetUpper() does that
-            here: the merged view is the image's again.
-            """);
-        fs.ResetUpper();
-        output.WriteLine($"  changes after ResetUpper(): {fs.Changes().Count}");
-        output.WriteLine($"  /app/config.json is back: {fs.File.ReadAllText("/app/config.json").Trim()}");
-        output.WriteLine($"  {upperDir} holds {Directory.EnumerateFileSystemEntries(upperDir).Count()} entries");
-
-        if (keep)
-        {
-            output.WriteLine($"\nThe folders are kept in {home}");
-        }
-        else
-        {
-            containerLayer.Dispose();
-            Directory.Delete(home, recursive: true);
-        }
-
-        return 0;
-
-        // ---- Building the layers
-
-        static void WriteFile(string layerDir, string path, string content, UnixFileMode? mode = null)
-        {
-            string full = Path.Combine(layerDir, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, content);
-            if (mode is { } m && !OperatingSystem.IsWindows())
+            if (keep)
             {
-                File.SetUnixFileMode(full, m);
+                output.WriteLine($"\nThe store is kept in {home}");
+            }
+            else
+            {
+                Directory.Delete(home, recursive: true);
             }
         }
 
+        return 0;
+    }
+
+    private sealed class Story(TextWriter output, string home)
+    {
+        private readonly List<OverlayEvent> _trace = [];
+        private readonly Dictionary<string, string> _layerNames = new(StringComparer.Ordinal);
+
+        public void Tell()
+        {
+            output.WriteLine("Overlay walkthrough: how Docker stores images and containers (overlay2), replayed on a real store");
+            output.WriteLine($"  in {home}");
+
+            // The OCI whiteout form keeps the markers visible as plain files; Docker's own overlay2
+            // directories hold the kernel's form (character devices 0/0), which the store also writes.
+            using var store = ImageStore.Open(home, new ImageStoreOptions { WhiteoutForm = WhiteoutForm.Oci, Durable = false });
+
+            Section("1. An image is a stack of read-only layers");
+            Say("""
+                Each layer holds only what one build step changed. Docker's layer store names a
+                layer three ways: its diff_id (the sha256 of the layer's tar), its chain id (the
+                diff_id for the bottom layer, else sha256 of "parent-chain-id diff_id", so the same
+                content on another base is another layer), and a random cache id: the name of its
+                directory under overlay2/. The "app" layer replaces /app/config.json, adds files
+                and deletes /app/data/legacy.csv with a whiteout.
+                """);
+            var image = store.AddImage([BaseLayer(), AppLayer()], tag: "walkthrough/app:1", comment: "two layers");
+            foreach (var (layer, i) in image.Layers.Select((l, i) => (l, i)))
+            {
+                output.WriteLine($"  layer {i} ({(i == 0 ? "base" : "app")})");
+                output.WriteLine($"    diff_id  {layer.DiffId}");
+                output.WriteLine($"    chain id {layer.ChainId}");
+                output.WriteLine($"    cache id {layer.CacheId}  -> {Relative(Path.Combine(home, "overlay2", layer.CacheId))}");
+            }
+
+            output.WriteLine($"  image id {image.Id}");
+            _layerNames[image.Layers[0].CacheId] = "base";
+            _layerNames[image.Layers[1].CacheId] = "app";
+
+            Section("2. A container: an init layer and a writable layer of its own");
+            Say("""
+                `docker create` adds two layers. The init layer (<id>-init) holds what the runtime
+                needs whatever the image has: empty /etc/hosts, /etc/hostname, /etc/resolv.conf,
+                /.dockerenv, /dev/console, the mount points /dev/pts, /dev/shm, /proc, /sys, and
+                /etc/mtab -> /proc/mounts. Above it, the container's own layer: the upper, with its
+                work directory. `docker inspect` lists them as GraphDriver data: LowerDir is the
+                init layer, then the image's layers topmost first.
+                """);
+            var container = store.CreateContainer("walkthrough/app:1", new ContainerOptions { Name = "c1", Hostname = "c1" });
+            container.FileSystem.Trace += (_, e) => _trace.Add(e);
+            _layerNames[container.MountId + "-init"] = "init";
+            _layerNames[container.MountId] = "container";
+            output.WriteLine($"  container {container.Name} {container.Id}");
+            output.WriteLine("  \"GraphDriver\": " + container.GraphDriver.ToJson().Replace("\n", "\n  ", StringComparison.Ordinal));
+            output.WriteLine();
+            output.WriteLine($"  the init layer, {Relative(Path.Combine(home, "overlay2", container.MountId + "-init", "diff"))}:");
+            PrintLayer(container.InitLayer, "/", 2);
+
+            Section("3. The merged view");
+            Say("""
+                The container sees one tree. A lookup asks the upper first, then each lower from
+                the top; the first layer that has the name answers. A whiteout hides the name, so
+                legacy.csv is gone. Right: the layer that answered (from the overlay's Trace events).
+                /etc shows as the container's: the bind mounts inside it need an upper directory.
+                """);
+            PrintMerged(container.FileSystem, "/", 1);
+
+            Section("4. Writing a file of the image: copy-up");
+            Say("""
+                Image layers are never written. Before /etc/motd can change, the overlay copies it
+                into the upper (parents first, then the file with its data, mode and times), built
+                in the work directory and renamed into place in one step.
+                """);
+            _trace.Clear();
+            container.FileSystem.File.AppendAllText("/etc/motd", "This container was started by the walkthrough.\n");
+            PrintTrace();
+            Indent(container.FileSystem.File.ReadAllText("/etc/motd"));
+
+            Section("5. Deleting: whiteouts and an opaque directory");
+            Say("""
+                Deleting /app/config.json writes a whiteout in the upper; one whiteout hides the
+                name in every layer below. Removing /app/data and making it again marks the new
+                directory opaque: the image's /app/data no longer takes part in the merge.
+                Renaming /app/server.py copies it up, renames it there, and whites out the old name.
+                """);
+            _trace.Clear();
+            container.FileSystem.File.Delete("/app/config.json");
+            container.FileSystem.Directory.Delete("/app/data", recursive: true);
+            container.FileSystem.Directory.CreateDirectory("/app/data");
+            container.FileSystem.File.WriteAllText("/app/data/fresh.csv", "new,start\n");
+            container.FileSystem.File.Move("/app/server.py", "/app/main.py");
+            PrintTrace();
+
+            Section("6. /etc/hosts, /etc/hostname, /etc/resolv.conf: the container's own files");
+            Say("""
+                Docker keeps these three files beside the container's config (containers/<id>/)
+                and bind-mounts them over the init layer's empty files. Writes go to those files:
+                never to the upper, so never to a diff or a commit. They cannot be deleted.
+                """);
+            container.FileSystem.File.WriteAllText("/etc/hosts", "127.0.0.1\tlocalhost\n10.0.0.2\tc1\n");
+            output.WriteLine($"  /etc/hostname reads: {container.FileSystem.File.ReadAllText("/etc/hostname").Trim()}");
+            output.WriteLine($"  /etc/hosts now lives in {Relative(container.HostsPath)}:");
+            Indent(File.ReadAllText(container.HostsPath));
+            try
+            {
+                container.FileSystem.File.Delete("/etc/hosts");
+            }
+            catch (IOException e)
+            {
+                output.WriteLine($"  rm /etc/hosts: {e.Message}");
+            }
+
+            Section("7. The container's layer on disk");
+            Say("""
+                This is all the container owns: copied-up and new objects, whiteouts (.wh.<name>)
+                and opaque markers (.wh..wh..opq). No /etc/hosts: that write went elsewhere.
+                """);
+            string upper = Path.Combine(home, "overlay2", container.MountId, "diff");
+            output.WriteLine($"  {Relative(upper)}:");
+            PrintDisk(upper, 2);
+
+            Section("8. docker diff");
+            Say("""
+                A added, C changed, D deleted. A deleted directory is one D; a directory deleted and
+                made again is C, with A for its new children and D for each child the image had.
+                The init layer's files and the bind-mounted files never appear.
+                """);
+            foreach (var change in container.Diff())
+            {
+                output.WriteLine($"  {change}");
+            }
+
+            Section("9. Stop and start again: the writes are still there");
+            Say("""
+                A stopped container keeps its layer. Opening it again by id mounts the same upper,
+                so everything it wrote is there. A new container from the same image is a new,
+                empty upper: it starts clean.
+                """);
+            string id = container.Id;
+            container.Dispose();
+            container = store.OpenContainer(id);
+            output.WriteLine($"  reopened {container.Name}: /app/main.py exists: {container.FileSystem.File.Exists("/app/main.py")}, {container.Diff().Count} changes");
+            using (var fresh = store.CreateContainer("walkthrough/app:1"))
+            {
+                output.WriteLine($"  new container {fresh.Name}: /app/config.json reads {fresh.FileSystem.File.ReadAllText("/app/config.json").Trim()}, {fresh.Diff().Count} changes");
+            }
+
+            Section("10. docker commit: the container's layer becomes an image layer");
+            Say("""
+                The new image is the old image's layers plus one layer made from the upper alone:
+                not the init layer, not the bind-mounted files. The old image cannot be deleted while
+                a container uses it, nor can a layer another image stands on.
+                """);
+            var committed = container.Commit("walkthrough/app:2", "committed by the walkthrough");
+            output.WriteLine($"  image {committed}: {committed.Layers.Count} layers, parent {committed.Parent![..19]}");
+            using (var c2 = store.CreateContainer("walkthrough/app:2"))
+            {
+                output.WriteLine("  the committed layer:");
+                PrintLayer(c2.LowersTopFirst[1], "/", 2);
+            }
+
+            try
+            {
+                store.DeleteImage("walkthrough/app:1");
+            }
+            catch (InvalidOperationException e)
+            {
+                output.WriteLine($"  docker rmi walkthrough/app:1: {e.Message}");
+            }
+
+            Section("11. docker export: the flattened merged view");
+            Say("""
+                Export writes what the container sees as one tar: every layer merged, no
+                whiteouts, the init layer's files included (empty, as the init layer holds them).
+                """);
+            using (var tar = new MemoryStream())
+            {
+                container.Export(tar);
+                tar.Position = 0;
+                using var reader = new TarReader(tar);
+                int count = 0;
+                while (reader.GetNextEntry() is { } entry)
+                {
+                    count++;
+                    if (entry.Name.StartsWith("app/", StringComparison.Ordinal) || entry.Name == "etc/hosts")
+                    {
+                        output.WriteLine($"  {entry.EntryType,-13} {entry.Name} ({entry.Length} bytes)");
+                    }
+                }
+
+                output.WriteLine($"  {count} entries in {tar.Length} bytes");
+            }
+
+            container.Dispose();
+        }
+
+        // ---- The image's layers, as `docker build` would have made them
+
+        private static MemoryLayer BaseLayer() => new MemoryLayer("base")
+            .AddFile("/etc/os-release", "NAME=\"Alpine Linux\"\nVERSION_ID=3.20.0\n")
+            .AddFile("/etc/motd", "Welcome to Alpine!\n")
+            .AddFile("/bin/busybox", "(busybox binary)", Executable)
+            .AddSymbolicLink("/bin/sh", "busybox")
+            .AddFile("/app/config.json", "{ \"debug\": true }\n")
+            .AddFile("/app/data/seed.sql", "CREATE TABLE users (name TEXT);\n")
+            .AddFile("/app/data/users.csv", "name\nada\nlinus\n")
+            .AddFile("/app/data/legacy.csv", "old,format\n")
+            .AddDirectory("/tmp", (UnixFileMode)0b1_111_111_111);
+
+        private static MemoryLayer AppLayer() => new MemoryLayer("app")
+            .AddFile("/app/config.json", "{ \"debug\": false }\n")
+            .AddFile("/app/server.py", "print('serving')\n")
+            .AddFile("/app/data/products.csv", "sku,price\n1,9.99\n")
+            .AddWhiteout("/app/data/legacy.csv");
+
         // ---- Printing
 
-        void Section(string title) => output.WriteLine($"\n== {title} ==\n");
+        private string Relative(string path) => "<root>/" + Path.GetRelativePath(home, path).Replace('\\', '/');
 
-        void Say(string text)
+        private void Section(string title) => output.WriteLine($"\n== {title} ==\n");
+
+        private void Say(string text)
         {
             output.WriteLine(text);
             output.WriteLine();
         }
 
-        void Indent(string text)
+        private void Indent(string text)
         {
             foreach (var line in text.TrimEnd('\n').Split('\n'))
             {
@@ -214,14 +276,14 @@ public static class SeedStory
             }
         }
 
-        // Prints the Trace events of the last step; lookups are left out, the writes are the story here.
-        void PrintTrace()
+        // The Trace events of the last step; lookups are left out, the writes are the story here.
+        private void PrintTrace()
         {
-            foreach (var e in trace.Where(e => e.Kind is not (OverlayEventKind.Lookup or OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout)))
+            foreach (var e in _trace.Where(e => e.Kind is not (OverlayEventKind.Lookup or OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout)))
             {
                 string detail = e.Kind switch
                 {
-                    OverlayEventKind.CopyUp => $"  (from {e.Layer})",
+                    OverlayEventKind.CopyUp => $"  (from {_layerNames.GetValueOrDefault(e.Layer ?? "?", e.Layer ?? "?")})",
                     OverlayEventKind.Renamed => $"  (was {e.OldPath})",
                     _ => string.Empty,
                 };
@@ -232,7 +294,7 @@ public static class SeedStory
         }
 
         // One layer exactly as it stores its entries, whiteouts and opaque markers included.
-        void PrintLayer(ILayer layer, string directory, int depth)
+        private void PrintLayer(ILayer layer, string directory, int depth)
         {
             foreach (var entry in layer.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
             {
@@ -252,8 +314,8 @@ public static class SeedStory
             }
         }
 
-        // A folder exactly as the disk holds it, with System.IO: the OCI markers are plain files here.
-        void PrintDisk(string directory, int depth)
+        // A folder exactly as the disk holds it: the OCI markers are plain files here.
+        private void PrintDisk(string directory, int depth)
         {
             foreach (var info in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
             {
@@ -263,7 +325,7 @@ public static class SeedStory
                     continue;
                 }
 
-                string mode = OperatingSystem.IsWindows() ? string.Empty : Convert.ToString((int)File.GetUnixFileMode(info.FullName), 8).PadLeft(4, '0') + " ";
+                string mode = OperatingSystem.IsWindows() ? string.Empty : Convert.ToString((int)info.UnixFileMode, 8).PadLeft(4, '0') + " ";
                 if (info is DirectoryInfo)
                 {
                     Row(depth, info.Name + "/", mode + "directory");
@@ -278,25 +340,31 @@ public static class SeedStory
         }
 
         // The merged tree, each name with the layer that answered its lookup.
-        void PrintMerged(string directory, int depth)
+        private void PrintMerged(OverlayFileSystem fs, string directory, int depth)
         {
-            foreach (var path in fs.Directory.EnumerateFileSystemEntries(directory))
+            foreach (var path in fs.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
             {
-                trace.Clear();
+                _trace.Clear();
                 var attributes = fs.File.GetAttributes(path);
-                string layer = trace.First(e => e.Kind == OverlayEventKind.Lookup).Layer ?? "?";
+                string layer = _trace.FirstOrDefault(e => e.Kind == OverlayEventKind.Lookup)?.Layer ?? "?";
                 bool isLink = attributes.HasFlag(FileAttributes.ReparsePoint);
                 bool isDirectory = attributes.HasFlag(FileAttributes.Directory) && !isLink;
                 string name = fs.Path.GetFileName(path) + (isDirectory ? "/" : isLink ? " -> " + fs.FileInfo.New(path).LinkTarget : string.Empty);
-                Row(depth, name, layer);
+                string label = _layerNames.GetValueOrDefault(layer, layer);
+                if (path is "/etc/hostname" or "/etc/hosts" or "/etc/resolv.conf")
+                {
+                    label = "bind mount of containers/<id>/" + fs.Path.GetFileName(path);
+                }
+
+                Row(depth, name, label);
                 if (isDirectory)
                 {
-                    PrintMerged(path, depth + 1);
+                    PrintMerged(fs, path, depth + 1);
                 }
             }
         }
 
-        void Row(int depth, string name, string note) =>
+        private void Row(int depth, string name, string note) =>
             output.WriteLine($"{new string(' ', depth * 2)}{name.PadRight(36 - (depth * 2))} {note}");
     }
 }

@@ -1,0 +1,185 @@
+using System.Formats.Tar;
+using Overlay.Layers;
+
+namespace Overlay.Images;
+
+/// <summary>
+/// A container of an <see cref="ImageStore"/>: its image's layers and its init layer as lowers, its
+/// own writable layer as the upper, and the merged view as an <see cref="System.IO.Abstractions.IFileSystem"/>
+/// (<see cref="FileSystem"/>). Open until disposed; its writes stay in the store and are there
+/// again when it is opened by id.
+/// </summary>
+public sealed class Container : IDisposable
+{
+    private static readonly OverlayOptions ViewOptions = new() { Umask = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite };
+
+    // A link's own mode, as lstat gives it on Linux and Docker writes it.
+    private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
+
+    private readonly ImageStore _store;
+    private readonly ILayer[] _lowersTopFirst;
+    private readonly IWritableLayer _upper;
+    private readonly IContainerFiles _files;
+    private readonly OverlayFileSystem _rootFs;
+    private readonly HashSet<string> _initPaths;
+    private int _disposed;
+
+    internal Container(ImageStore store, ContainerRecord record, Image image, IReadOnlyList<ILayer> lowersTopFirst, IWritableLayer upper, IContainerFiles files, GraphDriverData graphDriver, TimeProvider clock)
+    {
+        _store = store;
+        Id = record.Id;
+        Name = record.Name;
+        Hostname = record.Hostname;
+        MountId = record.MountId;
+        Image = image;
+        _lowersTopFirst = [.. lowersTopFirst];
+        _upper = upper;
+        _files = files;
+        GraphDriver = graphDriver;
+        var options = ViewOptions with { Clock = clock };
+        FileSystem = new OverlayFileSystem(_lowersTopFirst, new BindMountedUpper(upper, _lowersTopFirst, files), options);
+        _rootFs = new OverlayFileSystem(_lowersTopFirst, upper, options);
+        _initPaths = [.. Images.InitLayer.Files, Images.InitLayer.MtabLink.Key];
+    }
+
+    /// <summary>The container id: 64 hex digits.</summary>
+    public string Id { get; }
+
+    /// <summary>The container's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The hostname in the container's <c>/etc/hostname</c> when it was created.</summary>
+    public string Hostname { get; }
+
+    /// <summary>The container layer's directory name (overlay2's mount id); the init layer's is this with "-init".</summary>
+    public string MountId { get; }
+
+    /// <summary>The image the container was created from.</summary>
+    public Image Image { get; }
+
+    /// <summary>
+    /// The merged view, what a process in the container sees: the container's layer over its init
+    /// layer over the image's layers. <c>/etc/hostname</c>, <c>/etc/hosts</c> and
+    /// <c>/etc/resolv.conf</c> are the container's own files, bind-mounted as Docker does: writes to
+    /// them never reach the container's layer, so never a diff, a commit or an export; deleting or
+    /// renaming them fails with EBUSY.
+    /// </summary>
+    public OverlayFileSystem FileSystem { get; }
+
+    /// <summary>The lowers, topmost first: the init layer, then the image's layers top to bottom.</summary>
+    public IReadOnlyList<ILayer> LowersTopFirst => _lowersTopFirst;
+
+    /// <summary>The init layer (<c>&lt;mount-id&gt;-init</c>).</summary>
+    public ILayer InitLayer => _lowersTopFirst[0];
+
+    /// <summary>The container's own layer, the upper, as it is stored (read it; write through <see cref="FileSystem"/>).</summary>
+    public ILayer Upper => _upper;
+
+    /// <summary>The container's directories as <c>docker inspect</c> prints them.</summary>
+    public GraphDriverData GraphDriver { get; }
+
+    /// <summary>Where the container's <c>/etc/hostname</c> lives (<c>&lt;root&gt;/containers/&lt;id&gt;/hostname</c>).</summary>
+    public string HostnamePath => _files.PathOf("hostname");
+
+    /// <summary>Where the container's <c>/etc/hosts</c> lives.</summary>
+    public string HostsPath => _files.PathOf("hosts");
+
+    /// <summary>Where the container's <c>/etc/resolv.conf</c> lives.</summary>
+    public string ResolvConfPath => _files.PathOf("resolv.conf");
+
+    /// <summary>
+    /// What the container changed, as <c>docker diff</c> lists it (sorted by path): <c>A</c> added,
+    /// <c>C</c> changed, <c>D</c> deleted. A deleted directory is one <c>D</c>; a directory deleted
+    /// and made again is <c>C</c>, with <c>A</c> for its new children and <c>D</c> for each direct
+    /// child the image had; a directory holding changes is <c>C</c>. The init layer's files and the
+    /// bind-mounted files never appear.
+    /// </summary>
+    /// <returns>The changes.</returns>
+    public IReadOnlyList<OverlayChange> Diff()
+    {
+        ThrowIfDisposed();
+        return [.. _rootFs.Changes().Where(c => !_initPaths.Contains(c.Path))];
+    }
+
+    /// <summary>
+    /// Makes a new image from the container, as <c>docker commit</c> does: one new layer holding
+    /// the container's layer alone (never the init layer or the bind-mounted files), on top of the
+    /// image's layers.
+    /// </summary>
+    /// <param name="tag">A name for the new image, or <see langword="null"/>.</param>
+    /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
+    /// <returns>The new image.</returns>
+    public Image Commit(string? tag = null, string? comment = null)
+    {
+        ThrowIfDisposed();
+        return _store.CommitLayer(Image, _upper, tag, comment, Id);
+    }
+
+    /// <summary>
+    /// Writes the container's file system as a tar, as <c>docker export</c> does: the flattened
+    /// merged view (init layer files included, empty as the init layer holds them; no whiteouts),
+    /// every directory before its children, names in ordinal order, owned 0:0.
+    /// </summary>
+    /// <param name="destination">Where the tar goes; left open.</param>
+    public void Export(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ThrowIfDisposed();
+        using var tar = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
+        ExportDirectory(tar, "/");
+    }
+
+    private void ExportDirectory(TarWriter tar, string directory)
+    {
+        var names = _rootFs.Directory.EnumerateFileSystemEntries(directory).Select(p => _rootFs.Path.GetFileName(p)).Order(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            string path = LayerCopy.Join(directory, name);
+            var info = _rootFs.FileInfo.New(path);
+            string tarName = path[1..];
+            TarEntry entry;
+            if (info.LinkTarget is { } target)
+            {
+                entry = new PaxTarEntry(TarEntryType.SymbolicLink, tarName) { LinkName = target, Mode = LinkMode };
+            }
+            else if (info.Attributes.HasFlag(FileAttributes.Directory))
+            {
+                entry = new PaxTarEntry(TarEntryType.Directory, tarName + "/");
+            }
+            else
+            {
+                entry = new PaxTarEntry(TarEntryType.RegularFile, tarName) { DataStream = _rootFs.File.OpenRead(path) };
+            }
+
+            if (entry.EntryType != TarEntryType.SymbolicLink)
+            {
+                entry.Mode = info.UnixFileMode;
+            }
+
+            entry.ModificationTime = info.LastWriteTimeUtc;
+            using (entry.DataStream)
+            {
+                tar.WriteEntry(entry);
+            }
+
+            if (entry.EntryType == TarEntryType.Directory)
+            {
+                ExportDirectory(tar, path);
+            }
+        }
+    }
+
+    /// <summary>Closes the container: its layers are released; what it wrote stays in the store.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _store.Closed(this, [.. _lowersTopFirst, _upper]);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Id[..12]})";
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
