@@ -1,9 +1,6 @@
 using System.ComponentModel;
-using System.Formats.Tar;
-using System.Security.Cryptography;
-using Overlay.Cli.Inspection;
 using Overlay.Cli.Output;
-using Overlay.Layers;
+using Overlay.Oci.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,17 +27,20 @@ internal sealed class CommitCommand(IAnsiConsole console, CliStreams streams) : 
     {
         using var upper = settings.OpenUpper();
         using var image = OpenImage(settings.Image, settings.Json);
-        var changes = image.Overlay(upper: upper).Changes();
-        int entries = 0;
-        TarOutput.Write(settings.Output!, writer => entries = WriteLayer(upper, writer));
-        string digest;
-        long size;
-        using (var stream = File.OpenRead(settings.Output!))
+        var changes = image.Overlay(upper: upper.Layer).Changes();
+        LayerExportResult result;
+        try
         {
-            size = stream.Length;
-            digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+            result = LayerTarExporter.ExportToFile(upper.Layer, settings.Output!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCode.IoError, $"{settings.Output}: cannot write ({e.Message}).", e);
         }
 
+        string digest = result.DiffId.ToString();
+        long size = result.Size;
+        int entries = result.EntryCount;
         if (settings.Json)
         {
             WriteJson(new { output = settings.Output, digest, size, entries, changes = changes.Select(c => c.ToString()) });
@@ -52,49 +52,5 @@ internal sealed class CommitCommand(IAnsiConsole console, CliStreams streams) : 
         }
 
         return ExitCode.Success;
-    }
-
-    internal static int WriteLayer(ILayer upper, TarWriter writer)
-    {
-        int count = 0;
-        foreach (var (path, entry) in LayerStack.Walk(upper))
-        {
-            string name = path[1..];
-            string parent = ImagePath.Parent(path);
-            string prefix = parent == "/" ? string.Empty : parent[1..] + "/";
-            PaxTarEntry tar = entry.Kind switch
-            {
-                LayerEntryKind.Whiteout => new PaxTarEntry(TarEntryType.RegularFile, prefix + ".wh." + entry.Name),
-                LayerEntryKind.Directory => new PaxTarEntry(TarEntryType.Directory, name + "/"),
-                LayerEntryKind.SymbolicLink => new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = entry.LinkTarget! },
-                _ => new PaxTarEntry(TarEntryType.RegularFile, name),
-            };
-            tar.Mode = entry.Kind switch
-            {
-                LayerEntryKind.SymbolicLink => (UnixFileMode)0x1FF,
-                LayerEntryKind.Whiteout => 0,
-                _ => entry.Mode,
-            };
-            tar.ModificationTime = entry.LastWriteTimeUtc == default ? DateTimeOffset.UnixEpoch : entry.LastWriteTimeUtc;
-            if (entry.Kind == LayerEntryKind.File)
-            {
-                using var data = upper.OpenRead(path);
-                tar.DataStream = data;
-                writer.WriteEntry(tar);
-            }
-            else
-            {
-                writer.WriteEntry(tar);
-            }
-
-            count++;
-            if (entry.IsOpaque)
-            {
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name + "/.wh..wh..opq") { Mode = 0, ModificationTime = tar.ModificationTime });
-                count++;
-            }
-        }
-
-        return count;
     }
 }

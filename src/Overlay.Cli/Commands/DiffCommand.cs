@@ -10,7 +10,7 @@ internal sealed class DiffCommand(IAnsiConsole console, CliStreams streams) : Ov
     {
         using var upper = settings.OpenUpper();
         using var image = OpenImage(settings.Image, settings.Json);
-        var changes = image.Overlay(upper: upper).Changes();
+        var changes = image.Overlay(upper: upper.Layer).Changes();
         if (settings.Json)
         {
             WriteJson(changes.Select(c => new { kind = c.Kind.ToString(), path = c.Path, line = c.ToString() }));

@@ -32,7 +32,7 @@ internal sealed class LayersCommand(IAnsiConsole console, CliStreams streams) : 
         {
             table.AddRow(
                 row.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(row.Digest.Length > 0 ? row.Digest : row.Source),
+                Markup.Escape(row.Digest.Length > 0 ? row.Digest[..Math.Min(row.Digest.Length, 19)] : row.Source),
                 Bytes(row.Size),
                 Count(row.Added),
                 Count(row.Changed),

@@ -29,9 +29,10 @@ internal abstract class OverlayCommand<TSettings>(IAnsiConsole console, CliStrea
         OpenedImage? opened = null;
         Console.Progress().AutoClear(true).Start(ctx =>
         {
-            var task = ctx.AddTask("unpacking layers", autoStart: true);
-            opened = new ImageReader((_, done, total) =>
+            var task = ctx.AddTask("reading the image", autoStart: true);
+            opened = new ImageReader((item, done, total) =>
             {
+                task.Description = Markup.Escape(item);
                 task.MaxValue = Math.Max(1, total);
                 task.Value = done;
             }).Open(image);

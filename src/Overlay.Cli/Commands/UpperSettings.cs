@@ -26,18 +26,51 @@ internal class UpperSettings : ImageSettings
         return Form is "oci" or "kernel" ? ValidationResult.Success() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
     }
 
-    /// <summary>Opens the upper as a layer; it is only read.</summary>
-    public HostDirectoryLayer OpenUpper()
+    /// <summary>
+    /// Opens the upper as a layer; it is only read. An upper needs a work directory on its file
+    /// system, so an empty one is made beside it and removed with the returned handle.
+    /// </summary>
+    public OpenedUpper OpenUpper()
     {
         if (!Directory.Exists(Upper))
         {
             throw new CliException(File.Exists(Upper) ? ExitCode.Usage : ExitCode.InputNotFound, $"{Upper}: no such directory (--upper takes a directory).");
         }
 
-        return new HostDirectoryLayer(Path.GetFullPath(Upper!), new HostDirectoryLayerOptions
+        string full = Path.GetFullPath(Upper!);
+        string work = Path.Combine(Path.GetDirectoryName(full) ?? full, $".overlay-work-{Guid.NewGuid():N}");
+        try
         {
-            Name = "upper",
-            WhiteoutForm = Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci,
-        });
+            return new OpenedUpper(new HostDirectoryLayer(full, new HostDirectoryLayerOptions
+            {
+                Name = "upper",
+                WhiteoutForm = Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci,
+                WorkDirectory = work,
+            }), work);
+        }
+        catch
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
+            throw;
+        }
+    }
+}
+
+/// <summary>An upper opened for reading, with the scratch work directory it needed.</summary>
+internal sealed class OpenedUpper(HostDirectoryLayer layer, string workDirectory) : IDisposable
+{
+    public HostDirectoryLayer Layer { get; } = layer;
+
+    public void Dispose()
+    {
+        Layer.Dispose();
+        if (Directory.Exists(workDirectory))
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
     }
 }

@@ -1,24 +1,20 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Overlay.Layers;
+using Overlay.Oci;
 
 namespace Overlay.Cli.Images;
 
 /// <summary>
-/// Opens what the tool accepts as IMAGE: a <c>docker save</c> archive (or its unpacked directory), an
-/// OCI image layout (directory or tar), or layers given as directories or layer tars, several joined
-/// by ':' topmost first as the kernel's <c>lowerdir=</c> lists them. Layer tars are unpacked into a
-/// scratch directory and read as OCI-form layers (whiteouts as <c>.wh.</c> files), as Docker's
-/// overlay2 driver unpacks them before mounting.
+/// Opens what the tool accepts as IMAGE: a <c>docker save</c> archive or an OCI image layout
+/// (directory or tar), read with <see cref="OciImage.Load"/> (every digest verified), or layers given
+/// as directories or layer tars, several joined by ':' topmost first as the kernel's <c>lowerdir=</c>
+/// lists them (directories in the OCI whiteout form, tars read in place by <see cref="TarLayer"/>).
 /// </summary>
 internal sealed class ImageReader
 {
-    private readonly Action<string, int, int>? _progress;
+    private readonly Action<string, long, long>? _progress;
 
-    /// <param name="progress">Told (step, done, total) as layers are unpacked.</param>
-    public ImageReader(Action<string, int, int>? progress = null)
+    /// <param name="progress">Told (item, done, total) while archives are verified and indexed.</param>
+    public ImageReader(Action<string, long, long>? progress = null)
     {
         _progress = progress;
     }
@@ -39,29 +35,18 @@ internal sealed class ImageReader
             }
         }
 
-        string scratch = Directory.CreateTempSubdirectory("overlay-cli-").FullName;
-        var layers = new List<ImageLayer>();
+        var disposables = new List<IDisposable>();
         try
         {
-            if (parts.Length == 1 && Directory.Exists(parts[0]) && File.Exists(Path.Combine(parts[0], "oci-layout")))
+            var layers = new List<ImageLayer>();
+            if (parts.Length == 1 && IsImage(parts[0]))
             {
-                OpenOciLayout(parts[0], scratch, layers);
-            }
-            else if (parts.Length == 1 && Directory.Exists(parts[0]) && File.Exists(Path.Combine(parts[0], "manifest.json")))
-            {
-                OpenDockerSave(parts[0], scratch, layers);
-            }
-            else if (parts.Length == 1 && File.Exists(parts[0]) && ArchiveKind(parts[0]) is { } kind && kind != "layer")
-            {
-                string unpacked = Path.Combine(scratch, "archive");
-                Extract(parts[0], unpacked, parts[0]);
-                if (kind == "oci")
+                var loaded = OciImage.Load(parts[0], progress: Progress());
+                disposables.Add(loaded);
+                foreach (var (layer, index) in loaded.Layers.Select((l, i) => (l, i)))
                 {
-                    OpenOciLayout(unpacked, scratch, layers);
-                }
-                else
-                {
-                    OpenDockerSave(unpacked, scratch, layers);
+                    layers.Add(new ImageLayer(index, layer.DiffId.ToString(), layer.Layer.UncompressedLength, layer.Digest.ToString(),
+                        new NamedLayer(ImageLayer.NameOf(index), layer.Layer)));
                 }
             }
             else
@@ -70,122 +55,65 @@ internal sealed class ImageReader
                 var bottomFirst = parts.Reverse().ToArray();
                 for (int i = 0; i < bottomFirst.Length; i++)
                 {
-                    _progress?.Invoke("unpacking layers", i, bottomFirst.Length);
-                    layers.Add(Directory.Exists(bottomFirst[i])
-                        ? DirectoryLayer(i, bottomFirst[i])
-                        : TarLayer(i, bottomFirst[i], bottomFirst[i], scratch));
+                    var layer = Directory.Exists(bottomFirst[i]) ? DirectoryLayer(i, bottomFirst[i]) : TarLayerOf(i, bottomFirst[i]);
+                    disposables.Add((IDisposable)layer.Layer);
+                    layers.Add(layer);
                 }
             }
 
-            _progress?.Invoke("unpacking layers", layers.Count, layers.Count);
-            if (layers.Count == 0)
-            {
-                throw new CliException(ExitCode.NotAnImage, $"{image}: the image has no layers.");
-            }
-
-            return new OpenedImage(image, layers, scratch);
+            return new OpenedImage(image, layers, disposables);
         }
-        catch
+        catch (Exception e)
         {
-            foreach (var layer in layers)
+            foreach (var disposable in disposables)
             {
-                (layer.Layer as IDisposable)?.Dispose();
+                disposable.Dispose();
             }
 
-            Directory.Delete(scratch, recursive: true);
-            throw;
+            throw e switch
+            {
+                CliException => e,
+                FileNotFoundException or DirectoryNotFoundException => new CliException(ExitCode.InputNotFound, $"{image}: {e.Message}", e),
+                InvalidDataException or FormatException or EndOfStreamException => new CliException(ExitCode.NotAnImage, $"{image}: not an image or a layer ({e.Message})", e),
+                NotSupportedException => new CliException(ExitCode.NotAnImage, $"{image}: {e.Message}", e),
+                _ => e,
+            };
         }
     }
 
-    // ---- docker save
+    private Progress<OciProgress>? Progress() =>
+        _progress is null ? null : new Progress<OciProgress>(p => _progress(p.Item, p.BytesProcessed, p.TotalBytes ?? p.BytesProcessed));
 
-    private void OpenDockerSave(string root, string scratch, List<ImageLayer> layers)
+    // An image is a directory with oci-layout or manifest.json, or a tar holding one of them; any other
+    // tar is a layer.
+    private static bool IsImage(string path)
     {
-        using var manifest = ReadJson(Path.Combine(root, "manifest.json"));
-        if (manifest.RootElement.ValueKind != JsonValueKind.Array || manifest.RootElement.GetArrayLength() == 0
-            || !manifest.RootElement[0].TryGetProperty("Layers", out var layerPaths) || layerPaths.ValueKind != JsonValueKind.Array)
+        if (Directory.Exists(path))
         {
-            throw new CliException(ExitCode.NotAnImage, $"{root}: manifest.json is not a docker save manifest (an array of {{Config, Layers}}).");
+            return File.Exists(Path.Combine(path, "oci-layout")) || File.Exists(Path.Combine(path, "manifest.json"));
         }
 
-        var paths = layerPaths.EnumerateArray().Select(p => p.GetString() ?? string.Empty).ToArray();
-        for (int i = 0; i < paths.Length; i++)
+        try
         {
-            _progress?.Invoke("unpacking layers", i, paths.Length);
-            string tar = Contained(root, paths[i]);
-            if (!File.Exists(tar))
+            using var stream = File.OpenRead(path);
+            using var reader = new System.Formats.Tar.TarReader(stream);
+            while (reader.GetNextEntry() is { } entry)
             {
-                throw new CliException(ExitCode.NotAnImage, $"{root}: manifest.json names layer '{paths[i]}', which the archive does not hold.");
+                string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                if (name is "manifest.json" or "oci-layout" or "index.json")
+                {
+                    return true;
+                }
             }
 
-            layers.Add(TarLayer(i, tar, paths[i], scratch));
+            return false;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
+        {
+            // Not a plain tar: a compressed layer, or not an archive at all (TarLayer.Open tells which).
+            return false;
         }
     }
-
-    // ---- OCI image layout
-
-    private void OpenOciLayout(string root, string scratch, List<ImageLayer> layers)
-    {
-        using var index = ReadJson(Path.Combine(root, "index.json"));
-        var manifestDescriptor = FirstManifest(root, index.RootElement);
-        using var manifest = ReadJson(Blob(root, manifestDescriptor));
-        if (!manifest.RootElement.TryGetProperty("layers", out var descriptors) || descriptors.ValueKind != JsonValueKind.Array)
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{root}: the image manifest has no layers array.");
-        }
-
-        var all = descriptors.EnumerateArray().ToArray();
-        for (int i = 0; i < all.Length; i++)
-        {
-            _progress?.Invoke("unpacking layers", i, all.Length);
-            string blob = Blob(root, all[i]);
-            string source = all[i].GetProperty("digest").GetString()!;
-            layers.Add(TarLayer(i, blob, source, scratch));
-        }
-    }
-
-    private static JsonElement FirstManifest(string root, JsonElement index)
-    {
-        // An index may point at a nested index (as skopeo and buildx write them): follow to a manifest.
-        for (int depth = 0; depth < 4; depth++)
-        {
-            if (!index.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array || manifests.GetArrayLength() == 0)
-            {
-                throw new CliException(ExitCode.NotAnImage, $"{root}: index.json lists no manifest.");
-            }
-
-            var first = manifests[0];
-            string mediaType = first.TryGetProperty("mediaType", out var type) ? type.GetString() ?? string.Empty : string.Empty;
-            if (!mediaType.Contains("index", StringComparison.Ordinal) && !mediaType.Contains("manifest.list", StringComparison.Ordinal))
-            {
-                return first;
-            }
-
-            index = JsonDocument.Parse(File.ReadAllBytes(Blob(root, first))).RootElement.Clone();
-        }
-
-        throw new CliException(ExitCode.NotAnImage, $"{root}: index.json nests indexes too deeply.");
-    }
-
-    private static string Blob(string root, JsonElement descriptor)
-    {
-        string digest = descriptor.TryGetProperty("digest", out var d) ? d.GetString() ?? string.Empty : string.Empty;
-        int colon = digest.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || digest.AsSpan(colon + 1).ContainsAny("/\\.".AsSpan()))
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{root}: '{digest}' is not a digest.");
-        }
-
-        string path = Path.Combine(root, "blobs", digest[..colon], digest[(colon + 1)..]);
-        if (!File.Exists(path))
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{root}: blob {digest} is missing.");
-        }
-
-        return path;
-    }
-
-    // ---- Layers
 
     private static ImageLayer DirectoryLayer(int index, string directory)
     {
@@ -195,128 +123,17 @@ internal sealed class ImageReader
         return new ImageLayer(index, string.Empty, size, full, layer);
     }
 
-    private static ImageLayer TarLayer(int index, string file, string source, string scratch)
+    private ImageLayer TarLayerOf(int index, string file)
     {
-        // A compressed layer is inflated first: its digest (diff_id) is the uncompressed tar's.
-        string tar = file;
-        if (IsGzip(file))
-        {
-            tar = Path.Combine(scratch, $"layer-{index}.tar");
-            using var input = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
-            using var output = File.Create(tar);
-            try
-            {
-                input.CopyTo(output);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new CliException(ExitCode.NotAnImage, $"{source}: corrupt gzip data ({e.Message}).", e);
-            }
-        }
-
-        string digest;
-        long size;
-        using (var stream = File.OpenRead(tar))
-        {
-            size = stream.Length;
-            digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        string directory = Path.Combine(scratch, $"layer-{index}");
-        Extract(tar, directory, source);
-        var layer = new HostDirectoryLayer(directory, new HostDirectoryLayerOptions { Name = ImageLayer.NameOf(index) });
-        return new ImageLayer(index, digest, size, source, layer);
-    }
-
-    private static void Extract(string tar, string directory, string source)
-    {
-        Directory.CreateDirectory(directory);
+        var layer = TarLayer.Open(file, new LayerTarOptions { Name = ImageLayer.NameOf(index) }, Progress());
         try
         {
-            TarFile.ExtractToDirectory(tar, directory, overwriteFiles: true);
+            return new ImageLayer(index, layer.ComputeDiffId().ToString(), layer.UncompressedLength, file, layer);
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or IOException and not FileNotFoundException)
+        catch
         {
-            throw new CliException(ExitCode.NotAnImage, $"{source}: not a readable tar archive ({e.Message}).", e);
+            layer.Dispose();
+            throw;
         }
-    }
-
-    /// <summary>"docker" or "oci" for an image archive, "layer" for a layer tar; refuses what is not a tar.</summary>
-    private static string? ArchiveKind(string file)
-    {
-        if (IsGzip(file))
-        {
-            return "layer";
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(file);
-            using var reader = new TarReader(stream);
-            bool sawIndex = false, sawLayout = false, any = false;
-            while (reader.GetNextEntry() is { } entry)
-            {
-                any = true;
-                string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
-                switch (name)
-                {
-                    case "manifest.json":
-                        return "docker";
-                    case "oci-layout":
-                        sawLayout = true;
-                        break;
-                    case "index.json":
-                        sawIndex = true;
-                        break;
-                }
-            }
-
-            if (!any)
-            {
-                throw new CliException(ExitCode.NotAnImage, $"{file}: not a tar archive (no entries).");
-            }
-
-            return sawIndex && sawLayout ? "oci" : "layer";
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{file}: not a tar archive ({e.Message}).", e);
-        }
-    }
-
-    private static bool IsGzip(string file)
-    {
-        using var stream = File.OpenRead(file);
-        Span<byte> magic = stackalloc byte[2];
-        return stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    }
-
-    private static JsonDocument ReadJson(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{path}: missing.");
-        }
-
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{path}: not valid JSON ({e.Message}).", e);
-        }
-    }
-
-    private static string Contained(string root, string relative)
-    {
-        string full = Path.GetFullPath(Path.Combine(root, relative));
-        string prefix = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            throw new CliException(ExitCode.NotAnImage, $"{root}: manifest.json names '{relative}', outside the archive.");
-        }
-
-        return full;
     }
 }

@@ -2,19 +2,16 @@ using Overlay.Layers;
 
 namespace Overlay.Cli.Images;
 
-/// <summary>
-/// An image opened for inspection: its layers bottom first, and the scratch directory that holds
-/// what had to be unpacked (removed on dispose).
-/// </summary>
+/// <summary>An image opened for inspection: its layers bottom first, and what to close when done.</summary>
 internal sealed class OpenedImage : IDisposable
 {
-    private readonly string? _scratch;
+    private readonly IReadOnlyList<IDisposable> _owned;
 
-    public OpenedImage(string description, IReadOnlyList<ImageLayer> layersBottomFirst, string? scratch)
+    public OpenedImage(string description, IReadOnlyList<ImageLayer> layersBottomFirst, IReadOnlyList<IDisposable> owned)
     {
         Description = description;
         LayersBottomFirst = layersBottomFirst;
-        _scratch = scratch;
+        _owned = owned;
     }
 
     /// <summary>What was opened, for messages.</summary>
@@ -43,14 +40,9 @@ internal sealed class OpenedImage : IDisposable
 
     public void Dispose()
     {
-        foreach (var layer in LayersBottomFirst)
+        foreach (var owned in _owned)
         {
-            (layer.Layer as IDisposable)?.Dispose();
-        }
-
-        if (_scratch is not null && Directory.Exists(_scratch))
-        {
-            Directory.Delete(_scratch, recursive: true);
+            owned.Dispose();
         }
     }
 }

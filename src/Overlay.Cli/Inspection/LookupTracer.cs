@@ -29,7 +29,8 @@ internal static class LookupTracer
         fs.Trace += OnTrace;
         try
         {
-            fs.File.Exists(path);
+            // File.Exists answers "/" without asking the engine; Directory.Exists asks it the same way.
+            _ = path == "/" ? fs.Directory.Exists(path) : fs.File.Exists(path);
         }
         finally
         {
