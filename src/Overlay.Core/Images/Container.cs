@@ -104,11 +104,12 @@ public sealed class Container : IDisposable
     /// <summary>
     /// Makes a new image from the container, as <c>docker commit</c> does: one new layer holding
     /// the container's layer alone (never the init layer or the bind-mounted files), on top of the
-    /// image's layers.
+    /// image's layers. The layer's diff_id is the sha256 of the layer tar Docker writes for it.
     /// </summary>
     /// <param name="tag">A name for the new image, or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
     /// <returns>The new image.</returns>
+    /// <exception cref="IOException">The container's layer holds what a layer tar cannot: a name starting with <c>.wh.</c>, or a redirected directory.</exception>
     public Image Commit(string? tag = null, string? comment = null)
     {
         ThrowIfDisposed();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Overlay.Layers;
+using Overlay.Oci.Export;
 
 namespace Overlay.Images;
 
@@ -115,7 +116,7 @@ public sealed partial class ImageStore : IDisposable
     /// <param name="layersBottomFirst">The layers' contents, bottom first, as a manifest lists them.</param>
     /// <param name="diffIds">
     /// Their diff_ids (the sha256 of each uncompressed layer tar, as an image config lists them), or
-    /// <see langword="null"/> to identify each layer by a digest of its content.
+    /// <see langword="null"/> to compute them: the sha256 of the layer tar Docker would write for each.
     /// </param>
     /// <param name="tag">A name for the image (e.g. "dockres/base:1"), or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
@@ -140,7 +141,7 @@ public sealed partial class ImageStore : IDisposable
             var ids = new List<string>();
             for (int i = 0; i < layersBottomFirst.Count; i++)
             {
-                string diffId = diffIds?[i] ?? LayerCopy.ContentDigest(layersBottomFirst[i]);
+                string diffId = diffIds?[i] ?? DiffIdOf(layersBottomFirst[i]);
                 parent = RegisterLayer(layersBottomFirst[i], diffId, parent).ChainId;
                 ids.Add(diffId);
             }
@@ -412,13 +413,16 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            string diffId = LayerCopy.ContentDigest(upper);
+            string diffId = DiffIdOf(upper);
             RegisterLayer(upper, diffId, image.TopChainId);
             return SaveImage([.. image.Layers.Select(l => l.DiffId), diffId], tag, image.Id, comment, containerId);
         }
     }
 
     // ---- Layers
+
+    /// <summary>A layer's diff_id: the sha256 of the layer tar Docker writes for it (<see cref="LayerTarExporter"/>).</summary>
+    private static string DiffIdOf(ILayer layer) => LayerTarExporter.Export(layer, Stream.Null).DiffId.ToString();
 
     private ImageLayer RegisterLayer(ILayer content, string diffId, string? parentChainId)
     {

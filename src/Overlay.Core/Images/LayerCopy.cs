@@ -1,10 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Overlay.Layers;
 
 namespace Overlay.Images;
 
-/// <summary>Whole-layer steps the store takes: copying a layer's entries into another, and digesting them.</summary>
+/// <summary>Whole-layer steps the store takes: copying a layer's entries into another.</summary>
 internal static class LayerCopy
 {
     /// <summary>
@@ -52,42 +50,6 @@ internal static class LayerCopy
         using var data = source.OpenRead(path);
         return target.StageFile(data, metadata);
     }
-
-    /// <summary>
-    /// A digest of a layer's content: the sha256 of a canonical listing (each path in ordinal
-    /// order with its kind, mode, link target and the sha256 of its data; times left out). Two
-    /// layers with the same entries get the same digest.
-    /// </summary>
-    public static string ContentDigest(ILayer layer)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        DigestChildren(layer, "/", hash);
-        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void DigestChildren(ILayer layer, string directory, IncrementalHash hash)
-    {
-        foreach (var entry in layer.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
-        {
-            string path = Join(directory, entry.Name);
-            string data = entry.Kind == LayerEntryKind.File ? FileDigest(layer, path) : string.Empty;
-            string line = $"{path}\0{entry.Kind}\0{(int)entry.Mode}\0{entry.IsOpaque}\0{entry.LinkTarget}\0{data}\n";
-            hash.AppendData(Encoding.UTF8.GetBytes(line));
-            if (entry.IsDirectory)
-            {
-                DigestChildren(layer, path, hash);
-            }
-        }
-    }
-
-    private static string FileDigest(ILayer layer, string path)
-    {
-        using var data = layer.OpenRead(path);
-        return Digests.Sha256(data);
-    }
-
-    /// <summary>Whether a layer holds nothing but its root.</summary>
-    public static bool IsEmpty(ILayer layer) => layer.ListDirectory("/").Count == 0;
 
     public static string Join(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Overlay.Images;
+using Overlay.Oci.Export;
 
 namespace Overlay.Tests.Images;
 
@@ -45,6 +46,12 @@ public sealed partial class DockerFixtureComparisonTests
         // The committed layer, read back from the store: c2's lowers are its init layer, then this layer.
         using var c2 = harness.Store.CreateContainer("dockres/committed:1", new ContainerOptions { Name = "c2" });
         DockerFixtures.LayerTree(c2.LowersTopFirst[1]).Should().Equal(DockerFixtures.TarTree("layers/commit.layer.tar"));
+
+        // Its diff_id is the sha256 of the layer tar Docker writes for it, and that tar has Docker's entries.
+        using var layerTar = new MemoryStream();
+        LayerTarExporter.Export(c2.LowersTopFirst[1], layerTar, cancellationToken: TestContext.Current.CancellationToken).DiffId.ToString().Should().Be(committed.Layers[1].DiffId);
+        layerTar.Position = 0;
+        DockerFixtures.TarTree(layerTar).Should().Equal(DockerFixtures.TarTree("layers/commit.layer.tar"));
 
         c2.FileSystem.File.WriteAllText("/tmp/x", "x\n");
         var expected = File.ReadAllLines(DockerFixtures.PathOf("text/docker-diff-c2.txt")).Where(l => l.Length > 0);
