@@ -1,16 +1,17 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Overlay.Cli.Tests.Support;
 
 namespace Overlay.Cli.Tests.Docs;
 
 /// <summary>
 /// Every ```csharp block of docs/*.md and README.md compiles and runs, so the guides cannot go
-/// stale. The blocks of one page form one program, in order (as the pages say); their using
-/// directives are gathered at the top. Test classes a page declares have their [Fact] methods run.
+/// stale. The blocks of one page form one program, in order (as the pages say), compiled with
+/// Roslyn against the test's own references and run; their using directives are gathered at the
+/// top. Test classes a page declares have their [Fact] methods run.
 /// </summary>
 public partial class DocumentationSnippetTests
 {
@@ -36,10 +37,15 @@ public partial class DocumentationSnippetTests
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public async Task Snippets_OfAPage_CompileAndRun(string page)
+    public void Snippets_OfAPage_CompileAndRun(string page)
     {
         var blocks = Blocks(File.ReadAllText(Path.Combine(Repository.Root, page)));
-        var usings = new SortedSet<string>(StringComparer.Ordinal) { "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic" };
+        // The implicit usings of an SDK project, and the namespaces the pages say their snippets assume.
+        var usings = new SortedSet<string>(StringComparer.Ordinal)
+        {
+            "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
+            "Overlay", "Overlay.Layers",
+        };
         var code = new List<string>();
         foreach (var block in blocks)
         {
@@ -56,40 +62,49 @@ public partial class DocumentationSnippetTests
             }
         }
 
-        // Run the [Fact] methods of the test classes the page declares.
-        code.Add("""
-            foreach (var type in System.Reflection.Assembly.GetExecutingAssembly().GetTypes())
-            {
-                foreach (var method in type.GetMethods().Where(m => m.GetCustomAttributes(typeof(Xunit.FactAttribute), true).Length > 0))
-                {
-                    method.Invoke(Activator.CreateInstance(type), null);
-                }
-            }
-            """);
-        var options = ScriptOptions.Default
-            .WithReferences(
-                typeof(OverlayFileSystem).Assembly,
-                typeof(System.IO.Abstractions.IFileSystem).Assembly,
-                typeof(FactAttribute).Assembly,
-                typeof(Assert).Assembly,
-                Assembly.Load("System.Runtime"))
-            .WithImports(usings);
-        var script = CSharpScript.Create(string.Join('\n', code), options);
+        // One program per page: top-level statements first, then the types the page declares
+        // (C# wants them in that order; the pages interleave them for reading).
+        var parsed = CSharpSyntaxTree.ParseText(string.Join('\n', code), cancellationToken: TestContext.Current.CancellationToken).GetCompilationUnitRoot(TestContext.Current.CancellationToken);
+        var statements = parsed.Members.OfType<GlobalStatementSyntax>().Cast<MemberDeclarationSyntax>();
+        var types = parsed.Members.Where(m => m is not GlobalStatementSyntax);
+        var program = SyntaxFactory.CompilationUnit().WithMembers(SyntaxFactory.List(statements.Concat(types)));
+        var globalUsings = CSharpSyntaxTree.ParseText(string.Concat(usings.Select(u => $"global using {u};\n")), cancellationToken: TestContext.Current.CancellationToken);
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(
+            "Snippets",
+            [CSharpSyntaxTree.ParseText(program.ToFullString(), cancellationToken: TestContext.Current.CancellationToken), globalUsings],
+            references,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image, cancellationToken: TestContext.Current.CancellationToken);
+        result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString())
+            .Should().BeEmpty($"the C# of {page} must compile");
 
-        var errors = script.Compile(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString());
-        errors.Should().BeEmpty($"the C# of {page} must compile");
-
+        var assembly = Assembly.Load(image.ToArray());
         string previous = Directory.GetCurrentDirectory();
         using var temp = new TempDirectory();
         Directory.SetCurrentDirectory(temp.Path);
         try
         {
-            await script.RunAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var entry = assembly.EntryPoint!;
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+
+            // The test classes a page declares: their [Fact] methods must pass.
+            foreach (var type in assembly.GetTypes().Where(t => !t.IsAbstract))
+            {
+                foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<FactAttribute>() is not null))
+                {
+                    method.Invoke(Activator.CreateInstance(type), null);
+                }
+            }
         }
         finally
         {
             Directory.SetCurrentDirectory(previous);
         }
+
     }
 
     internal static List<string> Blocks(string markdown) =>
