@@ -8,18 +8,21 @@ namespace Overlay.FileSystem;
 /// open's FileShare lock in the overlay's share table and releases it once, when it is disposed
 /// (Dispose, Close and DisposeAsync all end there), as closing a descriptor releases its flock(2).
 /// Each write and each change of length is reported to the overlay's watchers, as inotify reports
-/// each write(2) and ftruncate(2) as IN_MODIFY.
+/// each write(2) and ftruncate(2) as IN_MODIFY. Opened with <see cref="FileOptions.DeleteOnClose"/>,
+/// it unlinks its path when disposed, as .NET on Linux does (whatever the name holds by then).
 /// </summary>
 internal sealed class OverlayFileStream : FileSystemStream
 {
     private readonly OverlayWatchHub? _watchers;
     private readonly string _watchedPath;
     private ShareLease? _lease;
+    private Action? _deleteOnClose;
 
-    public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null)
+    public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null, Action? deleteOnClose = null)
         : base(inner, path, isAsync)
     {
         _lease = lease;
+        _deleteOnClose = deleteOnClose;
         _watchers = watchers;
         _watchedPath = watchedPath ?? path;
     }
@@ -70,6 +73,8 @@ internal sealed class OverlayFileStream : FileSystemStream
     {
         try
         {
+            // .NET unlinks before it closes the descriptor, ignoring any error.
+            Interlocked.Exchange(ref _deleteOnClose, null)?.Invoke();
             base.Dispose(disposing);
         }
         finally

@@ -158,7 +158,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             {
                 if (hops >= 40)
                 {
-                    throw new IOException($"Too many levels of symbolic links in '{FullName}'.", (int)Errno.ELOOP);
+                    // System.IO counts the hops itself and throws a plain IOException (COR_E_IO), not ELOOP.
+                    throw new IOException($"Too many levels of symbolic links in '{FullName}'.");
                 }
 
                 current = Combine(current, next!);

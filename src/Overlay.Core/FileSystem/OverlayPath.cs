@@ -34,6 +34,22 @@ internal sealed class OverlayPath : PathWrapper
     }
 
     /// <inheritdoc />
+    public override string GetRelativePath(string relativeTo, string path)
+    {
+        ArgumentNullException.ThrowIfNull(relativeTo);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentException.ThrowIfNullOrEmpty(relativeTo);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Relative inputs are relative to the overlay's current directory, not the process's.
+        return System.IO.Path.GetRelativePath(GetFullPath(relativeTo), GetFullPath(path));
+    }
+
+    /// <inheritdoc />
+    public override bool Exists(string? path) =>
+        !string.IsNullOrEmpty(path) && (_fileSystem.File.Exists(path) || _fileSystem.Directory.Exists(path));
+
+    /// <inheritdoc />
     public override string GetTempPath() => "/tmp/";
 
     /// <inheritdoc />
@@ -42,10 +58,12 @@ internal sealed class OverlayPath : PathWrapper
         _fileSystem.Directory.CreateDirectory("/tmp");
         while (true)
         {
-            string path = "/tmp/tmp" + System.IO.Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal) + ".tmp";
+            // mkstemps(3)'s template, tmpXXXXXX.tmp, and its mode, 0600.
+            string path = "/tmp/tmp" + System.IO.Path.GetRandomFileName()[..6] + ".tmp";
             try
             {
-                using (_fileSystem.FileStream.New(path, FileMode.CreateNew, FileAccess.Write))
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+                using (_fileSystem.FileStream.New(path, options))
                 {
                 }
 

@@ -1,0 +1,47 @@
+using System.Runtime.Versioning;
+
+namespace Overlay.Tests.Conformance;
+
+// The conformance suite on an overlay of HostDirectoryLayer folders with an empty lower, the seed written through it into the upper.
+// xunit runs every test a base class declares once more for each subclass here.
+
+[Collection(ProcessCurrentDirectory.Name)]
+/// <summary><see cref="CurrentDirectoryTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="DirectoryTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_DirectoryTests() : DirectoryTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="EnumerationTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_EnumerationTests() : EnumerationTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileAsyncTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileAsyncTests() : FileAsyncTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileCopyMoveTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileMetadataTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileMetadataTests() : FileMetadataTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileReadTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileReadTests() : FileReadTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileWriteTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileWriteTests() : FileWriteTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="LinkTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_LinkTests() : LinkTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="PathTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_PathTests() : PathTests(ConformanceTarget.HostUpper);
