@@ -38,7 +38,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         }
     }
 
-    public string Extension => System.IO.Path.GetExtension(PosixIo.TrimEndingSeparator(FullName));
+    // As System.IO: from the full name as it is, so "/a.b/" has none.
+    public string Extension => System.IO.Path.GetExtension(FullName);
 
     public abstract bool Exists { get; }
 

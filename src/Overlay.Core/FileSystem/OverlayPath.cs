@@ -9,11 +9,13 @@ namespace Overlay.FileSystem;
 internal sealed class OverlayPath : PathWrapper
 {
     private readonly OverlayFileSystem _fileSystem;
+    private readonly PosixIo _io;
 
-    public OverlayPath(OverlayFileSystem fileSystem)
+    public OverlayPath(OverlayFileSystem fileSystem, PosixIo io)
         : base(fileSystem)
     {
         _fileSystem = fileSystem;
+        _io = io;
     }
 
     /// <inheritdoc />
@@ -62,8 +64,7 @@ internal sealed class OverlayPath : PathWrapper
             string path = "/tmp/tmp" + System.IO.Path.GetRandomFileName()[..6] + ".tmp";
             try
             {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-                using (_fileSystem.FileStream.New(path, options))
+                using (_io.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None, UnixFileMode.UserRead | UnixFileMode.UserWrite))
                 {
                 }
 

@@ -140,9 +140,10 @@ internal sealed class PosixIo
 
         try
         {
+            long appendStart = -1;
             if (mode == FileMode.Append)
             {
-                stream!.Seek(0, SeekOrigin.End);
+                appendStart = stream!.Seek(0, SeekOrigin.End);
             }
 
             string? watchedPath = null;
@@ -157,7 +158,7 @@ internal sealed class PosixIo
             }
 
             Action? deleteOnClose = (options & FileOptions.DeleteOnClose) != 0 ? () => _engine.DeleteFile(fullPath) : null;
-            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath, deleteOnClose);
+            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath, deleteOnClose, appendStart);
         }
         catch
         {

@@ -49,6 +49,40 @@ public abstract class ConformanceTests : IDisposable
     /// <returns>The merged paths, sorted.</returns>
     protected string[] Set(IEnumerable<string> paths) => [.. paths.Select(p => U(p)!).Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// An info's <see cref="IFileSystemInfo.UnixFileMode"/>. On the disk it is read through System.IO
+    /// itself: System.IO.Abstractions' wrapper does not forward the property (it reads 0 and ignores a
+    /// set), a gap of the wrapper, not of System.IO.
+    /// </summary>
+    /// <param name="info">The info.</param>
+    /// <returns>Its mode.</returns>
+    protected UnixFileMode ModeOf(IFileSystemInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return !IsDisk ? info.UnixFileMode
+            : info is IDirectoryInfo ? new DirectoryInfo(info.FullName).UnixFileMode : new FileInfo(info.FullName).UnixFileMode;
+    }
+
+    /// <summary>Sets an info's <see cref="IFileSystemInfo.UnixFileMode"/> (on the disk through System.IO itself, see <see cref="ModeOf"/>).</summary>
+    /// <param name="info">The info.</param>
+    /// <param name="mode">The mode.</param>
+    protected void SetModeOf(IFileSystemInfo info, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (!IsDisk)
+        {
+            info.UnixFileMode = mode;
+        }
+        else if (info is IDirectoryInfo)
+        {
+            new DirectoryInfo(info.FullName).UnixFileMode = mode;
+        }
+        else
+        {
+            new FileInfo(info.FullName).UnixFileMode = mode;
+        }
+    }
+
     /// <summary>What an action did: <c>ok</c> or <c>EX Type hr=N</c>.</summary>
     /// <param name="action">The call.</param>
     /// <returns>The outcome.</returns>

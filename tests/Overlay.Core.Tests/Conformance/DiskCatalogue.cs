@@ -10,6 +10,10 @@ namespace Overlay.Tests.Conformance;
 [SupportedOSPlatform("linux")]
 public sealed class Disk_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="DirectoryInfoTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="DirectoryTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_DirectoryTests() : DirectoryTests(ConformanceTarget.Disk);
@@ -26,6 +30,10 @@ public sealed class Disk_FileAsyncTests() : FileAsyncTests(ConformanceTarget.Dis
 [SupportedOSPlatform("linux")]
 public sealed class Disk_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="FileInfoTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_FileInfoTests() : FileInfoTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="FileMetadataTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_FileMetadataTests() : FileMetadataTests(ConformanceTarget.Disk);
@@ -33,6 +41,10 @@ public sealed class Disk_FileMetadataTests() : FileMetadataTests(ConformanceTarg
 /// <summary><see cref="FileReadTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_FileReadTests() : FileReadTests(ConformanceTarget.Disk);
+
+/// <summary><see cref="FileStreamTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_FileStreamTests() : FileStreamTests(ConformanceTarget.Disk);
 
 /// <summary><see cref="FileWriteTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
@@ -45,3 +57,7 @@ public sealed class Disk_LinkTests() : LinkTests(ConformanceTarget.Disk);
 /// <summary><see cref="PathTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_PathTests() : PathTests(ConformanceTarget.Disk);
+
+/// <summary><see cref="WatcherTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_WatcherTests() : WatcherTests(ConformanceTarget.Disk);

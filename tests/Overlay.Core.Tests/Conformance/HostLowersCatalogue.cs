@@ -10,6 +10,10 @@ namespace Overlay.Tests.Conformance;
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="DirectoryInfoTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="DirectoryTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_DirectoryTests() : DirectoryTests(ConformanceTarget.HostLowers);
@@ -26,6 +30,10 @@ public sealed class HostLowers_FileAsyncTests() : FileAsyncTests(ConformanceTarg
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="FileInfoTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_FileInfoTests() : FileInfoTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="FileMetadataTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_FileMetadataTests() : FileMetadataTests(ConformanceTarget.HostLowers);
@@ -33,6 +41,10 @@ public sealed class HostLowers_FileMetadataTests() : FileMetadataTests(Conforman
 /// <summary><see cref="FileReadTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_FileReadTests() : FileReadTests(ConformanceTarget.HostLowers);
+
+/// <summary><see cref="FileStreamTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_FileStreamTests() : FileStreamTests(ConformanceTarget.HostLowers);
 
 /// <summary><see cref="FileWriteTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
@@ -45,3 +57,7 @@ public sealed class HostLowers_LinkTests() : LinkTests(ConformanceTarget.HostLow
 /// <summary><see cref="PathTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_PathTests() : PathTests(ConformanceTarget.HostLowers);
+
+/// <summary><see cref="WatcherTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_WatcherTests() : WatcherTests(ConformanceTarget.HostLowers);

@@ -10,6 +10,10 @@ namespace Overlay.Tests.Conformance;
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="DirectoryInfoTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="DirectoryTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_DirectoryTests() : DirectoryTests(ConformanceTarget.HostUpper);
@@ -26,6 +30,10 @@ public sealed class HostUpper_FileAsyncTests() : FileAsyncTests(ConformanceTarge
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="FileInfoTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileInfoTests() : FileInfoTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="FileMetadataTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_FileMetadataTests() : FileMetadataTests(ConformanceTarget.HostUpper);
@@ -33,6 +41,10 @@ public sealed class HostUpper_FileMetadataTests() : FileMetadataTests(Conformanc
 /// <summary><see cref="FileReadTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_FileReadTests() : FileReadTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="FileStreamTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_FileStreamTests() : FileStreamTests(ConformanceTarget.HostUpper);
 
 /// <summary><see cref="FileWriteTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
@@ -45,3 +57,7 @@ public sealed class HostUpper_LinkTests() : LinkTests(ConformanceTarget.HostUppe
 /// <summary><see cref="PathTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_PathTests() : PathTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="WatcherTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_WatcherTests() : WatcherTests(ConformanceTarget.HostUpper);

@@ -10,6 +10,10 @@ namespace Overlay.Tests.Conformance;
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="DirectoryInfoTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="DirectoryTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_DirectoryTests() : DirectoryTests(ConformanceTarget.MemoryLowers);
@@ -26,6 +30,10 @@ public sealed class MemoryLowers_FileAsyncTests() : FileAsyncTests(ConformanceTa
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="FileInfoTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_FileInfoTests() : FileInfoTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="FileMetadataTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_FileMetadataTests() : FileMetadataTests(ConformanceTarget.MemoryLowers);
@@ -33,6 +41,10 @@ public sealed class MemoryLowers_FileMetadataTests() : FileMetadataTests(Conform
 /// <summary><see cref="FileReadTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_FileReadTests() : FileReadTests(ConformanceTarget.MemoryLowers);
+
+/// <summary><see cref="FileStreamTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_FileStreamTests() : FileStreamTests(ConformanceTarget.MemoryLowers);
 
 /// <summary><see cref="FileWriteTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
@@ -45,3 +57,7 @@ public sealed class MemoryLowers_LinkTests() : LinkTests(ConformanceTarget.Memor
 /// <summary><see cref="PathTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_PathTests() : PathTests(ConformanceTarget.MemoryLowers);
+
+/// <summary><see cref="WatcherTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_WatcherTests() : WatcherTests(ConformanceTarget.MemoryLowers);

@@ -10,6 +10,10 @@ namespace Overlay.Tests.Conformance;
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="DirectoryInfoTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="DirectoryTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_DirectoryTests() : DirectoryTests(ConformanceTarget.MemoryUpper);
@@ -26,6 +30,10 @@ public sealed class MemoryUpper_FileAsyncTests() : FileAsyncTests(ConformanceTar
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_FileCopyMoveTests() : FileCopyMoveTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="FileInfoTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_FileInfoTests() : FileInfoTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="FileMetadataTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_FileMetadataTests() : FileMetadataTests(ConformanceTarget.MemoryUpper);
@@ -33,6 +41,10 @@ public sealed class MemoryUpper_FileMetadataTests() : FileMetadataTests(Conforma
 /// <summary><see cref="FileReadTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_FileReadTests() : FileReadTests(ConformanceTarget.MemoryUpper);
+
+/// <summary><see cref="FileStreamTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_FileStreamTests() : FileStreamTests(ConformanceTarget.MemoryUpper);
 
 /// <summary><see cref="FileWriteTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
@@ -45,3 +57,7 @@ public sealed class MemoryUpper_LinkTests() : LinkTests(ConformanceTarget.Memory
 /// <summary><see cref="PathTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_PathTests() : PathTests(ConformanceTarget.MemoryUpper);
+
+/// <summary><see cref="WatcherTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_WatcherTests() : WatcherTests(ConformanceTarget.MemoryUpper);
