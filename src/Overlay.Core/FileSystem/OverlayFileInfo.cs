@@ -20,7 +20,7 @@ internal sealed class OverlayFileInfo : OverlayFileSystemInfo, IFileInfo
     {
         get
         {
-            if (!Exists)
+            if (!CheckedStatus.Exists || Status.IsDirectory)
             {
                 throw new FileNotFoundException($"Could not find file '{FullName}'.", FullName);
             }

@@ -45,9 +45,15 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     protected FileStatus Status => _status ??= Io.Status(FullName);
 
+    /// <summary>
+    /// <see cref="Status"/> for the properties that read metadata: as System.IO's FileSystemInfo,
+    /// they throw the error the status was taken with, unless it only says the object is missing.
+    /// </summary>
+    protected FileStatus CheckedStatus => Status.ThrowIfFailed(FullName);
+
     public FileAttributes Attributes
     {
-        get => Status.Attributes;
+        get => CheckedStatus.Attributes;
         set
         {
             SetAttributes(Io, FullName, value);
@@ -87,7 +93,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime CreationTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.CreationTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.CreationTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(null, value);
     }
 
@@ -99,7 +105,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime LastAccessTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.LastAccessTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.LastAccessTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(value, null);
     }
 
@@ -111,7 +117,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime LastWriteTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.LastWriteTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.LastWriteTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(null, value);
     }
 

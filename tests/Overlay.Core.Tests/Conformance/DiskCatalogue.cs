@@ -22,6 +22,10 @@ public sealed class Disk_DirectoryTests() : DirectoryTests(ConformanceTarget.Dis
 [SupportedOSPlatform("linux")]
 public sealed class Disk_EnumerationTests() : EnumerationTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="ErrorTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_ErrorTests() : ErrorTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="FileAsyncTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_FileAsyncTests() : FileAsyncTests(ConformanceTarget.Disk);

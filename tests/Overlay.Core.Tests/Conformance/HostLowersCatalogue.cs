@@ -22,6 +22,10 @@ public sealed class HostLowers_DirectoryTests() : DirectoryTests(ConformanceTarg
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_EnumerationTests() : EnumerationTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="ErrorTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_ErrorTests() : ErrorTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="FileAsyncTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_FileAsyncTests() : FileAsyncTests(ConformanceTarget.HostLowers);

@@ -22,6 +22,10 @@ public sealed class HostUpper_DirectoryTests() : DirectoryTests(ConformanceTarge
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_EnumerationTests() : EnumerationTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="ErrorTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_ErrorTests() : ErrorTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="FileAsyncTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_FileAsyncTests() : FileAsyncTests(ConformanceTarget.HostUpper);

@@ -22,6 +22,10 @@ public sealed class MemoryLowers_DirectoryTests() : DirectoryTests(ConformanceTa
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_EnumerationTests() : EnumerationTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="ErrorTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_ErrorTests() : ErrorTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="FileAsyncTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_FileAsyncTests() : FileAsyncTests(ConformanceTarget.MemoryLowers);

@@ -22,6 +22,10 @@ public sealed class MemoryUpper_DirectoryTests() : DirectoryTests(ConformanceTar
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_EnumerationTests() : EnumerationTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="ErrorTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_ErrorTests() : ErrorTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="FileAsyncTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_FileAsyncTests() : FileAsyncTests(ConformanceTarget.MemoryUpper);
