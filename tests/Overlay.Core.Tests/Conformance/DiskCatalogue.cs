@@ -58,9 +58,17 @@ public sealed class Disk_FileWriteTests() : FileWriteTests(ConformanceTarget.Dis
 [SupportedOSPlatform("linux")]
 public sealed class Disk_LinkTests() : LinkTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="MoreFileTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_MoreFileTests() : MoreFileTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="PathTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_PathTests() : PathTests(ConformanceTarget.Disk);
+
+/// <summary><see cref="TargetTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_TargetTests() : TargetTests(ConformanceTarget.Disk);
 
 /// <summary><see cref="WatcherTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]

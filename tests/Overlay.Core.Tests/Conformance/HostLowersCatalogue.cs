@@ -58,9 +58,17 @@ public sealed class HostLowers_FileWriteTests() : FileWriteTests(ConformanceTarg
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_LinkTests() : LinkTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="MoreFileTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_MoreFileTests() : MoreFileTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="PathTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_PathTests() : PathTests(ConformanceTarget.HostLowers);
+
+/// <summary><see cref="TargetTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_TargetTests() : TargetTests(ConformanceTarget.HostLowers);
 
 /// <summary><see cref="WatcherTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]

@@ -58,9 +58,17 @@ public sealed class HostUpper_FileWriteTests() : FileWriteTests(ConformanceTarge
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_LinkTests() : LinkTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="MoreFileTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_MoreFileTests() : MoreFileTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="PathTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_PathTests() : PathTests(ConformanceTarget.HostUpper);
+
+/// <summary><see cref="TargetTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_TargetTests() : TargetTests(ConformanceTarget.HostUpper);
 
 /// <summary><see cref="WatcherTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]

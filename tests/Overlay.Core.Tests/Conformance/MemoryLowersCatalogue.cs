@@ -58,9 +58,17 @@ public sealed class MemoryLowers_FileWriteTests() : FileWriteTests(ConformanceTa
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_LinkTests() : LinkTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="MoreFileTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_MoreFileTests() : MoreFileTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="PathTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_PathTests() : PathTests(ConformanceTarget.MemoryLowers);
+
+/// <summary><see cref="TargetTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_TargetTests() : TargetTests(ConformanceTarget.MemoryLowers);
 
 /// <summary><see cref="WatcherTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]

@@ -58,9 +58,17 @@ public sealed class MemoryUpper_FileWriteTests() : FileWriteTests(ConformanceTar
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_LinkTests() : LinkTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="MoreFileTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_MoreFileTests() : MoreFileTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="PathTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_PathTests() : PathTests(ConformanceTarget.MemoryUpper);
+
+/// <summary><see cref="TargetTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_TargetTests() : TargetTests(ConformanceTarget.MemoryUpper);
 
 /// <summary><see cref="WatcherTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
