@@ -5,8 +5,8 @@ namespace Overlay.Tests.Conformance;
 // The conformance suite on a temporary directory of the real disk through System.IO.Abstractions' FileSystem.
 // xunit runs every test a base class declares once more for each subclass here.
 
-[Collection(ProcessCurrentDirectory.Name)]
 /// <summary><see cref="CurrentDirectoryTests"/> on the real disk.</summary>
+[Collection(ProcessCurrentDirectory.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class Disk_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.Disk);
 

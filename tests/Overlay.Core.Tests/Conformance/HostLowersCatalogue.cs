@@ -5,8 +5,8 @@ namespace Overlay.Tests.Conformance;
 // The conformance suite on an overlay of HostDirectoryLayer folders whose seed lives in two lowers (OCI form).
 // xunit runs every test a base class declares once more for each subclass here.
 
-[Collection(ProcessCurrentDirectory.Name)]
 /// <summary><see cref="CurrentDirectoryTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[Collection(ProcessCurrentDirectory.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.HostLowers);
 

@@ -5,8 +5,8 @@ namespace Overlay.Tests.Conformance;
 // The conformance suite on an overlay of MemoryLayers whose seed lives in two lowers.
 // xunit runs every test a base class declares once more for each subclass here.
 
-[Collection(ProcessCurrentDirectory.Name)]
 /// <summary><see cref="CurrentDirectoryTests"/> on MemoryLayer, seed in the lowers.</summary>
+[Collection(ProcessCurrentDirectory.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.MemoryLowers);
 

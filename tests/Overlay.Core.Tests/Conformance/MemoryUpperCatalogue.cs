@@ -5,8 +5,8 @@ namespace Overlay.Tests.Conformance;
 // The conformance suite on an overlay of MemoryLayers with an empty lower, the seed written through it into the upper.
 // xunit runs every test a base class declares once more for each subclass here.
 
-[Collection(ProcessCurrentDirectory.Name)]
 /// <summary><see cref="CurrentDirectoryTests"/> on MemoryLayer, seed in the upper.</summary>
+[Collection(ProcessCurrentDirectory.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_CurrentDirectoryTests() : CurrentDirectoryTests(ConformanceTarget.MemoryUpper);
 
