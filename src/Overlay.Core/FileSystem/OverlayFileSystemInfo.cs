@@ -38,8 +38,16 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         }
     }
 
-    // As System.IO: from the full name as it is, so "/a.b/" has none.
-    public string Extension => System.IO.Path.GetExtension(FullName);
+    // As System.IO's FileSystemInfo (not Path.GetExtension): from the last '.' of the full name as
+    // it is, so "name." has ".", and "/a.b/" has none.
+    public string Extension
+    {
+        get
+        {
+            int dot = FullName.LastIndexOf('.');
+            return dot >= 0 && FullName.IndexOf('/', dot) < 0 ? FullName[dot..] : string.Empty;
+        }
+    }
 
     public abstract bool Exists { get; }
 

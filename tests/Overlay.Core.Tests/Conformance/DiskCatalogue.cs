@@ -18,6 +18,10 @@ public sealed class Disk_DirectoryInfoTests() : DirectoryInfoTests(ConformanceTa
 [SupportedOSPlatform("linux")]
 public sealed class Disk_DirectoryTests() : DirectoryTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="EdgeTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_EdgeTests() : EdgeTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="EnumerationTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class Disk_EnumerationTests() : EnumerationTests(ConformanceTarget.Disk);

@@ -18,6 +18,10 @@ public sealed class HostLowers_DirectoryInfoTests() : DirectoryInfoTests(Conform
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_DirectoryTests() : DirectoryTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="EdgeTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_EdgeTests() : EdgeTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="EnumerationTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_EnumerationTests() : EnumerationTests(ConformanceTarget.HostLowers);

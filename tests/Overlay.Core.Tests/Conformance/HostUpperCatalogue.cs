@@ -18,6 +18,10 @@ public sealed class HostUpper_DirectoryInfoTests() : DirectoryInfoTests(Conforma
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_DirectoryTests() : DirectoryTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="EdgeTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_EdgeTests() : EdgeTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="EnumerationTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_EnumerationTests() : EnumerationTests(ConformanceTarget.HostUpper);

@@ -18,6 +18,10 @@ public sealed class MemoryLowers_DirectoryInfoTests() : DirectoryInfoTests(Confo
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_DirectoryTests() : DirectoryTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="EdgeTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_EdgeTests() : EdgeTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="EnumerationTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_EnumerationTests() : EnumerationTests(ConformanceTarget.MemoryLowers);

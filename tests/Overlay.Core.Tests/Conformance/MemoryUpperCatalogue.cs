@@ -18,6 +18,10 @@ public sealed class MemoryUpper_DirectoryInfoTests() : DirectoryInfoTests(Confor
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_DirectoryTests() : DirectoryTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="EdgeTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_EdgeTests() : EdgeTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="EnumerationTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_EnumerationTests() : EnumerationTests(ConformanceTarget.MemoryUpper);
