@@ -38,8 +38,6 @@ internal sealed class OverlayPath : PathWrapper
     /// <inheritdoc />
     public override string GetRelativePath(string relativeTo, string path)
     {
-        ArgumentNullException.ThrowIfNull(relativeTo);
-        ArgumentNullException.ThrowIfNull(path);
         ArgumentException.ThrowIfNullOrEmpty(relativeTo);
         ArgumentException.ThrowIfNullOrEmpty(path);
 

@@ -91,6 +91,13 @@ public abstract class PathTests(ConformanceTarget target) : ConformanceTests(tar
     public void GetRelativePath_OfRootedPaths_AsSystemIO(string relativeTo, string path, string expected) =>
         Fs.Path.GetRelativePath(relativeTo, path).Should().Be(expected);
 
+    [Fact]
+    public void GetRelativePath_OfEmptyOrNull_ThrowsArgument()
+    {
+        Of(() => Fs.Path.GetRelativePath(string.Empty, "/a")).Should().Be("EX ArgumentException hr=0x80070057");
+        Of(() => Fs.Path.GetRelativePath("/a", null!)).Should().Be("EX ArgumentNullException hr=0x80004003");
+    }
+
     [Theory]
     [InlineData("/a/b.txt", "b.txt", "b", ".txt", "/a", true)]
     [InlineData("/a/b.tar.gz", "b.tar.gz", "b.tar", ".gz", "/a", true)]
