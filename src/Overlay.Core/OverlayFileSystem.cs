@@ -66,7 +66,7 @@ public sealed class OverlayFileSystem : IFileSystem
         _currentDirectory = Options.CurrentDirectory;
         var watchHub = new OverlayWatchHub(_engine);
         var io = new PosixIo(_engine, watchHub);
-        Path = new OverlayPath(this);
+        Path = new OverlayPath(this, io);
         File = new OverlayFile(this, io);
         Directory = new OverlayDirectory(this, io);
         FileInfo = new OverlayFileInfoFactory(this, io);

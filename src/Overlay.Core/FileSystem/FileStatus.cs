@@ -12,6 +12,15 @@ internal readonly record struct FileStatus(bool Exists, bool IsDirectory, Merged
 {
     public FileAttributes Attributes => Exists ? AttributesOf(Node.Entry.Name, Node.Entry, IsDirectory) : (FileAttributes)(-1);
 
+    /// <summary>
+    /// Throws the error the status was taken with (a name too long, a link loop…) as System.IO's
+    /// FileSystemInfo does on reading metadata; a missing object (ENOENT, ENOTDIR) is no error.
+    /// </summary>
+    /// <param name="fullPath">The path, for the message.</param>
+    /// <returns>This status.</returns>
+    public FileStatus ThrowIfFailed(string fullPath) =>
+        Error is Errno.None or Errno.ENOENT or Errno.ENOTDIR ? this : throw IoErrors.For(Error, fullPath);
+
     /// <summary>System.IO's attributes on Unix: derived from the name, the kind and the write bits.</summary>
     public static FileAttributes AttributesOf(string name, in LayerEntry entry, bool isDirectory)
     {

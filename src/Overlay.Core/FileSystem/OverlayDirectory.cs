@@ -68,6 +68,11 @@ internal sealed class OverlayDirectory : IDirectory
 
     public IDirectoryInfo CreateTempSubdirectory(string? prefix = null)
     {
+        if (prefix is not null && (prefix.Contains('/', StringComparison.Ordinal) || prefix.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The value may not contain directory separator characters.", nameof(prefix));
+        }
+
         string directory = _fileSystem.Path.Join(_fileSystem.Path.GetTempPath(), (prefix ?? string.Empty) + _fileSystem.Path.GetRandomFileName());
         return CreateDirectory(directory, (UnixFileMode)0b111_000_000);
     }
@@ -126,7 +131,8 @@ internal sealed class OverlayDirectory : IDirectory
     public IDirectoryInfo? GetParent(string path)
     {
         string full = Full(path);
-        string? parent = System.IO.Path.GetDirectoryName(PosixIo.TrimEndingSeparator(full));
+        // As System.IO: the parent of "/a/b/" is "/a/b", the directory name of the full path.
+        string? parent = System.IO.Path.GetDirectoryName(full);
         return parent is null ? null : _fileSystem.DirectoryInfo.New(parent);
     }
 

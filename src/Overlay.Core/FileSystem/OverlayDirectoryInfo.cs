@@ -54,7 +54,9 @@ internal sealed class OverlayDirectoryInfo : OverlayFileSystemInfo, IDirectoryIn
         ArgumentException.ThrowIfNullOrEmpty(destDirName);
         string destination = OverlayFileSystem.Path.GetFullPath(destDirName);
         Io.MoveDirectory(FullName, destination);
-        FullName = destination;
+
+        // System.IO's DirectoryInfo ends its new full name with a separator.
+        FullName = destination.EndsWith('/') ? destination : destination + "/";
         OriginalPath = destDirName;
         Invalidate();
     }

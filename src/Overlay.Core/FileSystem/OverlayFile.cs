@@ -158,7 +158,8 @@ internal sealed partial class OverlayFile : IFile
 
     private DateTime Time(string path, Func<Overlay.Layers.LayerEntry, DateTime> pick)
     {
-        var status = _io.Status(Full(path));
+        string full = Full(path);
+        var status = _io.Status(full).ThrowIfFailed(full);
 
         // System.IO answers 1601-01-01 for a missing path rather than throwing.
         return status.Exists ? pick(status.Node.Entry) : DateTime.FromFileTimeUtc(0);

@@ -13,11 +13,14 @@ internal sealed class OverlayFileInfo : OverlayFileSystemInfo, IFileInfo
 
     public override bool Exists => Status is { Exists: true, IsDirectory: false };
 
+    /// <summary>As System.IO's FileInfo: the last component as written, so "/a/b/" has none.</summary>
+    public override string Name => System.IO.Path.GetFileName(FullName);
+
     public long Length
     {
         get
         {
-            if (!Exists)
+            if (!CheckedStatus.Exists || Status.IsDirectory)
             {
                 throw new FileNotFoundException($"Could not find file '{FullName}'.", FullName);
             }

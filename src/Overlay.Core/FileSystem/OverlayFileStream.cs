@@ -8,18 +8,25 @@ namespace Overlay.FileSystem;
 /// open's FileShare lock in the overlay's share table and releases it once, when it is disposed
 /// (Dispose, Close and DisposeAsync all end there), as closing a descriptor releases its flock(2).
 /// Each write and each change of length is reported to the overlay's watchers, as inotify reports
-/// each write(2) and ftruncate(2) as IN_MODIFY.
+/// each write(2) and ftruncate(2) as IN_MODIFY. Opened with <see cref="FileOptions.DeleteOnClose"/>,
+/// it unlinks its path when disposed, as .NET on Linux does (whatever the name holds by then).
+/// Opened with <see cref="FileMode.Append"/>, it refuses to seek or truncate before the length the
+/// file had when it was opened, as .NET's FileStream does.
 /// </summary>
 internal sealed class OverlayFileStream : FileSystemStream
 {
     private readonly OverlayWatchHub? _watchers;
     private readonly string _watchedPath;
     private ShareLease? _lease;
+    private readonly long _appendStart;
+    private Action? _deleteOnClose;
 
-    public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null)
+    public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null, Action? deleteOnClose = null, long appendStart = -1)
         : base(inner, path, isAsync)
     {
         _lease = lease;
+        _deleteOnClose = deleteOnClose;
+        _appendStart = appendStart;
         _watchers = watchers;
         _watchedPath = watchedPath ?? path;
     }
@@ -60,9 +67,44 @@ internal sealed class OverlayFileStream : FileSystemStream
         DataChanged(1);
     }
 
+    public override long Position
+    {
+        get => base.Position;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Seek(value, SeekOrigin.Begin);
+        }
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        long before = base.Position;
+        long position = base.Seek(offset, origin);
+        if (_appendStart >= 0 && position < _appendStart)
+        {
+            base.Seek(before, SeekOrigin.Begin);
+            throw new IOException("Unable seek backward to overwrite data that previously existed in a file opened in Append mode.");
+        }
+
+        return position;
+    }
+
     public override void SetLength(long value)
     {
+        if (_appendStart >= 0 && value < _appendStart)
+        {
+            throw new IOException("Unable to truncate data that previously existed in a file opened in Append mode.");
+        }
+
         base.SetLength(value);
+
+        // As .NET's FileStream: a position past the new end moves back to it.
+        if (base.Position > value)
+        {
+            base.Seek(value, SeekOrigin.Begin);
+        }
+
         DataChanged(1);
     }
 
@@ -70,6 +112,8 @@ internal sealed class OverlayFileStream : FileSystemStream
     {
         try
         {
+            // .NET unlinks before it closes the descriptor, ignoring any error.
+            Interlocked.Exchange(ref _deleteOnClose, null)?.Invoke();
             base.Dispose(disposing);
         }
         finally

@@ -38,15 +38,30 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         }
     }
 
-    public string Extension => System.IO.Path.GetExtension(PosixIo.TrimEndingSeparator(FullName));
+    // As System.IO's FileSystemInfo (not Path.GetExtension): from the last '.' of the full name as
+    // it is, so "name." has ".", and "/a.b/" has none.
+    public string Extension
+    {
+        get
+        {
+            int dot = FullName.LastIndexOf('.');
+            return dot >= 0 && FullName.IndexOf('/', dot) < 0 ? FullName[dot..] : string.Empty;
+        }
+    }
 
     public abstract bool Exists { get; }
 
     protected FileStatus Status => _status ??= Io.Status(FullName);
 
+    /// <summary>
+    /// <see cref="Status"/> for the properties that read metadata: as System.IO's FileSystemInfo,
+    /// they throw the error the status was taken with, unless it only says the object is missing.
+    /// </summary>
+    protected FileStatus CheckedStatus => Status.ThrowIfFailed(FullName);
+
     public FileAttributes Attributes
     {
-        get => Status.Attributes;
+        get => CheckedStatus.Attributes;
         set
         {
             SetAttributes(Io, FullName, value);
@@ -86,7 +101,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime CreationTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.CreationTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.CreationTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(null, value);
     }
 
@@ -98,7 +113,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime LastAccessTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.LastAccessTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.LastAccessTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(value, null);
     }
 
@@ -110,7 +125,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public DateTime LastWriteTimeUtc
     {
-        get => Status.Exists ? Status.Node.Entry.LastWriteTimeUtc : DateTime.FromFileTimeUtc(0);
+        get => CheckedStatus.Exists ? Status.Node.Entry.LastWriteTimeUtc : DateTime.FromFileTimeUtc(0);
         set => SetTimes(null, value);
     }
 
@@ -158,7 +173,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             {
                 if (hops >= 40)
                 {
-                    throw new IOException($"Too many levels of symbolic links in '{FullName}'.", (int)Errno.ELOOP);
+                    // System.IO counts the hops itself and throws a plain IOException (COR_E_IO), not ELOOP.
+                    throw new IOException($"Too many levels of symbolic links in '{FullName}'.");
                 }
 
                 current = Combine(current, next!);

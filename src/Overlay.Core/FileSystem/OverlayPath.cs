@@ -9,11 +9,13 @@ namespace Overlay.FileSystem;
 internal sealed class OverlayPath : PathWrapper
 {
     private readonly OverlayFileSystem _fileSystem;
+    private readonly PosixIo _io;
 
-    public OverlayPath(OverlayFileSystem fileSystem)
+    public OverlayPath(OverlayFileSystem fileSystem, PosixIo io)
         : base(fileSystem)
     {
         _fileSystem = fileSystem;
+        _io = io;
     }
 
     /// <inheritdoc />
@@ -34,6 +36,20 @@ internal sealed class OverlayPath : PathWrapper
     }
 
     /// <inheritdoc />
+    public override string GetRelativePath(string relativeTo, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(relativeTo);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Relative inputs are relative to the overlay's current directory, not the process's.
+        return System.IO.Path.GetRelativePath(GetFullPath(relativeTo), GetFullPath(path));
+    }
+
+    /// <inheritdoc />
+    public override bool Exists(string? path) =>
+        !string.IsNullOrEmpty(path) && (_fileSystem.File.Exists(path) || _fileSystem.Directory.Exists(path));
+
+    /// <inheritdoc />
     public override string GetTempPath() => "/tmp/";
 
     /// <inheritdoc />
@@ -42,10 +58,11 @@ internal sealed class OverlayPath : PathWrapper
         _fileSystem.Directory.CreateDirectory("/tmp");
         while (true)
         {
-            string path = "/tmp/tmp" + System.IO.Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal) + ".tmp";
+            // mkstemps(3)'s template, tmpXXXXXX.tmp, and its mode, 0600.
+            string path = "/tmp/tmp" + System.IO.Path.GetRandomFileName()[..6] + ".tmp";
             try
             {
-                using (_fileSystem.FileStream.New(path, FileMode.CreateNew, FileAccess.Write))
+                using (_io.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None, UnixFileMode.UserRead | UnixFileMode.UserWrite))
                 {
                 }
 

@@ -140,9 +140,10 @@ internal sealed class PosixIo
 
         try
         {
+            long appendStart = -1;
             if (mode == FileMode.Append)
             {
-                stream!.Seek(0, SeekOrigin.End);
+                appendStart = stream!.Seek(0, SeekOrigin.End);
             }
 
             string? watchedPath = null;
@@ -156,7 +157,8 @@ internal sealed class PosixIo
                 }
             }
 
-            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath);
+            Action? deleteOnClose = (options & FileOptions.DeleteOnClose) != 0 ? () => _engine.DeleteFile(fullPath) : null;
+            return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath, deleteOnClose, appendStart);
         }
         catch
         {
@@ -621,17 +623,51 @@ internal sealed class PosixIo
     /// <summary>
     /// Directory.Enumerate*: the merged entries below a directory, filtered as System.IO filters them
     /// (names matched by the pattern, hidden entries skipped unless the options keep them, links to
-    /// directories listed as directories but never recursed into).
+    /// directories listed and recursed into as directories unless reparse points are skipped, "." and
+    /// ".." of each directory when the options ask for them).
     /// </summary>
     public IEnumerable<string> Enumerate(string fullPath, string userPath, string searchPattern, EnumerationOptions options, bool files, bool directories)
     {
         ArgumentNullException.ThrowIfNull(searchPattern);
+        ArgumentNullException.ThrowIfNull(options);
+        if (searchPattern.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Null character in path.", nameof(searchPattern));
+        }
+
+        if (searchPattern.StartsWith('/'))
+        {
+            throw new ArgumentException("Second path fragment must not be a drive or UNC name.", nameof(searchPattern));
+        }
+
+        // As System.IO: a pattern with directories in it ("sub/*.txt", "../*.log") searches the
+        // directory it names, and the paths returned keep that part as written.
+        string? patternDirectory = System.IO.Path.GetDirectoryName(searchPattern);
+        if (!string.IsNullOrEmpty(patternDirectory))
+        {
+            userPath = System.IO.Path.Join(userPath, patternDirectory);
+            fullPath = System.IO.Path.GetFullPath(System.IO.Path.Join(fullPath, patternDirectory));
+            searchPattern = searchPattern[(patternDirectory.Length + 1)..];
+        }
+
         IoErrors.Check(_engine.ReadDirectory(fullPath, out var top), fullPath, isDirectory: true);
         return Walk(userPath, fullPath, string.Empty, top, NormalizePattern(searchPattern, options), options, files, directories, 0);
     }
 
     private IEnumerable<string> Walk(string userPath, string fullPath, string relative, List<MergedNode> entries, string pattern, EnumerationOptions options, bool files, bool directories, int depth)
     {
+        if (options.ReturnSpecialDirectories && directories)
+        {
+            // readdir(3) lists both in every directory; System.IO matches them by the pattern only.
+            foreach (string special in SpecialDirectories)
+            {
+                if (Matches(pattern, special, options))
+                {
+                    yield return System.IO.Path.Join(userPath, relative.Length == 0 ? special : relative + "/" + special);
+                }
+            }
+        }
+
         foreach (var entry in entries)
         {
             string name = entry.Entry.Name;
@@ -648,15 +684,12 @@ internal sealed class PosixIo
             }
 
             string relativeName = relative.Length == 0 ? name : relative + "/" + name;
-            bool matches = options.MatchType == MatchType.Win32
-                ? FileSystemName.MatchesWin32Expression(pattern, name, IgnoreCase(options))
-                : FileSystemName.MatchesSimpleExpression(pattern, name, IgnoreCase(options));
-            if (matches && (isDirectory ? directories : files))
+            if (Matches(pattern, name, options) && (isDirectory ? directories : files))
             {
                 yield return System.IO.Path.Join(userPath, relativeName);
             }
 
-            if (options.RecurseSubdirectories && entry.IsDirectory && (options.MaxRecursionDepth > depth))
+            if (options.RecurseSubdirectories && isDirectory && (options.MaxRecursionDepth > depth))
             {
                 string childFull = System.IO.Path.Join(fullPath, name);
                 var error = _engine.ReadDirectory(childFull, out var children);
@@ -678,23 +711,39 @@ internal sealed class PosixIo
         }
     }
 
+    private static readonly string[] SpecialDirectories = [".", ".."];
+
+    private static bool Matches(string pattern, string name, EnumerationOptions options) =>
+        options.MatchType == MatchType.Win32
+            ? FileSystemName.MatchesWin32Expression(pattern, name, IgnoreCase(options))
+            : FileSystemName.MatchesSimpleExpression(pattern, name, IgnoreCase(options));
+
     private static bool IgnoreCase(EnumerationOptions options) => options.MatchCasing == MatchCasing.CaseInsensitive;
 
     private static string NormalizePattern(string pattern, EnumerationOptions options)
     {
-        // System.IO's legacy rules: "*.*" and "*" match everything, "" matches nothing useful but is
-        // allowed, and a pattern may not climb out of the directory.
-        if (pattern.Contains("..", StringComparison.Ordinal) && pattern.Split('/').Contains(".."))
+        if (options.MatchType != MatchType.Win32 || pattern == "*")
         {
-            throw new ArgumentException($"Search pattern '{pattern}' cannot contain \"..\" to move up directories.", nameof(pattern));
+            return pattern;
         }
 
-        if (options.MatchType == MatchType.Win32 && (pattern == "*.*" || pattern.Length == 0))
+        // System.IO's Win32 rules: "", "." and "*.*" match everything; otherwise the characters that
+        // are wildcards only in DOS semantics ('\\', '"', '<', '>') are escaped, then '?', '*' and
+        // '.' are translated to their DOS forms (so "??.txt" matches "a.txt").
+        if (pattern.Length == 0 || pattern == "." || pattern == "*.*")
         {
             return "*";
         }
 
-        return pattern;
+        if (pattern.AsSpan().IndexOfAny("\\\"<>") >= 0)
+        {
+            pattern = pattern.Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("\"", "\\\"", StringComparison.Ordinal)
+                .Replace(">", "\\>", StringComparison.Ordinal)
+                .Replace("<", "\\<", StringComparison.Ordinal);
+        }
+
+        return FileSystemName.TranslateWin32Expression(pattern);
     }
 
     // ---- Paths

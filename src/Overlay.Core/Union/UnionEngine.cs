@@ -1,3 +1,4 @@
+using System.Text;
 using Overlay.Layers;
 
 namespace Overlay.Union;
@@ -225,6 +226,12 @@ internal sealed partial class UnionEngine
     private Resolution Resolve(string path, bool followFinal)
     {
         var result = new Resolution { TrailingSlash = path.Length > 1 && path[^1] == '/' };
+        if (path.Length >= PathMax)
+        {
+            result.Error = Errno.ENAMETOOLONG;
+            return result;
+        }
+
         var pending = new Stack<string>();
         PushComponents(pending, path);
 
@@ -241,6 +248,14 @@ internal sealed partial class UnionEngine
         while (pending.Count > 0)
         {
             string part = pending.Pop();
+
+            // The kernel refuses a component longer than NAME_MAX bytes before it looks it up.
+            if (part.Length > NameMax / 3 && Encoding.UTF8.GetByteCount(part) > NameMax)
+            {
+                result.Error = Errno.ENAMETOOLONG;
+                return result;
+            }
+
             if (part == ".")
             {
                 continue;
@@ -339,6 +354,12 @@ internal sealed partial class UnionEngine
             return result;
         }
     }
+
+    /// <summary>NAME_MAX: the longest name of one component, in bytes.</summary>
+    private const int NameMax = 255;
+
+    /// <summary>PATH_MAX: the longest path, in bytes with its terminating NUL.</summary>
+    private const int PathMax = 4096;
 
     private static void PushComponents(Stack<string> pending, string path)
     {

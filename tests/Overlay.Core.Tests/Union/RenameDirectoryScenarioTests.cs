@@ -200,7 +200,7 @@ public class RenameDirectoryScenarioTests : OverlayScenario
 
         info.MoveTo("/a/sub9");
 
-        info.FullName.Should().Be("/a/sub9");
+        info.FullName.Should().Be("/a/sub9/");
         UpperEntry("/a/sub")!.Value.Kind.Should().Be(LayerEntryKind.Whiteout);
         UpperEntry("/a/sub9")!.Value.IsOpaque.Should().BeTrue();
     }
