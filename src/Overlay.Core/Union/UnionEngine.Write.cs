@@ -561,6 +561,14 @@ internal sealed partial class UnionEngine
         }
 
         bool wasOpaque = node.Entry.IsOpaque;
+        bool makeOpaque = node.IsDirectory && !redirects && !wasOpaque && destination.Parent.Lower is not null;
+        if (makeOpaque)
+        {
+            // Marked before it moves: at its old name nothing lies below it (it is upper-only), so
+            // the mark changes nothing there, and no failure can leave it unmarked at a name where
+            // a lower directory would show through it.
+            _upper.SetOpaque(source.Path, true);
+        }
 
         bool leaveWhiteout = source.LowerHasName;
         if (leaveWhiteout)
@@ -573,9 +581,8 @@ internal sealed partial class UnionEngine
             _upper.Rename(source.Path, destination.Path);
         }
 
-        if (node.IsDirectory && !redirects && !wasOpaque && destination.Parent.Lower is not null)
+        if (makeOpaque)
         {
-            _upper.SetOpaque(destination.Path, true);
             Emit(OverlayEventKind.OpaqueDirectory, destination.Path);
         }
 
