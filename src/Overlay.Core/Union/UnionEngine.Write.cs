@@ -222,6 +222,12 @@ internal sealed partial class UnionEngine
             return resolution.Error;
         }
 
+        if (target.Length >= MaxPathBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(target) >= MaxPathBytes)
+        {
+            // symlink(2) refuses a target of PATH_MAX bytes or more.
+            return Errno.ENAMETOOLONG;
+        }
+
         if (resolution.Node is not null)
         {
             return Errno.EEXIST;

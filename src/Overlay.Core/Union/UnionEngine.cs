@@ -23,6 +23,12 @@ internal sealed partial class UnionEngine
 {
     private const int MaxSymbolicLinkHops = 40;
 
+    /// <summary>NAME_MAX on Linux: the longest name, in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>PATH_MAX on Linux: a path of this many bytes (its terminating NUL included) is too long.</summary>
+    private const int MaxPathBytes = 4096;
+
     private readonly ILayer[] _lowers;
     private readonly IWritableLayer? _upper;
     private readonly LowerIndex _index;
@@ -225,6 +231,13 @@ internal sealed partial class UnionEngine
     private Resolution Resolve(string path, bool followFinal)
     {
         var result = new Resolution { TrailingSlash = path.Length > 1 && path[^1] == '/' };
+        if (path.Length >= MaxNameBytes && System.Text.Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
+        {
+            // PATH_MAX: the kernel refuses the path before it looks at any name.
+            result.Error = Errno.ENAMETOOLONG;
+            return result;
+        }
+
         var pending = new Stack<string>();
         PushComponents(pending, path);
 
@@ -251,6 +264,13 @@ internal sealed partial class UnionEngine
                 }
 
                 continue;
+            }
+
+            if (part.Length > MaxNameBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
+            {
+                // NAME_MAX, checked on every name looked up, those of a link's target included.
+                result.Error = Errno.ENAMETOOLONG;
+                return result;
             }
 
             var child = Child(result.Ancestors[^1], part, out bool whiteout);
