@@ -45,6 +45,15 @@ internal static class IoErrors
         _ => error.ToString(),
     };
 
+    /// <summary>System.IO refuses a path holding a NUL before any system call (a link's target included).</summary>
+    public static void ThrowIfNullCharacter(string path, string parameterName)
+    {
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Null character in path.", parameterName);
+        }
+    }
+
     /// <summary>An <see cref="IOException"/> with HResult COR_E_IO, as System.IO throws for checks it makes itself.</summary>
     public static IOException Plain(string message) => new(message);
 }

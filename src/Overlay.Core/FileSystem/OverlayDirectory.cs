@@ -98,6 +98,7 @@ internal sealed class OverlayDirectory : IDirectory
     {
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
+        IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
         _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
         return _fileSystem.DirectoryInfo.New(path);
     }

@@ -76,6 +76,7 @@ internal sealed partial class OverlayFile : IFile
     {
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
+        IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
         _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
         return _fileSystem.FileInfo.New(path);
     }

@@ -142,6 +142,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     public void CreateAsSymbolicLink(string pathToTarget)
     {
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
+        IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
         IoErrors.Check(Io.Engine.CreateSymbolicLink(FullName, pathToTarget), FullName, this is OverlayDirectoryInfo);
         Invalidate();
     }

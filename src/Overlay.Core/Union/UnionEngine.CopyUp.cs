@@ -59,7 +59,10 @@ internal sealed partial class UnionEngine
                 }
                 else
                 {
-                    token = upper.StageFile(null, metadata);
+                    // Copied up for O_TRUNC, which stamps the mtime: the empty copy carries the
+                    // stamp already, so that if the open fails once it is published the view shows
+                    // the truncated file as the open leaves it, never emptied under its old time.
+                    token = upper.StageFile(null, metadata with { LastWriteTimeUtc = Clock.GetUtcNow().UtcDateTime });
                 }
 
                 break;

@@ -222,6 +222,12 @@ internal sealed partial class UnionEngine
             return resolution.Error;
         }
 
+        if (target.Length >= MaxPathBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(target) >= MaxPathBytes)
+        {
+            // symlink(2) refuses a target of PATH_MAX bytes or more.
+            return Errno.ENAMETOOLONG;
+        }
+
         if (resolution.Node is not null)
         {
             return Errno.EEXIST;
@@ -561,6 +567,14 @@ internal sealed partial class UnionEngine
         }
 
         bool wasOpaque = node.Entry.IsOpaque;
+        bool makeOpaque = node.IsDirectory && !redirects && !wasOpaque && destination.Parent.Lower is not null;
+        if (makeOpaque)
+        {
+            // Marked before it moves: at its old name nothing lies below it (it is upper-only), so
+            // the mark changes nothing there, and no failure can leave it unmarked at a name where
+            // a lower directory would show through it.
+            _upper.SetOpaque(source.Path, true);
+        }
 
         bool leaveWhiteout = source.LowerHasName;
         if (leaveWhiteout)
@@ -573,9 +587,8 @@ internal sealed partial class UnionEngine
             _upper.Rename(source.Path, destination.Path);
         }
 
-        if (node.IsDirectory && !redirects && !wasOpaque && destination.Parent.Lower is not null)
+        if (makeOpaque)
         {
-            _upper.SetOpaque(destination.Path, true);
             Emit(OverlayEventKind.OpaqueDirectory, destination.Path);
         }
 

@@ -24,6 +24,12 @@ internal sealed partial class UnionEngine
 {
     private const int MaxSymbolicLinkHops = 40;
 
+    /// <summary>NAME_MAX on Linux: the longest name, in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>PATH_MAX on Linux: a path of this many bytes (its terminating NUL included) is too long.</summary>
+    private const int MaxPathBytes = 4096;
+
     private readonly ILayer[] _lowers;
     private readonly IWritableLayer? _upper;
     private readonly LowerIndex _index;
@@ -226,8 +232,9 @@ internal sealed partial class UnionEngine
     private Resolution Resolve(string path, bool followFinal)
     {
         var result = new Resolution { TrailingSlash = path.Length > 1 && path[^1] == '/' };
-        if (path.Length >= PathMax)
+        if (path.Length >= MaxNameBytes && Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
         {
+            // PATH_MAX: the kernel refuses the path before it looks at any name.
             result.Error = Errno.ENAMETOOLONG;
             return result;
         }
@@ -250,7 +257,7 @@ internal sealed partial class UnionEngine
             string part = pending.Pop();
 
             // The kernel refuses a component longer than NAME_MAX bytes before it looks it up.
-            if (part.Length > NameMax / 3 && Encoding.UTF8.GetByteCount(part) > NameMax)
+            if (part.Length > MaxNameBytes / 3 && Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
             {
                 result.Error = Errno.ENAMETOOLONG;
                 return result;
@@ -354,12 +361,6 @@ internal sealed partial class UnionEngine
             return result;
         }
     }
-
-    /// <summary>NAME_MAX: the longest name of one component, in bytes.</summary>
-    private const int NameMax = 255;
-
-    /// <summary>PATH_MAX: the longest path, in bytes with its terminating NUL.</summary>
-    private const int PathMax = 4096;
 
     private static void PushComponents(Stack<string> pending, string path)
     {
