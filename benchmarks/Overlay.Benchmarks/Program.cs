@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Overlay.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks (docs/benchmarks.md). Arguments are BenchmarkDotNet's (--filter, --job, …);
-/// without --job a short job is used (1 launch, 3 warm-ups, 8 iterations). The first argument
+/// without --job a short job is used (1 launch, 3 warm-ups, 8 iterations), run in this process
+/// (no separate build of the benchmarks; --job short and the like run out of process). The first argument
 /// "kernel" runs only the kernel comparison (Linux, root), whose baseline is the kernel's mount.
 /// </summary>
 public static class Program
@@ -16,7 +18,7 @@ public static class Program
         var config = DefaultConfig.Instance;
         if (!args.Contains("--job") && !args.Contains("-j"))
         {
-            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).AsDefault());
+            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
         }
 
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);

@@ -68,6 +68,7 @@ internal sealed partial class UnionEngine
         _lock.EnterWriteLock();
         try
         {
+            NamespaceChanging();
             _index.Clear();
         }
         finally
@@ -91,6 +92,7 @@ internal sealed partial class UnionEngine
     private WriteScope Write()
     {
         _lock.EnterWriteLock();
+        NamespaceChanging();
         return new WriteScope(this);
     }
 
