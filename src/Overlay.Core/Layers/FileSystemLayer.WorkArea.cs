@@ -35,7 +35,11 @@ public partial class FileSystemLayer
         {
             using (var stream = CreateNew(host))
             {
-                content?.CopyTo(stream);
+                if (content is not null)
+                {
+                    CopyData(content, stream);
+                }
+
                 stream.Flush();
                 SyncFile(stream);
             }

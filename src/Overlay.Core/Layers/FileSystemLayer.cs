@@ -242,6 +242,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable
         MoveNoReplace(hostSource, hostDestination);
     }
 
+    /// <summary>
+    /// Copies a staged file's content (what a copy-up reads from a lower) into the new file: by
+    /// default through a buffer; a layer on a platform with an in-kernel copy uses that instead.
+    /// </summary>
+    /// <param name="content">The data, read from its current position to its end.</param>
+    /// <param name="destination">The staged file, written from its current position.</param>
+    private protected virtual void CopyData(Stream content, Stream destination) => content.CopyTo(destination, 1 << 20);
+
     /// <summary>Makes a written file's data durable (no-op unless the storage can sync).</summary>
     private protected virtual void SyncFile(Stream stream)
     {

@@ -335,6 +335,31 @@ public sealed class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Between two files of the disk (a lower's file copied up into this upper), the kernel copies
+    /// the data itself: a reflink where the file system shares extents, else
+    /// <c>copy_file_range</c>; whatever it cannot copy is copied through a buffer.
+    /// </remarks>
+    private protected override void CopyData(Stream content, Stream destination)
+    {
+        if (_native && content is FileStream source && destination is FileStream target && source.CanSeek && target.CanSeek)
+        {
+            long sourceStart = source.Position;
+            long targetStart = target.Position;
+            target.Flush();
+            int errno = LinuxSyscalls.CopyFileData(source.SafeFileHandle, sourceStart, target.SafeFileHandle, targetStart, out long copied);
+            source.Position = sourceStart + copied;
+            target.Position = targetStart + copied;
+            if (errno == 0)
+            {
+                return;
+            }
+        }
+
+        base.CopyData(content, destination);
+    }
+
+    /// <inheritdoc />
     private protected override void SyncFile(Stream stream)
     {
         if (Durable && stream is FileStream file)

@@ -9,15 +9,7 @@ internal sealed partial class UnionEngine
     public Errno Stat(string path, bool followLinks, out MergedNode node)
     {
         using var scope = Read();
-        var resolution = Resolve(path, followLinks);
-        EmitLookup(resolution);
-        node = resolution.Node ?? default;
-        if (resolution.Error != Errno.None)
-        {
-            return resolution.Error;
-        }
-
-        return resolution.Node is null ? Errno.ENOENT : Errno.None;
+        return LookupShared(path, followLinks, out node);
     }
 
     /// <summary>readlink(2): the target of a symbolic link, as stored.</summary>

@@ -57,16 +57,10 @@ internal sealed partial class UnionEngine
         if (!writes && !creates)
         {
             using var scope = Read();
-            var resolution = Resolve(path, followFinal: true);
-            EmitLookup(resolution);
-            if (resolution.Error != Errno.None)
+            var error = LookupShared(path, followLinks: true, out var node);
+            if (error != Errno.None)
             {
-                return resolution.Error;
-            }
-
-            if (resolution.Node is not { } node)
-            {
-                return Errno.ENOENT;
+                return error;
             }
 
             if (node.IsDirectory)

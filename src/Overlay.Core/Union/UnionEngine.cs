@@ -75,6 +75,7 @@ internal sealed partial class UnionEngine
         _lock.EnterWriteLock();
         try
         {
+            NamespaceChanging();
             _index.Clear();
         }
         finally
@@ -98,6 +99,7 @@ internal sealed partial class UnionEngine
     private WriteScope Write()
     {
         _lock.EnterWriteLock();
+        NamespaceChanging();
         return new WriteScope(this);
     }
 

@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks (docs/benchmarks.md). Arguments are BenchmarkDotNet's (--filter, --job, …);
+/// without --job a short job is used (1 launch, 3 warm-ups, 8 iterations), run in this process
+/// (no separate build of the benchmarks; --job short and the like run out of process). The first argument
+/// "kernel" runs only the kernel comparison (Linux, root), whose baseline is the kernel's mount.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        var config = DefaultConfig.Instance;
+        if (!args.Contains("--job") && !args.Contains("-j"))
+        {
+            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        }
+
+        var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);
+        if (args.Length > 0 && args[0] == "kernel")
+        {
+            args = args[1..];
+            if (!args.Contains("--filter") && !args.Contains("-f"))
+            {
+                args = [.. args, "--filter", "*Kernel*"];
+            }
+        }
+
+        switcher.Run(args, config);
+    }
+}

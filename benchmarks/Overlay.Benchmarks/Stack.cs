@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Overlay.Layers;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>An overlay over a <see cref="LayerSet"/>'s lowers with a fresh, empty host upper.</summary>
+public sealed class OverlayStack : IDisposable
+{
+    private readonly HostDirectoryLayer[] _lowers;
+    private readonly HostDirectoryLayer _upper;
+
+    public OverlayStack(LayerSet set, bool durable = false)
+    {
+        Scratch = Path.Combine(LayerSet.Base, "run", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        UpperDirectory = Path.Combine(Scratch, "upper");
+        Directory.CreateDirectory(UpperDirectory);
+        _lowers = [.. set.LayerDirectories.Select(d => new HostDirectoryLayer(d))];
+        _upper = new HostDirectoryLayer(UpperDirectory, new HostDirectoryLayerOptions
+        {
+            WorkDirectory = Path.Combine(Scratch, "work"),
+            Durable = durable,
+        });
+        FileSystem = new OverlayFileSystem(_lowers, _upper);
+    }
+
+    public OverlayFileSystem FileSystem { get; }
+
+    public string Scratch { get; }
+
+    public string UpperDirectory { get; }
+
+    public void Dispose()
+    {
+        _upper.Dispose();
+        foreach (var lower in _lowers)
+        {
+            lower.Dispose();
+        }
+
+        Directory.Delete(Scratch, recursive: true);
+    }
+}
+
+/// <summary>
+/// The kernel's overlayfs mounted over a <see cref="LayerSet"/>'s lowers, with a fresh upper. The
+/// lowers are named relative to their parent (mount runs there), which keeps 500 of them under the
+/// mount option's one-page limit. Needs Linux and root.
+/// </summary>
+public sealed class KernelMount : IDisposable
+{
+    private readonly LayerSet _set;
+    private bool _mounted;
+
+    public KernelMount(LayerSet set)
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            throw new PlatformNotSupportedException("The kernel comparison mounts overlayfs: it needs Linux and root.");
+        }
+
+        _set = set;
+        Scratch = Path.Combine(LayerSet.Base, "run", $"kernel-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        MountPoint = Path.Combine(Scratch, "merged");
+        Mount();
+    }
+
+    public string Scratch { get; }
+
+    public string MountPoint { get; }
+
+    /// <summary>Unmounts, empties the upper and mounts again: the next write copies up again.</summary>
+    public void Remount()
+    {
+        Unmount();
+        Directory.Delete(Path.Combine(Scratch, "upper"), recursive: true);
+        Directory.Delete(Path.Combine(Scratch, "work"), recursive: true);
+        Mount();
+    }
+
+    public void Dispose()
+    {
+        Unmount();
+        Directory.Delete(Scratch, recursive: true);
+    }
+
+    private void Mount()
+    {
+        string upper = Path.Combine(Scratch, "upper");
+        string work = Path.Combine(Scratch, "work");
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(MountPoint);
+        string lowers = string.Join(':', _set.LayerDirectories.Select(Path.GetFileName));
+        Run(_set.Root, "mount", "-t", "overlay", "overlay", "-o", $"lowerdir={lowers},upperdir={upper},workdir={work}", MountPoint);
+        _mounted = true;
+    }
+
+    private void Unmount()
+    {
+        if (_mounted)
+        {
+            Run("/", "umount", MountPoint);
+            _mounted = false;
+        }
+    }
+
+    private static void Run(string workingDirectory, string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"{file} failed ({process.ExitCode}): {error}");
+        }
+    }
+}
