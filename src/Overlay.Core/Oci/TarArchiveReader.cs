@@ -342,7 +342,7 @@ public sealed class TarArchiveReader : IDisposable
 
         if (Encoding.UTF8.GetByteCount(text) > _limits.MaxNameLength)
         {
-            throw Bad(headerOffset, name[..Math.Min(name.Length, 200)] + "…", $"the {what} is longer than {_limits.MaxNameLength} bytes (TarLimits.MaxNameLength)");
+            throw Bad(headerOffset, name.Length > 200 ? name[..200] + "…" : name, $"the {what} is longer than {_limits.MaxNameLength} bytes (TarLimits.MaxNameLength)");
         }
     }
 
@@ -407,8 +407,9 @@ public sealed class TarArchiveReader : IDisposable
 
     private static byte[] TrimNul(byte[] data)
     {
-        int end = data.AsSpan().IndexOf((byte)0);
-        return end < 0 ? data : data[..end];
+        // Only the terminating NULs: a NUL inside the name is refused by the name check.
+        int end = data.AsSpan().LastIndexOfAnyExcept((byte)0) + 1;
+        return data[..end];
     }
 
     // ---- Fields
