@@ -19,10 +19,14 @@ internal sealed class OverlayFileStream : FileSystemStream
     public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null)
         : base(inner, path, isAsync)
     {
+        Inner = inner;
         _lease = lease;
         _watchers = watchers;
         _watchedPath = watchedPath ?? path;
     }
+
+    /// <summary>The layer's stream this one reads and writes.</summary>
+    internal Stream Inner { get; }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
