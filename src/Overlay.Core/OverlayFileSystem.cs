@@ -17,7 +17,6 @@ namespace Overlay;
 public sealed class OverlayFileSystem : IFileSystem
 {
     private readonly UnionEngine _engine;
-    private readonly OverlayPendingFactories _pending;
     private readonly Lock _traceGate = new();
     private EventHandler<OverlayEvent>? _trace;
     private string _currentDirectory;
@@ -73,7 +72,8 @@ public sealed class OverlayFileSystem : IFileSystem
         DirectoryInfo = new OverlayDirectoryInfoFactory(this, io);
         FileStream = new OverlayFileStreamFactory(this, io);
         RandomAccess = new OverlayRandomAccess(this);
-        _pending = new OverlayPendingFactories(this);
+        DriveInfo = new OverlayDriveInfoFactory(this);
+        FileVersionInfo = new OverlayFileVersionInfoFactory(this);
         FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
     }
 
@@ -174,8 +174,17 @@ public sealed class OverlayFileSystem : IFileSystem
     public IDirectoryInfoFactory DirectoryInfo { get; }
 
     /// <inheritdoc />
-    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
-    public IDriveInfoFactory DriveInfo => _pending;
+    /// <remarks>
+    /// The overlay is one drive, named "/" with root "/", format "overlay", as DriveInfo shows a
+    /// kernel overlay mount on Linux; its volume label is its name and cannot be set. Its sizes are
+    /// those of the upper's storage: the host file system (statvfs) under a host-directory upper,
+    /// the memory the runtime may use (<see cref="DriveType.Ram"/>) under an in-memory one; a
+    /// read-only overlay has no free space. As on Linux, <c>New</c> takes any directory of the
+    /// merged view as a drive name, and a name that is not one gives a drive that is not ready,
+    /// whose sizes and format throw <see cref="DriveNotFoundException"/>. <c>Wrap</c> answers the
+    /// merged view's drive of the same name.
+    /// </remarks>
+    public IDriveInfoFactory DriveInfo { get; }
 
     /// <inheritdoc />
     /// <remarks>
@@ -187,11 +196,19 @@ public sealed class OverlayFileSystem : IFileSystem
     public IFileSystemWatcherFactory FileSystemWatcher { get; }
 
     /// <inheritdoc />
-    /// <remarks>Not supported yet: throws <see cref="NotSupportedException"/>.</remarks>
-    public IFileVersionInfoFactory FileVersionInfo => _pending;
+    /// <remarks>
+    /// System.IO's FileVersionInfo of a file of the merged view, named by its merged path. A file of a
+    /// host-directory layer is read through its own handle; any other is copied to a temporary file
+    /// of the host first, deleted again before the call returns.
+    /// </remarks>
+    public IFileVersionInfoFactory FileVersionInfo { get; }
 
     /// <inheritdoc />
-    /// <remarks>Every member takes a <c>SafeFileHandle</c>, which the overlay does not hand out: they throw <see cref="NotSupportedException"/>.</remarks>
+    /// <remarks>
+    /// System.IO's RandomAccess: every member works on an operating-system handle, such as one
+    /// <see cref="IFile.OpenHandle"/> gives for a file of a host-directory layer. Such a handle
+    /// reaches the host file directly, outside the overlay's FileShare table, watchers and index.
+    /// </remarks>
     public IRandomAccess RandomAccess { get; }
 
     /// <summary>An upper on storage must have a work directory and share no directory with a lower, as the kernel requires at mount.</summary>

@@ -3,9 +3,7 @@ namespace Overlay.FileSystem;
 /// <summary>The members that hand out or take an operating-system handle.</summary>
 internal static class Handles
 {
-    public static NotSupportedException NotSupported() => new(
-        "SafeFileHandle members are not supported by this overlay: the merged view's objects live in layers that are not all on the host disk, and a raw handle would bypass the overlay's copy-up and whiteout rules.");
-
-    public static NotSupportedException NotYet(string member) => new(
-        $"{member} is not supported by the overlay yet.");
+    /// <summary>Why an object that is not on the host disk has no handle.</summary>
+    public static NotSupportedException NotOnHostDisk(string path) => new(
+        $"'{path}' has no operating-system handle: the overlay layer that holds it does not keep its files on the host disk (SafeFileHandle members work only on objects of host-directory layers).");
 }

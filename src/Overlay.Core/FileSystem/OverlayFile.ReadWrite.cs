@@ -164,115 +164,161 @@ internal sealed partial class OverlayFile
         }
     }
 
-    // ---- Async: the same operations on the thread pool; in-memory layers complete synchronously anyway.
+    // ---- Async: streams opened with FileOptions.Asynchronous and read or written with the
+    // stream's own asynchronous calls, so a host-directory layer does real asynchronous I/O (the
+    // FileStream over the host file) and the token is honoured between every read and write.
 
-    public Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken = default) =>
-        Run(() => ReadAllBytes(path), cancellationToken);
+    private FileSystemStream NewAsync(string path, FileMode mode, FileAccess access) =>
+        New(path, mode, access, FileShare.Read, FileOptions.Asynchronous);
+
+    public async Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var stream = NewAsync(path, FileMode.Open, FileAccess.Read);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
 
     public Task<string> ReadAllTextAsync(string path, CancellationToken cancellationToken = default) =>
-        Run(() => ReadAllText(path), cancellationToken);
+        ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
 
-    public Task<string> ReadAllTextAsync(string path, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => ReadAllText(path, encoding), cancellationToken);
+    public async Task<string> ReadAllTextAsync(string path, Encoding encoding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = new StreamReader(NewAsync(path, FileMode.Open, FileAccess.Read), encoding, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<string[]> ReadAllLinesAsync(string path, CancellationToken cancellationToken = default) =>
-        Run(() => ReadAllLines(path), cancellationToken);
+        ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken);
 
-    public Task<string[]> ReadAllLinesAsync(string path, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => ReadAllLines(path, encoding), cancellationToken);
+    public async Task<string[]> ReadAllLinesAsync(string path, Encoding encoding, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<string>();
+        await foreach (var line in ReadLinesAsync(path, encoding, cancellationToken).ConfigureAwait(false))
+        {
+            lines.Add(line);
+        }
+
+        return [.. lines];
+    }
 
     public IAsyncEnumerable<string> ReadLinesAsync(string path, CancellationToken cancellationToken = default) =>
         ReadLinesAsync(path, Encoding.UTF8, cancellationToken);
 
-    public async IAsyncEnumerable<string> ReadLinesAsync(string path, Encoding encoding, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<string> ReadLinesAsync(string path, Encoding encoding, CancellationToken cancellationToken = default)
     {
-        using var reader = new StreamReader(New(path, FileMode.Open, FileAccess.Read, FileShare.Read), encoding, detectEncodingFromByteOrderMarks: true);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        ArgumentNullException.ThrowIfNull(encoding);
+
+        // Opened at once, as File.ReadLinesAsync does, so a missing file fails here and not on enumeration.
+        var reader = new StreamReader(NewAsync(path, FileMode.Open, FileAccess.Read), encoding, detectEncodingFromByteOrderMarks: true);
+        return Lines(reader, cancellationToken);
+
+        static async IAsyncEnumerable<string> Lines(StreamReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            yield return line;
+            using (reader)
+            {
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    yield return line;
+                }
+            }
         }
     }
 
-    public Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllBytes(path, bytes), cancellationToken);
+    public Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return WriteBytesAsync(path, FileMode.Create, bytes, cancellationToken);
+    }
 
     public Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllBytes(path, bytes.Span), cancellationToken);
+        WriteBytesAsync(path, FileMode.Create, bytes, cancellationToken);
 
-    public Task AppendAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllBytes(path, bytes), cancellationToken);
-
-    public Task AppendAllBytesAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllBytes(path, bytes.Span), cancellationToken);
-
-    public Task WriteAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllText(path, contents), cancellationToken);
-
-    public Task WriteAllTextAsync(string path, string? contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllText(path, contents, encoding), cancellationToken);
-
-    public Task WriteAllTextAsync(string path, ReadOnlyMemory<char> contents, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllText(path, contents.Span), cancellationToken);
-
-    public Task WriteAllTextAsync(string path, ReadOnlyMemory<char> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllText(path, contents.Span, encoding), cancellationToken);
-
-    public Task AppendAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllText(path, contents), cancellationToken);
-
-    public Task AppendAllTextAsync(string path, string? contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllText(path, contents, encoding), cancellationToken);
-
-    public Task AppendAllTextAsync(string path, ReadOnlyMemory<char> contents, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllText(path, contents.Span), cancellationToken);
-
-    public Task AppendAllTextAsync(string path, ReadOnlyMemory<char> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllText(path, contents.Span, encoding), cancellationToken);
-
-    public Task WriteAllLinesAsync(string path, IEnumerable<string> contents, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllLines(path, contents), cancellationToken);
-
-    public Task WriteAllLinesAsync(string path, IEnumerable<string> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => WriteAllLines(path, contents, encoding), cancellationToken);
-
-    public Task AppendAllLinesAsync(string path, IEnumerable<string> contents, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllLines(path, contents), cancellationToken);
-
-    public Task AppendAllLinesAsync(string path, IEnumerable<string> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
-        Run(() => AppendAllLines(path, contents, encoding), cancellationToken);
-
-    private static Task Run(Action action, CancellationToken cancellationToken)
+    public Task AppendAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        try
-        {
-            action();
-            return Task.CompletedTask;
-        }
-        catch (Exception e)
-        {
-            return Task.FromException(e);
-        }
+        ArgumentNullException.ThrowIfNull(bytes);
+        return WriteBytesAsync(path, FileMode.Append, bytes, cancellationToken);
     }
 
-    private static Task<T> Run<T>(Func<T> func, CancellationToken cancellationToken)
+    public Task AppendAllBytesAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        WriteBytesAsync(path, FileMode.Append, bytes, cancellationToken);
+
+    private async Task WriteBytesAsync(string path, FileMode mode, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var stream = NewAsync(path, mode, FileAccess.Write);
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task WriteAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Create, contents.AsMemory(), Utf8NoBom, cancellationToken);
+
+    public Task WriteAllTextAsync(string path, string? contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Create, contents.AsMemory(), encoding, cancellationToken);
+
+    public Task WriteAllTextAsync(string path, ReadOnlyMemory<char> contents, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Create, contents, Utf8NoBom, cancellationToken);
+
+    public Task WriteAllTextAsync(string path, ReadOnlyMemory<char> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Create, contents, encoding, cancellationToken);
+
+    public Task AppendAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Append, contents.AsMemory(), Utf8NoBom, cancellationToken);
+
+    public Task AppendAllTextAsync(string path, string? contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Append, contents.AsMemory(), encoding, cancellationToken);
+
+    public Task AppendAllTextAsync(string path, ReadOnlyMemory<char> contents, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Append, contents, Utf8NoBom, cancellationToken);
+
+    public Task AppendAllTextAsync(string path, ReadOnlyMemory<char> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteTextAsync(path, FileMode.Append, contents, encoding, cancellationToken);
+
+    private async Task WriteTextAsync(string path, FileMode mode, ReadOnlyMemory<char> contents, Encoding encoding, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(encoding);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var stream = NewAsync(path, mode, FileAccess.Write);
+
+        // The preamble goes only at the start of a file, as File.AppendAllTextAsync writes it.
+        if (stream.Position == 0)
         {
-            return Task.FromCanceled<T>(cancellationToken);
+            await stream.WriteAsync(encoding.GetPreamble(), cancellationToken).ConfigureAwait(false);
         }
 
-        try
+        await stream.WriteAsync(encoding.GetBytes(contents.ToArray()), cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task WriteAllLinesAsync(string path, IEnumerable<string> contents, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(path, FileMode.Create, contents, Utf8NoBom, cancellationToken);
+
+    public Task WriteAllLinesAsync(string path, IEnumerable<string> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(path, FileMode.Create, contents, encoding, cancellationToken);
+
+    public Task AppendAllLinesAsync(string path, IEnumerable<string> contents, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(path, FileMode.Append, contents, Utf8NoBom, cancellationToken);
+
+    public Task AppendAllLinesAsync(string path, IEnumerable<string> contents, Encoding encoding, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(path, FileMode.Append, contents, encoding, cancellationToken);
+
+    private async Task WriteLinesAsync(string path, FileMode mode, IEnumerable<string> contents, Encoding encoding, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        ArgumentNullException.ThrowIfNull(encoding);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var writer = new StreamWriter(NewAsync(path, mode, FileAccess.Write), encoding);
+        foreach (var line in contents)
         {
-            return Task.FromResult(func());
+            await writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
+
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

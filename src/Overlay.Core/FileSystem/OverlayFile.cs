@@ -91,69 +91,168 @@ internal sealed partial class OverlayFile : IFile
         return _io.RequireStatus(Full(path)).Attributes;
     }
 
-    public FileAttributes GetAttributes(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public FileAttributes GetAttributes(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetAttributes(path) : System.IO.File.GetAttributes(fileHandle);
 
     public void SetAttributes(string path, FileAttributes fileAttributes) =>
         OverlayFileSystemInfo.SetAttributes(_io, Full(path), fileAttributes);
 
-    public void SetAttributes(SafeFileHandle fileHandle, FileAttributes fileAttributes) => throw Handles.NotSupported();
+    public void SetAttributes(SafeFileHandle fileHandle, FileAttributes fileAttributes)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetAttributes(path, fileAttributes);
+        }
+        else
+        {
+            System.IO.File.SetAttributes(fileHandle, fileAttributes);
+        }
+    }
 
     public UnixFileMode GetUnixFileMode(string path) => _io.GetUnixFileMode(Full(path));
 
-    public UnixFileMode GetUnixFileMode(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public UnixFileMode GetUnixFileMode(SafeFileHandle fileHandle)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            return GetUnixFileMode(path);
+        }
+
+        return OperatingSystem.IsWindows() ? throw new PlatformNotSupportedException() : System.IO.File.GetUnixFileMode(fileHandle);
+    }
 
     public void SetUnixFileMode(string path, UnixFileMode mode) => _io.SetUnixFileMode(Full(path), mode);
 
-    public void SetUnixFileMode(SafeFileHandle fileHandle, UnixFileMode mode) => throw Handles.NotSupported();
+    public void SetUnixFileMode(SafeFileHandle fileHandle, UnixFileMode mode)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetUnixFileMode(path, mode);
+        }
+        else if (!OperatingSystem.IsWindows())
+        {
+            System.IO.File.SetUnixFileMode(fileHandle, mode);
+        }
+        else
+        {
+            throw new PlatformNotSupportedException();
+        }
+    }
 
     public DateTime GetCreationTime(string path) => GetCreationTimeUtc(path).ToLocalTime();
 
-    public DateTime GetCreationTime(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetCreationTime(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetCreationTime(path) : System.IO.File.GetCreationTime(fileHandle);
 
     public DateTime GetCreationTimeUtc(string path) => Time(path, static e => e.CreationTimeUtc);
 
-    public DateTime GetCreationTimeUtc(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetCreationTimeUtc(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetCreationTimeUtc(path) : System.IO.File.GetCreationTimeUtc(fileHandle);
 
     public DateTime GetLastAccessTime(string path) => GetLastAccessTimeUtc(path).ToLocalTime();
 
-    public DateTime GetLastAccessTime(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetLastAccessTime(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetLastAccessTime(path) : System.IO.File.GetLastAccessTime(fileHandle);
 
     public DateTime GetLastAccessTimeUtc(string path) => Time(path, static e => e.LastAccessTimeUtc);
 
-    public DateTime GetLastAccessTimeUtc(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetLastAccessTimeUtc(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetLastAccessTimeUtc(path) : System.IO.File.GetLastAccessTimeUtc(fileHandle);
 
     public DateTime GetLastWriteTime(string path) => GetLastWriteTimeUtc(path).ToLocalTime();
 
-    public DateTime GetLastWriteTime(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetLastWriteTime(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetLastWriteTime(path) : System.IO.File.GetLastWriteTime(fileHandle);
 
     public DateTime GetLastWriteTimeUtc(string path) => Time(path, static e => e.LastWriteTimeUtc);
 
-    public DateTime GetLastWriteTimeUtc(SafeFileHandle fileHandle) => throw Handles.NotSupported();
+    public DateTime GetLastWriteTimeUtc(SafeFileHandle fileHandle) =>
+        _io.LowerFileOf(fileHandle) is { } path ? GetLastWriteTimeUtc(path) : System.IO.File.GetLastWriteTimeUtc(fileHandle);
 
     // Linux keeps no settable creation time: System.IO sets the last write time instead.
     public void SetCreationTime(string path, DateTime creationTime) => SetCreationTimeUtc(path, creationTime.ToUniversalTime());
 
-    public void SetCreationTime(SafeFileHandle fileHandle, DateTime creationTime) => throw Handles.NotSupported();
+    public void SetCreationTime(SafeFileHandle fileHandle, DateTime creationTime)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetCreationTime(path, creationTime);
+        }
+        else
+        {
+            System.IO.File.SetCreationTime(fileHandle, creationTime);
+        }
+    }
 
     public void SetCreationTimeUtc(string path, DateTime creationTimeUtc) => _io.SetTimes(Full(path), null, Utc(creationTimeUtc));
 
-    public void SetCreationTimeUtc(SafeFileHandle fileHandle, DateTime creationTimeUtc) => throw Handles.NotSupported();
+    public void SetCreationTimeUtc(SafeFileHandle fileHandle, DateTime creationTimeUtc)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetCreationTimeUtc(path, creationTimeUtc);
+        }
+        else
+        {
+            System.IO.File.SetCreationTimeUtc(fileHandle, creationTimeUtc);
+        }
+    }
 
     public void SetLastAccessTime(string path, DateTime lastAccessTime) => SetLastAccessTimeUtc(path, lastAccessTime.ToUniversalTime());
 
-    public void SetLastAccessTime(SafeFileHandle fileHandle, DateTime lastAccessTime) => throw Handles.NotSupported();
+    public void SetLastAccessTime(SafeFileHandle fileHandle, DateTime lastAccessTime)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetLastAccessTime(path, lastAccessTime);
+        }
+        else
+        {
+            System.IO.File.SetLastAccessTime(fileHandle, lastAccessTime);
+        }
+    }
 
     public void SetLastAccessTimeUtc(string path, DateTime lastAccessTimeUtc) => _io.SetTimes(Full(path), Utc(lastAccessTimeUtc), null);
 
-    public void SetLastAccessTimeUtc(SafeFileHandle fileHandle, DateTime lastAccessTimeUtc) => throw Handles.NotSupported();
+    public void SetLastAccessTimeUtc(SafeFileHandle fileHandle, DateTime lastAccessTimeUtc)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetLastAccessTimeUtc(path, lastAccessTimeUtc);
+        }
+        else
+        {
+            System.IO.File.SetLastAccessTimeUtc(fileHandle, lastAccessTimeUtc);
+        }
+    }
 
     public void SetLastWriteTime(string path, DateTime lastWriteTime) => SetLastWriteTimeUtc(path, lastWriteTime.ToUniversalTime());
 
-    public void SetLastWriteTime(SafeFileHandle fileHandle, DateTime lastWriteTime) => throw Handles.NotSupported();
+    public void SetLastWriteTime(SafeFileHandle fileHandle, DateTime lastWriteTime)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetLastWriteTime(path, lastWriteTime);
+        }
+        else
+        {
+            System.IO.File.SetLastWriteTime(fileHandle, lastWriteTime);
+        }
+    }
 
     public void SetLastWriteTimeUtc(string path, DateTime lastWriteTimeUtc) => _io.SetTimes(Full(path), null, Utc(lastWriteTimeUtc));
 
-    public void SetLastWriteTimeUtc(SafeFileHandle fileHandle, DateTime lastWriteTimeUtc) => throw Handles.NotSupported();
+    public void SetLastWriteTimeUtc(SafeFileHandle fileHandle, DateTime lastWriteTimeUtc)
+    {
+        if (_io.LowerFileOf(fileHandle) is { } path)
+        {
+            SetLastWriteTimeUtc(path, lastWriteTimeUtc);
+        }
+        else
+        {
+            System.IO.File.SetLastWriteTimeUtc(fileHandle, lastWriteTimeUtc);
+        }
+    }
 
     private static DateTime Utc(DateTime time) => time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
 
@@ -167,5 +266,5 @@ internal sealed partial class OverlayFile : IFile
     }
 
     public SafeFileHandle OpenHandle(string path, FileMode mode = FileMode.Open, FileAccess access = FileAccess.Read, FileShare share = FileShare.Read, FileOptions options = FileOptions.None, long preallocationSize = 0) =>
-        throw Handles.NotSupported();
+        _io.OpenHandle(Full(path), mode, access, share, options, preallocationSize);
 }

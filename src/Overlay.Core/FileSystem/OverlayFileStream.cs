@@ -24,12 +24,16 @@ internal sealed class OverlayFileStream : FileSystemStream
     public OverlayFileStream(Stream inner, string path, bool isAsync, ShareLease? lease = null, OverlayWatchHub? watchers = null, string? watchedPath = null, Action? deleteOnClose = null, long appendStart = -1)
         : base(inner, path, isAsync)
     {
+        Inner = inner;
         _lease = lease;
         _deleteOnClose = deleteOnClose;
         _appendStart = appendStart;
         _watchers = watchers;
         _watchedPath = watchedPath ?? path;
     }
+
+    /// <summary>The layer's stream this one reads and writes.</summary>
+    internal Stream Inner { get; }
 
     public override void Write(byte[] buffer, int offset, int count)
     {

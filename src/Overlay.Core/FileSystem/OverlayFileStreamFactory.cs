@@ -50,11 +50,16 @@ internal sealed class OverlayFileStreamFactory : IFileStreamFactory
         return _io.Open(full, mode, access, share, options, unixCreateMode);
     }
 
-    public FileSystemStream New(SafeFileHandle handle, FileAccess access) => throw Handles.NotSupported();
+    // A stream over an operating-system handle is System.IO's FileStream over it: the handle is a
+    // host file already (see OpenHandle), outside the overlay's share table and watchers.
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access) => OverHandle(new FileStream(handle, access));
 
-    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize) => throw Handles.NotSupported();
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize) => OverHandle(new FileStream(handle, access, bufferSize));
 
-    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize, bool isAsync) => throw Handles.NotSupported();
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize, bool isAsync) =>
+        OverHandle(new FileStream(handle, access, bufferSize, isAsync));
+
+    private static OverlayFileStream OverHandle(FileStream stream) => new(stream, stream.Name, stream.IsAsync);
 
     public FileSystemStream Wrap(FileStream fileStream) =>
         throw new NotSupportedException("Wrap is not supported by an overlay: a FileStream of the host disk is not an object of the merged view.");

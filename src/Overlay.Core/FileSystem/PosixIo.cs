@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Microsoft.Win32.SafeHandles;
 using Overlay.Layers;
 using Overlay.Union;
 
@@ -16,6 +17,7 @@ internal sealed class PosixIo
 
     private readonly UnionEngine _engine;
     private readonly OverlayWatchHub? _watchers;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SafeFileHandle, string> _lowerHandles = new();
 
     public PosixIo(UnionEngine engine, OverlayWatchHub? watchers = null)
     {
@@ -112,20 +114,7 @@ internal sealed class PosixIo
     private OverlayFileStream Open(string fullPath, FileMode mode, FileAccess access, FileShare share, FileOptions options, UnixFileMode? createMode, ShareLock shareLock)
     {
         ValidateOpen(mode, access, share, options, createMode);
-        var flags = access switch
-        {
-            FileAccess.Read => OpenFlags.Read,
-            FileAccess.Write => OpenFlags.Write,
-            _ => OpenFlags.ReadWrite,
-        };
-        flags |= mode switch
-        {
-            FileMode.CreateNew => OpenFlags.Create | OpenFlags.Exclusive,
-            FileMode.Create => OpenFlags.Create | OpenFlags.Truncate,
-            FileMode.OpenOrCreate or FileMode.Append => OpenFlags.Create,
-            FileMode.Truncate => OpenFlags.Truncate,
-            _ => OpenFlags.None,
-        };
+        var flags = FlagsFor(mode, access);
 
         Stream? stream = null;
         ShareLease? lease = null;
@@ -165,6 +154,86 @@ internal sealed class PosixIo
             stream!.Dispose();
             lease?.Release();
             throw;
+        }
+    }
+
+    private static OpenFlags FlagsFor(FileMode mode, FileAccess access) => (access switch
+    {
+        FileAccess.Read => OpenFlags.Read,
+        FileAccess.Write => OpenFlags.Write,
+        _ => OpenFlags.ReadWrite,
+    }) | mode switch
+    {
+        FileMode.CreateNew => OpenFlags.Create | OpenFlags.Exclusive,
+        FileMode.Create => OpenFlags.Create | OpenFlags.Truncate,
+        FileMode.OpenOrCreate or FileMode.Append => OpenFlags.Create,
+        FileMode.Truncate => OpenFlags.Truncate,
+        _ => OpenFlags.None,
+    };
+
+    /// <summary>
+    /// File.OpenHandle: the open of <see cref="Open(string, FileMode, FileAccess, FileShare, FileOptions, UnixFileMode?)"/>
+    /// (the same checks, creation and copy-up), answered with a native handle of the host file that
+    /// holds the object. The handle works on the host file directly: it holds no FileShare lock in
+    /// the overlay, its writes are not reported to watchers, and it stays on the lower file it was
+    /// opened on even when the file is later copied up.
+    /// </summary>
+    public SafeFileHandle OpenHandle(string fullPath, FileMode mode, FileAccess access, FileShare share, FileOptions options, long preallocationSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(preallocationSize);
+        ValidateOpen(mode, access, share, options, null);
+        var flags = FlagsFor(mode, access);
+        SafeFileHandle? handle = null;
+        string? lowerFile = null;
+        var error = OverlayWatchHub.Opening(
+            () => _engine.OpenHandle(fullPath, flags, DefaultCreateMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared, out handle, out lowerFile),
+            out bool created);
+        if (error != Errno.None)
+        {
+            bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
+            throw IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
+        }
+
+        if (_watchers is { Active: true } && (flags & OpenFlags.Truncate) != 0 && !created)
+        {
+            _watchers.DataChanged(_watchers.WrittenPath(fullPath));
+        }
+
+        var opened = (options & FileOptions.Asynchronous) != 0 ? ReopenAsynchronous(handle!, access) : handle!;
+        if (lowerFile is not null)
+        {
+            _lowerHandles.AddOrUpdate(opened, lowerFile);
+        }
+
+        return opened;
+    }
+
+    /// <summary>
+    /// The merged path of the lower file a handle of <see cref="OpenHandle"/> reads, or null for any
+    /// other handle. Metadata calls on such a handle go through the merged path, so a change copies
+    /// the file up (as the kernel does for a read-only descriptor) and never touches the lower.
+    /// </summary>
+    public string? LowerFileOf(SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return _lowerHandles.TryGetValue(handle, out var path) ? path : null;
+    }
+
+    /// <summary>
+    /// A handle System.IO marks as asynchronous (so <c>new FileStream(handle, access, size, isAsync: true)</c>
+    /// accepts it), for the same open file: reopened through its /proc descriptor link, which names
+    /// the open inode itself and so follows no link of the layer.
+    /// </summary>
+    private static SafeFileHandle ReopenAsynchronous(SafeFileHandle handle, FileAccess access)
+    {
+        using (handle)
+        {
+            return System.IO.File.OpenHandle(
+                $"/proc/self/fd/{handle.DangerousGetHandle()}",
+                FileMode.Open,
+                access,
+                FileShare.ReadWrite | FileShare.Delete,
+                FileOptions.Asynchronous);
         }
     }
 

@@ -274,6 +274,9 @@ public sealed class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    private protected override bool HandlesPreserveAccessTimes => PreserveAccessTimes;
+
+    /// <inheritdoc />
     private protected override Stream OpenReadNoFollow(string hostPath)
     {
         if (!_native)

@@ -8,6 +8,11 @@ namespace Overlay.Union;
 internal sealed class LowerReadStream : Stream
 {
     private readonly Lock _gate = new();
+
+    // An asynchronous read runs outside _gate (no lock is held across an await); it holds this
+    // instead, so a copy-up never swaps the stream under a read in flight. It is never disposed: a
+    // copy-up may still switch a stream being disposed, and it holds no wait handle to release.
+    private readonly SemaphoreSlim _asyncRead = new(1, 1);
     private readonly LowerReaders _registry;
     private Stream _inner;
     private bool _disposed;
@@ -60,20 +65,40 @@ internal sealed class LowerReadStream : Stream
         }
     }
 
+    /// <summary>The stream read now: the lower file's, or its upper copy's after a copy-up.</summary>
+    internal Stream Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inner;
+            }
+        }
+    }
+
     /// <summary>Continues on another stream (the upper copy) at the same position.</summary>
     public void SwitchTo(Stream upperCopy)
     {
-        lock (_gate)
+        _asyncRead.Wait();
+        try
         {
-            if (_disposed)
+            lock (_gate)
             {
-                upperCopy.Dispose();
-                return;
-            }
+                if (_disposed)
+                {
+                    upperCopy.Dispose();
+                    return;
+                }
 
-            upperCopy.Position = _inner.Position;
-            _inner.Dispose();
-            _inner = upperCopy;
+                upperCopy.Position = _inner.Position;
+                _inner.Dispose();
+                _inner = upperCopy;
+            }
+        }
+        finally
+        {
+            _asyncRead.Release();
         }
     }
 
@@ -85,6 +110,30 @@ internal sealed class LowerReadStream : Stream
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _inner.Read(buffer);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>The layer's own asynchronous read (real asynchronous I/O on a host file).</summary>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await _asyncRead.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Stream inner;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                inner = _inner;
+            }
+
+            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _asyncRead.Release();
         }
     }
 
@@ -119,6 +168,7 @@ internal sealed class LowerReadStream : Stream
         }
 
         _registry.Remove(this);
+
         base.Dispose(disposing);
     }
 }

@@ -29,25 +29,53 @@ internal sealed partial class UnionEngine
     /// <param name="stream">The stream opened.</param>
     /// <param name="lease">The lock taken, which the caller releases when the stream closes; <see langword="null"/> when none was.</param>
     /// <returns>The errno.</returns>
-    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease)
+    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease) =>
+        Open(path, flags, createMode, share, StreamOpener.Instance, out stream, out lease);
+
+    /// <summary>
+    /// open(2) for a host-disk descriptor: the same lookup, checks, lock test, creation and copy-up
+    /// as <see cref="Open(string, OpenFlags, UnixFileMode, ShareLock, out Stream?, out ShareLease?)"/>,
+    /// but the object is opened as a native handle of the layer that holds it. The share table is
+    /// only consulted: a raw handle cannot release a lock when it closes, so none is kept.
+    /// </summary>
+    /// <param name="path">The path to open.</param>
+    /// <param name="flags">The open(2) flags.</param>
+    /// <param name="createMode">The mode of a created file, before the umask.</param>
+    /// <param name="share">The lock an open would take, tested against the locks held.</param>
+    /// <param name="handle">The handle opened.</param>
+    /// <param name="lowerFile">The merged path of the file when the handle is on a lower's file (a read-only open); otherwise null.</param>
+    /// <returns>The errno.</returns>
+    /// <exception cref="NotSupportedException">The layer holding the object (the upper, for a write) is not on the host disk.</exception>
+    public Errno OpenHandle(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? lowerFile)
     {
-        stream = null;
+        var opener = new HandleOpener();
+        var error = Open(path, flags, createMode, share, opener, out handle, out var lease);
+        lease?.Release();
+        lowerFile = handle is null ? null : opener.LowerFile;
+        return error;
+    }
+
+    private Errno Open<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? opened, out ShareLease? lease)
+        where T : class, IDisposable
+    {
+        opened = null;
         lease = null;
         try
         {
-            return OpenLocked(path, flags, createMode, share, out stream, out lease);
+            return OpenLocked(path, flags, createMode, share, opener, out opened, out lease);
         }
         catch
         {
-            stream?.Dispose();
-            stream = null;
+            opened?.Dispose();
+            opened = null;
             lease?.Release();
             lease = null;
             throw;
         }
     }
 
-    private Errno OpenLocked(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease)
+    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? stream, out ShareLease? lease)
+        where T : class, IDisposable
     {
         stream = null;
         lease = null;
@@ -74,8 +102,8 @@ internal sealed partial class UnionEngine
             }
 
             stream = node.InUpper
-                ? _upper!.OpenFile(node.Path, FileAccess.Read)
-                : _readers.Open(_lowers[node.Layer].OpenRead(node.PathInLower), node.Path);
+                ? opener.OpenUpper(_upper!, node.Path, FileAccess.Read)
+                : opener.OpenLower(this, _lowers[node.Layer], node.PathInLower, node.Path);
             return Errno.None;
         }
 
@@ -122,11 +150,12 @@ internal sealed partial class UnionEngine
 
                 // A free name holds no object: a lock left at it belongs to a file that is gone
                 // (a lower changed outside the overlay), and the new file is another object.
+                opener.CheckUpper(_upper);
                 _shares.Unlink(resolution.Path);
                 _shares.TryAcquire(resolution.Path, share, out lease);
                 CopyUpAncestors(resolution);
                 CreateInUpper(resolution, LayerEntryKind.File, createMode & ~_umask, null);
-                stream = _upper.OpenFile(resolution.Path, access);
+                stream = opener.OpenUpper(_upper, resolution.Path, access);
                 return Errno.None;
             }
 
@@ -148,8 +177,8 @@ internal sealed partial class UnionEngine
                 }
 
                 stream = node.InUpper
-                    ? _upper!.OpenFile(node.Path, FileAccess.Read)
-                    : _readers.Open(_lowers[node.Layer].OpenRead(node.PathInLower), node.Path);
+                    ? opener.OpenUpper(_upper!, node.Path, FileAccess.Read)
+                    : opener.OpenLower(this, _lowers[node.Layer], node.PathInLower, node.Path);
                 return Errno.None;
             }
 
@@ -157,6 +186,8 @@ internal sealed partial class UnionEngine
             {
                 return Errno.EROFS;
             }
+
+            opener.CheckUpper(_upper);
 
             // System.IO opens without O_TRUNC and truncates only once it holds the lock, so a
             // refused open leaves the file as it was; here nothing is copied up either.
@@ -167,11 +198,11 @@ internal sealed partial class UnionEngine
 
             // O_TRUNC empties the file at once, so its data need not be copied first.
             node = CopyUpNode(resolution, withData: !truncate);
-            stream = _upper.OpenFile(node.Path, access);
+            stream = opener.OpenUpper(_upper, node.Path, access);
             if (truncate)
             {
                 // O_TRUNC stamps the mtime even when the file was already empty.
-                stream.SetLength(0);
+                opener.Truncate(stream);
             }
 
             return Errno.None;

@@ -7,25 +7,23 @@ namespace Overlay.Tests.Union;
 
 /// <summary>
 /// Pins intended differences from the kernel that docs/differences-from-kernel.md lists and no
-/// scenario table covers: handles are not handed out, the number of lowers has no fixed limit, and
+/// scenario table covers: handles are handed out only for host files, the number of lowers has no fixed limit, and
 /// special files in a layer are not part of the merged view.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class DocumentedDifferenceTests
 {
     [Fact]
-    public void SafeFileHandleMembers_ThrowNotSupported()
+    public void OpenHandle_OnAnInMemoryLayer_ThrowsNotSupported()
     {
         var overlay = new OverlayFileSystem([new MemoryLayer("lower").AddFile("/f", "x")], new MemoryLayer("upper"));
-        using var handle = new SafeFileHandle(-1, ownsHandle: false);
 
-        var open = () => overlay.File.OpenHandle("/f");
-        var wrap = () => overlay.FileStream.New(handle, FileAccess.Read);
-        var read = () => overlay.RandomAccess.GetLength(handle);
+        var read = () => overlay.File.OpenHandle("/f");
+        var write = () => overlay.File.OpenHandle("/f", FileMode.Open, FileAccess.Write);
 
-        open.Should().Throw<NotSupportedException>();
-        wrap.Should().Throw<NotSupportedException>();
-        read.Should().Throw<NotSupportedException>();
+        read.Should().Throw<NotSupportedException>().WithMessage("*'lower'*host disk*");
+        write.Should().Throw<NotSupportedException>().WithMessage("*'upper'*host disk*");
+        overlay.Changes().Should().BeEmpty("a refused open copies nothing up");
     }
 
     [Fact]
