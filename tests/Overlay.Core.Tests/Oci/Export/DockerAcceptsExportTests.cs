@@ -91,9 +91,9 @@ public sealed class DockerAcceptsExportTests : IDisposable
 
         daemon.Client(["load", "-i", archive]);
         daemon.Client(["image", "inspect", "--format", "{{.Id}}", Tag]).Trim().Should().Be(written.ConfigDigest.ToString());
-        daemon.Client(["run", "--name", "c", "--network", "none", Tag, "/bin/true"]);
+        daemon.Client(["run", "--name", "overlay-test-c1", "--network", "none", Tag, "/bin/true"]);
         var exported = Path.Combine(_root, "c.tar");
-        daemon.Client(["export", "-o", exported, "c"]);
+        daemon.Client(["export", "-o", exported, "overlay-test-c1"]);
 
         var container = RawTar.Read(File.ReadAllBytes(exported))
             .Select(m => (Path: "/" + m.Name.TrimEnd('/'), Member: m))
