@@ -11,10 +11,10 @@ internal static class LayerDecompression
     private const long RatioGrace = 1 << 20;
 
     /// <summary>Reads a file's first bytes: gzip (1f 8b) and zstd (28 b5 2f fd) by their magic numbers, else a plain tar.</summary>
-    public static LayerCompression Detect(SafeFileHandle handle)
+    public static LayerCompression Detect(SafeFileHandle handle, long offset, long length)
     {
         Span<byte> magic = stackalloc byte[4];
-        int read = RandomAccess.Read(handle, magic, 0);
+        int read = length < 4 ? 0 : RandomAccess.Read(handle, magic, offset);
         if (read >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
         {
             return LayerCompression.Gzip;
@@ -28,7 +28,7 @@ internal static class LayerDecompression
     /// hashing the output (the diff_id) and enforcing the size and expansion-ratio limits.
     /// </summary>
     public static (SafeFileHandle Cache, long Length, Digest DiffId) Decompress(
-        string path, SafeFileHandle source, LayerCompression compression, LayerTarOptions options, string name,
+        string path, Stream source, LayerCompression compression, LayerTarOptions options, string name,
         IProgress<OciProgress>? progress, CancellationToken cancellationToken)
     {
         string directory = options.TemporaryDirectory ?? Path.GetTempPath();
@@ -36,7 +36,7 @@ internal static class LayerDecompression
         var cache = File.OpenHandle(cachePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         try
         {
-            using var input = new CountingReadStream(new FileStream(new SafeFileHandle(source.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 1 << 16));
+            using var input = new CountingReadStream(new BufferedStream(source, 1 << 16));
             using Stream decompressed = compression switch
             {
                 LayerCompression.Gzip => new GZipStream(input, CompressionMode.Decompress),
@@ -46,7 +46,7 @@ internal static class LayerDecompression
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             byte[] buffer = new byte[1 << 17];
             long total = 0;
-            long sourceLength = RandomAccess.GetLength(source);
+            long sourceLength = source.Length;
             long nextReport = 0;
             while (true)
             {

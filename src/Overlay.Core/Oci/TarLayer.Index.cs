@@ -13,11 +13,11 @@ public sealed partial class TarLayer
     internal const string OpaqueMarker = ".wh..wh..opq";
 
     private static (TarLayerNode Root, int Count) BuildIndex(
-        SafeFileHandle data, long length, LayerTarOptions options, string name,
+        SafeFileHandle data, long offset, long length, LayerTarOptions options, string name,
         IProgress<OciProgress>? progress, CancellationToken cancellationToken)
     {
         var root = TarLayerNode.Directory(DateTime.UnixEpoch);
-        using var stream = new HandleRangeStream(data, 0, length);
+        using var stream = new HandleRangeStream(data, offset, length);
         using var reader = new TarArchiveReader(stream, options.Limits, leaveOpen: true);
         int count = 0;
         while (reader.GetNextEntry(cancellationToken) is { } entry)

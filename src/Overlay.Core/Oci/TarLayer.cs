@@ -31,12 +31,17 @@ public sealed partial class TarLayer : ILayer, IDisposable
 {
     private readonly SafeFileHandle _data;
     private readonly TarLayerNode _root;
+    private readonly long _dataOffset;
+    private readonly bool _ownsData;
+    private bool _disposed;
 
-    private TarLayer(string name, string path, SafeFileHandle data, long length, LayerCompression compression, Digest? diffId, TarLayerNode root, int entryCount)
+    private TarLayer(string name, string path, SafeFileHandle data, long dataOffset, long length, bool ownsData, LayerCompression compression, Digest? diffId, TarLayerNode root, int entryCount)
     {
         Name = name;
         Path = path;
         _data = data;
+        _dataOffset = dataOffset;
+        _ownsData = ownsData;
         UncompressedLength = length;
         Compression = compression;
         DiffIdIfKnown = diffId;
@@ -72,30 +77,51 @@ public sealed partial class TarLayer : ILayer, IDisposable
     public static TarLayer Open(string path, LayerTarOptions? options = null, IProgress<OciProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= new LayerTarOptions();
-        options.Limits.Validate();
-        string name = options.Name ?? path;
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        SafeFileHandle data = file;
         try
         {
-            var compression = LayerDecompression.Detect(file);
-            long length = RandomAccess.GetLength(file);
-            Digest? diffId = null;
-            if (compression != LayerCompression.None)
-            {
-                (data, length, diffId) = LayerDecompression.Decompress(path, file, compression, options, name, progress, cancellationToken);
-                file.Dispose();
-            }
-
-            var (root, count) = BuildIndex(data, length, options, name, progress, cancellationToken);
-            progress?.Report(new OciProgress(OciProgressStage.Completed, name, length, length, count));
-            return new TarLayer(name, path, data, length, compression, diffId, root, count);
+            return Open(path, file, 0, RandomAccess.GetLength(file), ownsHandle: true, options, progress, cancellationToken);
         }
         catch
         {
-            data.Dispose();
             file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a layer tar stored as a range of a file (a member of an uncompressed archive).</summary>
+    internal static TarLayer Open(
+        string path, SafeFileHandle file, long offset, long length, bool ownsHandle, LayerTarOptions? options,
+        IProgress<OciProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new LayerTarOptions();
+        options.Limits.Validate();
+        string name = options.Name ?? path;
+        var compression = LayerDecompression.Detect(file, offset, length);
+        SafeFileHandle? cache = null;
+        try
+        {
+            Digest? diffId = null;
+            if (compression != LayerCompression.None)
+            {
+                using var compressed = new HandleRangeStream(file, offset, length);
+                (cache, length, diffId) = LayerDecompression.Decompress(path, compressed, compression, options, name, progress, cancellationToken);
+                offset = 0;
+            }
+
+            var data = cache ?? file;
+            var (root, count) = BuildIndex(data, offset, length, options, name, progress, cancellationToken);
+            progress?.Report(new OciProgress(OciProgressStage.Completed, name, length, length, count));
+            if (cache is not null && ownsHandle)
+            {
+                file.Dispose();
+            }
+
+            return new TarLayer(name, path, data, offset, length, ownsData: cache is not null || ownsHandle, compression, diffId, root, count);
+        }
+        catch
+        {
+            cache?.Dispose();
             throw;
         }
     }
@@ -112,7 +138,7 @@ public sealed partial class TarLayer : ILayer, IDisposable
             return known;
         }
 
-        using var stream = new HandleRangeStream(_data, 0, UncompressedLength);
+        using var stream = new HandleRangeStream(_data, _dataOffset, UncompressedLength);
         return DiffIdIfKnown = Digest.Compute(stream);
     }
 
@@ -159,8 +185,8 @@ public sealed partial class TarLayer : ILayer, IDisposable
             throw new UnauthorizedAccessException($"'{path}' in layer '{Name}' is not a regular file.");
         }
 
-        ObjectDisposedException.ThrowIf(_data.IsClosed, this);
-        return new HandleRangeStream(_data, node.DataOffset, node.Size);
+        ObjectDisposedException.ThrowIf(_disposed || _data.IsClosed, this);
+        return OpenData(node);
     }
 
     /// <summary>The tar member a path came from (ownership, extended attributes, device numbers), when a member named it.</summary>
@@ -169,7 +195,14 @@ public sealed partial class TarLayer : ILayer, IDisposable
     public TarEntry? GetTarEntry(string path) => Find(path)?.Source;
 
     /// <summary>Releases the tar file (and deletes the decompressed cache).</summary>
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        if (_ownsData)
+        {
+            _data.Dispose();
+        }
+    }
 
     private TarLayerNode? Find(string path)
     {
@@ -195,5 +228,5 @@ public sealed partial class TarLayer : ILayer, IDisposable
 
     internal TarLayerNode Root => _root;
 
-    internal Stream OpenData(TarLayerNode node) => new HandleRangeStream(_data, node.DataOffset, node.Size);
+    internal Stream OpenData(TarLayerNode node) => new HandleRangeStream(_data, _dataOffset + node.DataOffset, node.Size);
 }

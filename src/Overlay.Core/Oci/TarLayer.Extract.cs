@@ -1,0 +1,189 @@
+using Overlay.Layers;
+
+namespace Overlay.Oci;
+
+public sealed partial class TarLayer
+{
+    private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Extracts the layer into a new directory that a <see cref="HostDirectoryLayer"/> opens in the
+    /// given whiteout form: whiteouts and opaque directories are written in that form, modes and
+    /// times as the tar has them (owners and other extended attributes are not kept: layers have
+    /// neither; hard links become separate files).
+    /// </summary>
+    /// <remarks>
+    /// Everything is built in a staging directory beside the target and renamed into place in one
+    /// step at the end, so a failed or cancelled extraction leaves no half-made layer. The index was
+    /// validated when the layer was opened, and the staging directory is new and written only
+    /// through the layer (which never follows links), so nothing lands outside it.
+    /// </remarks>
+    /// <param name="targetDirectory">The directory to create; it must not exist, its parent must.</param>
+    /// <param name="form">The whiteout form to write: <see cref="WhiteoutForm.Oci"/> (any platform) or <see cref="WhiteoutForm.Kernel"/> (Linux).</param>
+    /// <param name="progress">Receives extraction progress.</param>
+    /// <param name="cancellationToken">Cancels the extraction (nothing stays behind).</param>
+    /// <exception cref="IOException">The target exists (HResult EEXIST), or the disk failed.</exception>
+    /// <exception cref="DirectoryNotFoundException">The target's parent does not exist.</exception>
+    public void ExtractTo(string targetDirectory, WhiteoutForm form = WhiteoutForm.Oci, IProgress<OciProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        if (form == WhiteoutForm.None && HasWhiteoutsOrOpaque(_root))
+        {
+            throw new ArgumentException($"Layer '{Name}' has whiteouts or opaque directories, which the plain form cannot hold.", nameof(form));
+        }
+
+        string target = System.IO.Path.GetFullPath(targetDirectory).TrimEnd('/');
+        string parent = System.IO.Path.GetDirectoryName(target) ?? throw new IOException($"Cannot extract layer '{Name}' over a root directory.");
+        if (!Directory.Exists(parent))
+        {
+            throw new DirectoryNotFoundException($"Cannot extract layer '{Name}' into '{target}': its parent directory does not exist.");
+        }
+
+        if (File.Exists(target) || Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
+        {
+            throw new IOException($"Cannot extract layer '{Name}' into '{target}': it already exists.", 17);
+        }
+
+        string staging = System.IO.Path.Combine(parent, "." + System.IO.Path.GetFileName(target) + ".extracting-" + Guid.NewGuid().ToString("N")[..12]);
+        string stagedLayer = System.IO.Path.Combine(staging, "layer");
+        Directory.CreateDirectory(stagedLayer);
+        try
+        {
+            using (var layer = new HostDirectoryLayer(stagedLayer, new HostDirectoryLayerOptions
+            {
+                Name = Name,
+                WhiteoutForm = form,
+                WorkDirectory = System.IO.Path.Combine(staging, "work"),
+                Durable = false,
+                PreserveAccessTimes = false,
+            }))
+            {
+                var state = new ExtractState(layer, progress, cancellationToken);
+                if (_root.IsOpaque)
+                {
+                    layer.SetOpaque("/", true);
+                }
+
+                WriteChildren(state, _root, "/");
+                layer.SetUnixFileMode("/", _root.Mode);
+                SetTimes(layer, "/", _root);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            Directory.Move(stagedLayer, target);
+            progress?.Report(new OciProgress(OciProgressStage.Completed, Name, UncompressedLength, UncompressedLength, EntryCount));
+        }
+        finally
+        {
+            DeleteStaging(staging);
+        }
+    }
+
+    private sealed class ExtractState(HostDirectoryLayer layer, IProgress<OciProgress>? progress, CancellationToken cancellationToken)
+    {
+        public HostDirectoryLayer Layer { get; } = layer;
+
+        public IProgress<OciProgress>? Progress { get; } = progress;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public int Entries { get; set; }
+
+        public long Bytes { get; set; }
+    }
+
+    private void WriteChildren(ExtractState state, TarLayerNode directory, string path)
+    {
+        foreach (var (name, node) in directory.Children!.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            state.CancellationToken.ThrowIfCancellationRequested();
+            string childPath = path == "/" ? "/" + name : path + "/" + name;
+            var layer = state.Layer;
+            switch (node.Kind)
+            {
+                case LayerEntryKind.Directory:
+                    // Built writable for its owner; the tar's mode is set once its children are in.
+                    layer.CreateDirectory(childPath, node.Mode | OwnerAll);
+                    if (node.IsOpaque)
+                    {
+                        layer.SetOpaque(childPath, true);
+                    }
+
+                    WriteChildren(state, node, childPath);
+                    layer.SetUnixFileMode(childPath, node.Mode);
+                    break;
+                case LayerEntryKind.File:
+                    layer.CreateFile(childPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    using (var output = layer.OpenFile(childPath, FileAccess.Write))
+                    using (var input = OpenData(node))
+                    {
+                        input.CopyTo(output);
+                    }
+
+                    layer.SetUnixFileMode(childPath, node.Mode);
+                    state.Bytes += node.Size;
+                    break;
+                case LayerEntryKind.SymbolicLink:
+                    layer.CreateSymbolicLink(childPath, node.LinkTarget!);
+                    break;
+                case LayerEntryKind.Whiteout:
+                    layer.Publish(layer.StageWhiteout(), childPath, keepParentTimes: true);
+                    break;
+            }
+
+            if (node.Kind != LayerEntryKind.Whiteout)
+            {
+                SetTimes(layer, childPath, node);
+            }
+
+            state.Entries++;
+            if (state.Progress is not null && state.Entries % 500 == 0)
+            {
+                state.Progress.Report(new OciProgress(OciProgressStage.Extracting, Name, state.Bytes, null, state.Entries));
+            }
+        }
+    }
+
+    private static void SetTimes(HostDirectoryLayer layer, string path, TarLayerNode node) =>
+        layer.SetTimes(path, node.LastAccessTimeUtc, node.LastWriteTimeUtc);
+
+    private static bool HasWhiteoutsOrOpaque(TarLayerNode node) =>
+        node.IsOpaque || node.Kind == LayerEntryKind.Whiteout || (node.Children?.Values.Any(HasWhiteoutsOrOpaque) ?? false);
+
+    private static void DeleteStaging(string staging)
+    {
+        if (!Directory.Exists(staging))
+        {
+            return;
+        }
+
+        // Directories extracted without owner write permission must be opened up to be removed.
+        foreach (string directory in Directory.EnumerateDirectories(staging, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            try
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(directory, OwnerAll);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        try
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
