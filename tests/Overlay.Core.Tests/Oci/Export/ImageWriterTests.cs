@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Overlay.Layers;
+using Overlay.Oci;
 using Overlay.Oci.Export;
 using Overlay.Oci.Model;
 
@@ -116,6 +117,29 @@ public sealed class ImageWriterTests : IDisposable
 
         act.Should().Throw<OperationCanceledException>();
         Directory.EnumerateFileSystemEntries(_root).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WrittenImage_LoadsWithVerifiedDigestsAndTheUppersChanges(bool ociLayout)
+    {
+        var request = Commit(out var baseConfig);
+        var path = Path.Combine(_root, ociLayout ? "layout" : "image.tar");
+        var written = ociLayout
+            ? ImageWriter.WriteOciLayout(request, path, cancellationToken: Ct)
+            : ImageWriter.WriteDockerArchive(request, path, cancellationToken: Ct);
+
+        using var image = OciImage.Load(path, cancellationToken: Ct);
+
+        image.ConfigDigest.Should().Be(written.ConfigDigest);
+        image.Layers.Select(l => l.DiffId).Should().Equal(written.Layers.Select(l => l.DiffId));
+        image.Layers[0].DiffId.Should().Be(baseConfig.RootFs.DiffIds[0]);
+        var top = image.LowersTopFirst[0];
+        top.TryGetEntry("/tmp", out var tmp).Should().BeTrue();
+        tmp.Kind.Should().Be(LayerEntryKind.Whiteout);
+        using var motd = new StreamReader(top.OpenRead("/etc/motd"));
+        motd.ReadToEnd().Should().Be("hi\n");
     }
 
     private static byte[] Blob(string layout, OciDescriptor descriptor)
