@@ -204,7 +204,8 @@ internal static class TarHeaderEncoder
             var digits = size.ToString(CultureInfo.InvariantCulture);
             if (digits.Length + keyBytes.Length + value.Length + 3 != size)
             {
-                size = digits.Length + 1 + keyBytes.Length + value.Length + 3;
+                // Adding the digits made the number one digit longer: count the record as it now is.
+                size = digits.Length + keyBytes.Length + value.Length + 3;
                 digits = size.ToString(CultureInfo.InvariantCulture);
             }
 

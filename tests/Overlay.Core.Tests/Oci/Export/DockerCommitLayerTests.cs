@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Oci;
 using Overlay.Oci.Export;
 using Overlay.Tests.Support;
 
@@ -76,5 +77,36 @@ public sealed class DockerCommitLayerTests : IDisposable
         var ours = RawTar.Read(output.ToArray());
         ours.Select(m => (m.Name, m.Type, m.ModeField, m.Type == '2' ? m.LinkName : string.Empty, m.Size))
             .Should().Equal(docker.Select(m => (m.Name, m.Type, m.ModeField, m.Type == '2' ? m.LinkName : string.Empty, m.Size)));
+    }
+
+    [Theory]
+    [InlineData("tar")]
+    [InlineData("oci")]
+    [InlineData("kernel")]
+    public void Export_OfDockersCommitLayerApplied_GivesTheSameEntriesTypesModesContentsAndWhiteouts(string form)
+    {
+        if (form == "kernel" && !ExportTestSupport.CanWriteKernelForm)
+        {
+            Assert.Skip("The kernel whiteout form (character devices, trusted.* xattrs) needs root on Linux.");
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        var fixture = ExportTestSupport.DockerFixture("layers/commit.layer.tar");
+        using var tarLayer = TarLayer.Open(fixture, cancellationToken: ct);
+        ILayer applied = tarLayer;
+        if (form != "tar")
+        {
+            var target = Path.Combine(_root, form);
+            var whiteoutForm = form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci;
+            tarLayer.ExtractTo(target, whiteoutForm, cancellationToken: ct);
+            applied = new HostDirectoryLayer(target, new HostDirectoryLayerOptions { WhiteoutForm = whiteoutForm });
+        }
+
+        using var output = new MemoryStream();
+        LayerTarExporter.Export(applied, output, cancellationToken: ct);
+
+        static IEnumerable<string> Describe(IEnumerable<RawTarMember> members) =>
+            members.Select(m => $"{m.Name} {m.Type} {m.ModeField} {(m.Type == '2' ? m.LinkName : string.Empty)} {m.Size} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(m.Data))}");
+        Describe(RawTar.Read(output.ToArray())).Should().Equal(Describe(RawTar.Read(File.ReadAllBytes(fixture))));
     }
 }
