@@ -168,12 +168,22 @@ internal sealed partial class OverlayFile
     // stream's own asynchronous calls, so a host-directory layer does real asynchronous I/O (the
     // FileStream over the host file) and the token is honoured between every read and write.
 
+    // A token cancelled before the call gives a cancelled task, awaited as TaskCanceledException,
+    // as System.IO's File.*Async members return Task.FromCanceled.
+    private static void ThrowIfCanceled(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskCanceledException(null, null, cancellationToken);
+        }
+    }
+
     private FileSystemStream NewAsync(string path, FileMode mode, FileAccess access) =>
         New(path, mode, access, FileShare.Read, FileOptions.Asynchronous);
 
     public async Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCanceled(cancellationToken);
         await using var stream = NewAsync(path, FileMode.Open, FileAccess.Read);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -186,7 +196,7 @@ internal sealed partial class OverlayFile
     public async Task<string> ReadAllTextAsync(string path, Encoding encoding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoding);
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCanceled(cancellationToken);
         using var reader = new StreamReader(NewAsync(path, FileMode.Open, FileAccess.Read), encoding, detectEncodingFromByteOrderMarks: true);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -249,7 +259,7 @@ internal sealed partial class OverlayFile
     private async Task WriteBytesAsync(string path, FileMode mode, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCanceled(cancellationToken);
         await using var stream = NewAsync(path, mode, FileAccess.Write);
         await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -283,7 +293,7 @@ internal sealed partial class OverlayFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(encoding);
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCanceled(cancellationToken);
         await using var stream = NewAsync(path, mode, FileAccess.Write);
 
         // The preamble goes only at the start of a file, as File.AppendAllTextAsync writes it.
@@ -312,7 +322,7 @@ internal sealed partial class OverlayFile
     {
         ArgumentNullException.ThrowIfNull(contents);
         ArgumentNullException.ThrowIfNull(encoding);
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCanceled(cancellationToken);
         await using var writer = new StreamWriter(NewAsync(path, mode, FileAccess.Write), encoding);
         foreach (var line in contents)
         {
