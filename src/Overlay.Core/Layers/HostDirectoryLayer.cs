@@ -70,8 +70,11 @@ public sealed class HostDirectoryLayer : FileSystemLayer
     {
         if (disposing)
         {
-            _workLock?.Dispose();
-            _workLock = null;
+            if (_workLock is not null)
+            {
+                LinuxSyscalls.UnlockDirectory(_workLock);
+                _workLock = null;
+            }
         }
 
         base.Dispose(disposing);

@@ -829,4 +829,37 @@ public sealed class LinuxSyscallsTests : IDisposable
         {
         }
     }
+
+    // ----- the work directory's lock -----
+
+    [Fact]
+    public void UnlockDirectory_WhileAnotherDescriptorSharesTheLock_FreesTheDirectoryAtOnce()
+    {
+        RequireLinux();
+        LinuxSyscalls.LockDirectory(_root, out var held).Should().Be(0);
+
+        // A process forked while the lock is held keeps a descriptor of the same open file
+        // description until its exec closes it; dup gives this process such a descriptor.
+        int shared = Dup(held.DangerousGetHandle().ToInt32());
+        shared.Should().BeGreaterThan(0);
+        try
+        {
+            LinuxSyscalls.UnlockDirectory(held);
+
+            LinuxSyscalls.LockDirectory(_root, out var again).Should().Be(0, "the lock was released, not only one descriptor of it closed");
+            again.Dispose();
+        }
+        finally
+        {
+            _ = Close(shared);
+        }
+    }
+
+#pragma warning disable SYSLIB1054, CA5392 // DllImport on purpose: LibraryImport would need AllowUnsafeBlocks.
+    [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+#pragma warning restore SYSLIB1054, CA5392
 }

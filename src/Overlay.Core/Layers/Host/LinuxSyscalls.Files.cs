@@ -18,6 +18,7 @@ internal static partial class LinuxSyscalls
     private const int OExclusive = 0x80; // 0200
     private const int LockExclusive = 2;
     private const int LockNoBlock = 4;
+    private const int LockUnlock = 8;
 
     /// <summary>
     /// Opens a directory and takes an exclusive, non-blocking <c>flock</c> on it: released when the
@@ -46,6 +47,22 @@ internal static partial class LinuxSyscalls
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Releases the lock <see cref="LockDirectory"/> took, then closes the handle. The lock belongs
+    /// to the open file description, which a process forked in the meantime (before its exec closes
+    /// the inherited descriptor) also holds: closing alone could leave the directory locked for a
+    /// moment after the layer is gone; unlocking first cannot.
+    /// </summary>
+    public static void UnlockDirectory(SafeFileHandle handle)
+    {
+        if (!handle.IsClosed && !handle.IsInvalid)
+        {
+            _ = FlockNative(handle, LockUnlock);
+        }
+
+        handle.Dispose();
     }
 
     /// <summary>
