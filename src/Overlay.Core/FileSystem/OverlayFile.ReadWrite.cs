@@ -43,10 +43,8 @@ internal sealed partial class OverlayFile
 
     public byte[] ReadAllBytes(string path)
     {
-        using var stream = New(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return _io.ReadAllBytes(_fileSystem.Path.GetFullPath(path));
     }
 
     public string ReadAllText(string path) => ReadAllText(path, Encoding.UTF8);

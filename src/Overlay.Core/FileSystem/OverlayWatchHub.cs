@@ -99,21 +99,26 @@ internal sealed class OverlayWatchHub
         }
     }
 
-    /// <summary>Runs an open, and says whether it created its file (a truncation then changes nothing).</summary>
-    public static T Opening<T>(Func<T> open, out bool created)
+    /// <summary>
+    /// Starts watching an open for the creation of its file (a truncation of a created file changes
+    /// nothing): call <see cref="EndOpen"/> with the value returned, in a finally block.
+    /// </summary>
+    /// <returns>The state of an open this one runs inside (a watcher's handler may open files while an open's events are raised).</returns>
+    public static bool BeginOpen()
     {
-        // Saved and restored: a watcher's handler may open files while an open's events are raised.
         bool outer = t_created;
         t_created = false;
-        try
-        {
-            return open();
-        }
-        finally
-        {
-            created = t_created;
-            t_created = outer;
-        }
+        return outer;
+    }
+
+    /// <summary>Ends what <see cref="BeginOpen"/> started.</summary>
+    /// <param name="outer">What <see cref="BeginOpen"/> returned.</param>
+    /// <returns>Whether the open created its file.</returns>
+    public static bool EndOpen(bool outer)
+    {
+        bool created = t_created;
+        t_created = outer;
+        return created;
     }
 
     /// <summary>The merged path a stream opened at <paramref name="fullPath"/> writes to: its links followed.</summary>

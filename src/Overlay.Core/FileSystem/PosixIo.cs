@@ -118,13 +118,21 @@ internal sealed class PosixIo
 
         Stream? stream = null;
         ShareLease? lease = null;
-        var error = OverlayWatchHub.Opening(() => _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out stream, out lease), out bool created);
+        bool outer = OverlayWatchHub.BeginOpen();
+        Errno error;
+        bool created;
+        try
+        {
+            error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out stream, out lease);
+        }
+        finally
+        {
+            created = OverlayWatchHub.EndOpen(outer);
+        }
+
         if (error != Errno.None)
         {
-            // A missing name is blamed on its directory when that is missing too, creating or not: a
-            // create through a dangling link whose target's directory is missing is "file not found".
-            bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
-            throw IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
+            throw OpenFailed(fullPath, error);
         }
 
         try
@@ -146,7 +154,7 @@ internal sealed class PosixIo
                 }
             }
 
-            Action? deleteOnClose = (options & FileOptions.DeleteOnClose) != 0 ? () => _engine.DeleteFile(fullPath) : null;
+            Action? deleteOnClose = (options & FileOptions.DeleteOnClose) != 0 ? DeleteOnClose(fullPath) : null;
             return new OverlayFileStream(stream!, fullPath, (options & FileOptions.Asynchronous) != 0, lease, _watchers, watchedPath, deleteOnClose, appendStart);
         }
         catch
@@ -155,6 +163,29 @@ internal sealed class PosixIo
             lease?.Release();
             throw;
         }
+    }
+
+    // Made here, not inline in Open: a lambda there would make every open allocate its closure.
+    private Action DeleteOnClose(string fullPath) => () => _engine.DeleteFile(fullPath);
+
+    /// <summary>
+    /// File.ReadAllBytes: the open of <see cref="Open(string, FileMode, FileAccess, FileShare, FileOptions, UnixFileMode?)"/>
+    /// with <see cref="FileMode.Open"/>, <see cref="FileAccess.Read"/> and <see cref="FileShare.Read"/>
+    /// (the same errors, the same shared lock while it reads), the data read straight from the layer.
+    /// </summary>
+    public byte[] ReadAllBytes(string fullPath)
+    {
+        var error = _engine.ReadAll(fullPath, ShareLock.Shared, out var data);
+        return error == Errno.None ? data! : throw OpenFailed(fullPath, error);
+    }
+
+    /// <summary>The exception of a failed open, as FileStream's.</summary>
+    private Exception OpenFailed(string fullPath, Errno error)
+    {
+        // A missing name is blamed on its directory when that is missing too, creating or not: a
+        // create through a dangling link whose target's directory is missing is "file not found".
+        bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
+        return IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
     }
 
     private static OpenFlags FlagsFor(FileMode mode, FileAccess access) => (access switch
@@ -185,13 +216,21 @@ internal sealed class PosixIo
         var flags = FlagsFor(mode, access);
         SafeFileHandle? handle = null;
         string? lowerFile = null;
-        var error = OverlayWatchHub.Opening(
-            () => _engine.OpenHandle(fullPath, flags, DefaultCreateMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared, out handle, out lowerFile),
-            out bool created);
+        bool outer = OverlayWatchHub.BeginOpen();
+        Errno error;
+        bool created;
+        try
+        {
+            error = _engine.OpenHandle(fullPath, flags, DefaultCreateMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared, out handle, out lowerFile);
+        }
+        finally
+        {
+            created = OverlayWatchHub.EndOpen(outer);
+        }
+
         if (error != Errno.None)
         {
-            bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
-            throw IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
+            throw OpenFailed(fullPath, error);
         }
 
         if (_watchers is { Active: true } && (flags & OpenFlags.Truncate) != 0 && !created)

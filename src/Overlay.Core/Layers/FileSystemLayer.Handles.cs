@@ -18,6 +18,44 @@ public partial class FileSystemLayer
     private protected virtual bool HandlesPreserveAccessTimes => false;
 
     /// <summary>
+    /// Opens a regular file of the layer for reading in one system call that follows no link on
+    /// the way (so the containment rule holds without stat-ing each parent first), with the file's
+    /// length. Null whenever that quick way does not answer (the call is unavailable, a link or
+    /// something else than a regular file is there, any error): the caller then takes the layer's
+    /// usual way, which gives the precise answer.
+    /// </summary>
+    /// <param name="path">The layer path of a regular file.</param>
+    /// <param name="asLower">Read as a lower's file: its access time is left alone when the layer says so; an upper's file is read as any file.</param>
+    /// <param name="length">The file's length when it was opened.</param>
+    /// <returns>The handle, owning its descriptor, or null.</returns>
+    internal SafeFileHandle? TryOpenReadQuickly(string path, bool asLower, out long length)
+    {
+        length = 0;
+        if (!HasHostHandles || path.Length < 2 || path[0] != '/' || path[^1] == '/' || HasDotSegment(path)
+            || (IsOci && path.AsSpan(path.LastIndexOf('/') + 1).StartsWith(WhiteoutPrefix, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return LinuxSyscalls.OpenRegularFileNoLinks(HostPath(path), asLower && HandlesPreserveAccessTimes, out var handle, out length) == 0 ? handle : null;
+
+        // "." and ".." are not links: the quick open would walk them, so such a path takes the usual way.
+        static bool HasDotSegment(string path)
+        {
+            for (int i = path.IndexOf("/.", StringComparison.Ordinal); i >= 0; i = path.IndexOf("/.", i + 1, StringComparison.Ordinal))
+            {
+                int end = i + 2;
+                if (end == path.Length || path[end] == '/' || (path[end] == '.' && (end + 1 == path.Length || path[end + 1] == '/')))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Opens an existing regular file of the layer as a native handle, with <c>O_NOFOLLOW</c> after
     /// the same containment check as every other access (no link on the way is followed), so the
     /// handle never reaches outside the layer.

@@ -103,6 +103,12 @@ public partial class FileSystemLayer
     public Stream OpenRead(string path)
     {
         CheckLayerPath(path);
+        if (TryOpenReadQuickly(path, asLower: true, out _) is { } handle)
+        {
+            // No advisory lock, as every read of a layer file: overlays sharing a lower never block each other.
+            return new FileStream(handle, FileAccess.Read, 1);
+        }
+
         string host = RequireKind(path, HostEntryKind.File);
         return OpenReadNoFollow(host);
     }

@@ -32,14 +32,15 @@ internal sealed class LowerIndex
     /// <param name="parent">The parent's lower content.</param>
     /// <param name="name">The child's name.</param>
     /// <returns>The child's lower content, or <see langword="null"/> when no lower has it as a directory.</returns>
-    public LowerDirectory? Child(LowerDirectory parent, string name)
+    /// <param name="path">The child's path in the lowers (the parent's path, '/', the name) when the caller has it already.</param>
+    public LowerDirectory? Child(LowerDirectory parent, string name, string? path = null)
     {
         if (!parent.Children.TryGetValue(name, out var child) || child.DirectoryLayers is null)
         {
             return null;
         }
 
-        return Get(Combine(parent.Path, name), child.DirectoryLayers);
+        return Get(path ?? Combine(parent.Path, name), child.DirectoryLayers);
     }
 
     /// <summary>
@@ -166,4 +167,8 @@ internal sealed class LowerIndex
 
     public static string Combine(string directory, string name) =>
         directory.Length == 1 ? "/" + name : directory + "/" + name;
+
+    /// <inheritdoc cref="Combine(string, string)"/>
+    public static string Combine(string directory, ReadOnlySpan<char> name) =>
+        directory.Length == 1 ? string.Concat("/", name) : string.Concat(directory, "/", name);
 }

@@ -1,13 +1,60 @@
 namespace Overlay.Union;
 
-/// <summary>The result of walking a path through the merged tree.</summary>
-internal sealed class Resolution
+/// <summary>
+/// The result of walking a path through the merged tree. Disposing it hands it back for the
+/// thread's next walk (one is kept per thread), so a lookup reuses its ancestor list instead of
+/// allocating one: dispose it only when nothing reads it any more (a <c>using</c> declaration at
+/// the walk); one that is never disposed is simply collected.
+/// </summary>
+internal sealed class Resolution : IDisposable
 {
+    /// <summary>Ancestor lists longer than this are not kept for reuse.</summary>
+    private const int KeptCapacity = 64;
+
+    [ThreadStatic]
+    private static Resolution? t_spare;
+
+    private Resolution(int depth)
+    {
+        Ancestors = new List<MergedNode>(Math.Max(depth, 4));
+    }
+
+    /// <summary>A cleared resolution: the thread's spare one when it has it, else a new one.</summary>
+    /// <param name="depth">How many directories the walk is expected to pass (the path's separators).</param>
+    public static Resolution Rent(int depth)
+    {
+        var spare = t_spare;
+        if (spare is null)
+        {
+            return new Resolution(depth);
+        }
+
+        t_spare = null;
+        return spare;
+    }
+
+    /// <summary>Clears the resolution and keeps it as the thread's spare.</summary>
+    public void Dispose()
+    {
+        if (Ancestors.Capacity > KeptCapacity)
+        {
+            return;
+        }
+
+        Ancestors.Clear();
+        Error = Errno.None;
+        Name = string.Empty;
+        Node = null;
+        OverWhiteout = false;
+        TrailingSlash = false;
+        t_spare = this;
+    }
+
     /// <summary>Why the walk stopped early, or <see cref="Errno.None"/>.</summary>
     public Errno Error { get; set; }
 
     /// <summary>The directories from the root down to the final component's parent.</summary>
-    public List<MergedNode> Ancestors { get; } = new(8);
+    public List<MergedNode> Ancestors { get; }
 
     /// <summary>The final component's name; empty for the root.</summary>
     public string Name { get; set; } = string.Empty;

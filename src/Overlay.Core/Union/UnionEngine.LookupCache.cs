@@ -41,7 +41,7 @@ internal sealed partial class UnionEngine
             return known.Error;
         }
 
-        var resolution = Resolve(path, followLinks);
+        using var resolution = Resolve(path, followLinks);
         EmitLookup(resolution);
         node = resolution.Node ?? default;
         var error = resolution.Error != Errno.None ? resolution.Error

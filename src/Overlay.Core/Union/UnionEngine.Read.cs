@@ -40,7 +40,7 @@ internal sealed partial class UnionEngine
     {
         entries = [];
         using var scope = Read();
-        var resolution = Resolve(path, followFinal: true);
+        using var resolution = Resolve(path, followFinal: true);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;

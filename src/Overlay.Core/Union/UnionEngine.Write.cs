@@ -112,11 +112,11 @@ internal sealed partial class UnionEngine
             if (creates && path.Length > 1 && path[^1] == '/')
             {
                 // O_CREAT with a trailing slash: Linux refuses before it looks at the final name.
-                var parent = Resolve(Trim(path), followFinal: false);
+                using var parent = Resolve(Trim(path), followFinal: false);
                 return parent.Error != Errno.None ? parent.Error : Errno.EISDIR;
             }
 
-            var resolution = Resolve(path, followFinal: !exclusive);
+            using var resolution = Resolve(path, followFinal: !exclusive);
             EmitLookup(resolution);
             if (resolution.Error != Errno.None)
             {
@@ -213,7 +213,7 @@ internal sealed partial class UnionEngine
     public Errno CreateDirectory(string path, UnixFileMode mode)
     {
         using var scope = Write();
-        var resolution = Resolve(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: false);
+        using var resolution = Resolve(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -240,7 +240,7 @@ internal sealed partial class UnionEngine
         using var scope = Write();
 
         // symlink(2) never follows the final name, trailing slash or not.
-        var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(Trim(path), followFinal: false);
         resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
         if (resolution.Error != Errno.None)
         {
@@ -334,7 +334,7 @@ internal sealed partial class UnionEngine
     public Errno DeleteFile(string path)
     {
         using var scope = Write();
-        var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(Trim(path), followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -370,7 +370,7 @@ internal sealed partial class UnionEngine
         using var scope = Write();
 
         // rmdir(2) of "link/" removes nothing through the link: the final name is never followed.
-        var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(Trim(path), followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -434,7 +434,7 @@ internal sealed partial class UnionEngine
     public Errno CheckLink(string oldPath, string newPath)
     {
         using var scope = Read();
-        var old = Resolve(oldPath, followFinal: false);
+        using var old = Resolve(oldPath, followFinal: false);
         if (old.Error != Errno.None)
         {
             return old.Error;
@@ -445,7 +445,7 @@ internal sealed partial class UnionEngine
             return Errno.ENOENT;
         }
 
-        var created = Resolve(Trim(newPath), followFinal: false);
+        using var created = Resolve(Trim(newPath), followFinal: false);
         if (created.Error != Errno.None)
         {
             return created.Error;
@@ -671,7 +671,7 @@ internal sealed partial class UnionEngine
     private Errno ChangeMetadata(string path, bool followLinks, Action<MergedNode> change)
     {
         using var scope = Write();
-        var resolution = Resolve(path, followLinks);
+        using var resolution = Resolve(path, followLinks);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;

@@ -165,28 +165,43 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>Looks one name up in a merged directory: upper first, then the lower index.</summary>
-    private MergedNode? Child(in MergedNode directory, string name, out bool whiteout)
+    /// <param name="directory">The merged directory.</param>
+    /// <param name="name">The name to look up.</param>
+    /// <param name="childPath">The child's merged path when the caller has it already (the directory's path, '/', the name), else null.</param>
+    /// <param name="whiteout">The upper holds a whiteout at the name.</param>
+    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout)
     {
         whiteout = false;
-        string path = LowerIndex.Combine(directory.Path, name);
-        if (directory.InUpper && _upper!.TryGetEntry(path, out var upperEntry))
+        string? path = childPath;
+        if (directory.InUpper)
         {
-            switch (upperEntry.Kind)
+            path ??= LowerIndex.Combine(directory.Path, name);
+            if (_upper!.TryGetEntry(path, out var upperEntry))
             {
-                case LayerEntryKind.Whiteout:
-                    whiteout = true;
-                    return null;
-                case LayerEntryKind.Directory:
-                    return new MergedNode(path, upperEntry, MergedNode.Upper, LowerOf(directory.Lower, upperEntry));
-                default:
-                    return new MergedNode(path, upperEntry, MergedNode.Upper, null);
+                switch (upperEntry.Kind)
+                {
+                    case LayerEntryKind.Whiteout:
+                        whiteout = true;
+                        return null;
+                    case LayerEntryKind.Directory:
+                        return new MergedNode(path, upperEntry, MergedNode.Upper, LowerOf(directory.Lower, upperEntry));
+                    default:
+                        return new MergedNode(path, upperEntry, MergedNode.Upper, null);
+                }
             }
         }
 
-        if (directory.Lower is { } lowerDirectory && lowerDirectory.Children.TryGetValue(name, out var child))
+        if (directory.Lower is { } lowerDirectory
+            && lowerDirectory.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out string? key, out var child))
         {
-            var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-            return new MergedNode(path, child.Entry, child.Layer, lower, LowerIndex.Combine(lowerDirectory.Path, name));
+            path ??= LowerIndex.Combine(directory.Path, key);
+
+            // Where the lowers hold it: under the merged path unless the directory is redirected.
+            string lowerPath = lowerDirectory.Path == directory.Path
+                ? path
+                : LowerIndex.Combine(lowerDirectory.Path, key);
+            var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, key, lowerPath);
+            return new MergedNode(path, child.Entry, child.Layer, lower, lowerPath);
         }
 
         return null;
@@ -229,11 +244,19 @@ internal sealed partial class UnionEngine
     /// an absolute target starts again at the overlay's root, ".." never climbs above the root, and
     /// more than <see cref="MaxSymbolicLinkHops"/> links give ELOOP.
     /// </summary>
+    /// <remarks>
+    /// The components are read from <paramref name="path"/> in place while the walk follows its text
+    /// (no link followed, no "." or ".." met): each directory's merged path is then a prefix of
+    /// <paramref name="path"/>, so a child's path is cut from it rather than joined, and the final
+    /// object of a normalised path gets <paramref name="path"/> itself. After a link the remaining
+    /// components go on a stack, as the link's target is walked first.
+    /// </remarks>
     /// <param name="path">A normalised absolute path; a trailing '/' means the final object must be a directory.</param>
     /// <param name="followFinal">Follow a symbolic link in the final component.</param>
     private Resolution Resolve(string path, bool followFinal)
     {
-        var result = new Resolution { TrailingSlash = path.Length > 1 && path[^1] == '/' };
+        var result = Resolution.Rent(path.AsSpan().Count('/'));
+        result.TrailingSlash = path.Length > 1 && path[^1] == '/';
         if (path.Length >= MaxNameBytes && Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
         {
             // PATH_MAX: the kernel refuses the path before it looks at any name.
@@ -241,11 +264,16 @@ internal sealed partial class UnionEngine
             return result;
         }
 
-        var pending = new Stack<string>();
-        PushComponents(pending, path);
+        // Components still to walk: path[position..] first, then the stack (filled when a link is
+        // followed: its target's components on top of what was left of the path).
+        int position = 0;
+        Stack<string>? pending = null;
 
-        // The directories the walk is inside, root first, with the names they were reached by.
-        var names = new List<string>(8) { string.Empty };
+        // While the walk follows the text, the current directory's merged path is path[..textEnd]
+        // ("/" when textEnd is 0).
+        bool textual = true;
+        int textEnd = 0;
+
         var root = RootNode();
         result.Ancestors.Add(root);
         int hops = 0;
@@ -254,9 +282,30 @@ internal sealed partial class UnionEngine
             EmitFound(root);
         }
 
-        while (pending.Count > 0)
+        while (true)
         {
-            string part = pending.Pop();
+            ReadOnlySpan<char> part;
+            string? partString = null;
+            int partEnd = -1;
+            if (NextComponent(path, ref position, out int start, out int end))
+            {
+                part = path.AsSpan(start, end - start);
+                partEnd = end;
+                if (textual && start != textEnd + 1)
+                {
+                    textual = false;
+                }
+            }
+            else if (pending is { Count: > 0 })
+            {
+                partString = pending.Pop();
+                part = partString;
+                textual = false;
+            }
+            else
+            {
+                break;
+            }
 
             // The kernel refuses a component longer than NAME_MAX bytes before it looks it up.
             if (part.Length > MaxNameBytes / 3 && Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
@@ -265,29 +314,37 @@ internal sealed partial class UnionEngine
                 return result;
             }
 
-            if (part == ".")
+            if (part is ".")
             {
+                textual = false;
                 continue;
             }
 
-            if (part == "..")
+            if (part is "..")
             {
+                textual = false;
                 if (result.Ancestors.Count > 1)
                 {
                     result.Ancestors.RemoveAt(result.Ancestors.Count - 1);
-                    names.RemoveAt(names.Count - 1);
                 }
 
                 continue;
             }
 
-            var child = Child(result.Ancestors[^1], part, out bool whiteout);
-            if (Trace is not null)
+            bool isLast = !HasComponent(path, position) && pending is not { Count: > 0 };
+            string? childPath = null;
+            if (textual)
             {
-                EmitStep(result.Ancestors[^1], part, child, whiteout);
+                childPath = partEnd == path.Length ? path : path[..partEnd];
             }
 
-            bool isLast = pending.Count == 0;
+            var directory = result.Ancestors[^1];
+            var child = Child(directory, part, childPath, out bool whiteout);
+            if (Trace is not null)
+            {
+                EmitStep(directory, partString ??= part.ToString(), child, whiteout);
+            }
+
             if (child is not { } node)
             {
                 if (!isLast)
@@ -296,7 +353,7 @@ internal sealed partial class UnionEngine
                     return result;
                 }
 
-                result.Name = part;
+                result.Name = partString ?? part.ToString();
                 result.OverWhiteout = whiteout;
                 return result;
             }
@@ -313,16 +370,20 @@ internal sealed partial class UnionEngine
                 if (target.StartsWith('/'))
                 {
                     result.Ancestors.RemoveRange(1, result.Ancestors.Count - 1);
-                    names.RemoveRange(1, names.Count - 1);
                 }
 
+                // What is left of the path goes under the target's components.
+                pending ??= new Stack<string>();
+                PushComponents(pending, path.AsSpan(position));
+                position = path.Length;
                 PushComponents(pending, target);
+                textual = false;
                 continue;
             }
 
             if (isLast)
             {
-                result.Name = part;
+                result.Name = partString ?? NameOf(node);
                 result.Node = node;
                 return Finish(result);
             }
@@ -334,7 +395,10 @@ internal sealed partial class UnionEngine
             }
 
             result.Ancestors.Add(node);
-            names.Add(part);
+            if (textual)
+            {
+                textEnd = partEnd;
+            }
         }
 
         // The walk ended inside a directory ("/", "..", "." or a link to a directory): that
@@ -347,7 +411,7 @@ internal sealed partial class UnionEngine
         else
         {
             result.Node = result.Ancestors[^1];
-            result.Name = names[^1];
+            result.Name = NameOf(result.Ancestors[^1]);
             result.Ancestors.RemoveAt(result.Ancestors.Count - 1);
         }
 
@@ -362,14 +426,67 @@ internal sealed partial class UnionEngine
 
             return result;
         }
+
+        // The name a node was reached by: the last component of its merged path.
+        static string NameOf(in MergedNode node) => node.Path[(node.Path.LastIndexOf('/') + 1)..];
     }
 
-    private static void PushComponents(Stack<string> pending, string path)
+    /// <summary>The next non-empty component of a path from a position, as a range; moves the position past it.</summary>
+    private static bool NextComponent(string path, ref int position, out int start, out int end)
     {
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        for (int i = parts.Length - 1; i >= 0; i--)
+        int i = position;
+        while (i < path.Length && path[i] == '/')
         {
-            pending.Push(parts[i]);
+            i++;
+        }
+
+        if (i == path.Length)
+        {
+            position = i;
+            start = end = i;
+            return false;
+        }
+
+        int slash = path.IndexOf('/', i);
+        start = i;
+        end = slash < 0 ? path.Length : slash;
+        position = end;
+        return true;
+    }
+
+    /// <summary>Whether a path holds another non-empty component from a position.</summary>
+    private static bool HasComponent(string path, int position)
+    {
+        for (int i = position; i < path.Length; i++)
+        {
+            if (path[i] != '/')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void PushComponents(Stack<string> pending, ReadOnlySpan<char> path)
+    {
+        // Pushed last first, so the first component is on top.
+        int end = path.Length;
+        while (end > 0)
+        {
+            while (end > 0 && path[end - 1] == '/')
+            {
+                end--;
+            }
+
+            if (end == 0)
+            {
+                break;
+            }
+
+            int slash = path[..end].LastIndexOf('/');
+            pending.Push(path[(slash + 1)..end].ToString());
+            end = slash < 0 ? 0 : slash;
         }
     }
 

@@ -1,0 +1,137 @@
+using Microsoft.Win32.SafeHandles;
+using Overlay.Layers;
+
+namespace Overlay.Union;
+
+/// <content>
+/// Reading a whole file in one call (File.ReadAllBytes): the open of a read-only open(2), then the
+/// data straight from the layer that holds the file, with no stream between.
+/// </content>
+internal sealed partial class UnionEngine
+{
+    /// <summary>
+    /// open(2) read-only with the FileShare lock <paramref name="share"/>, read to the end, close.
+    /// The file is found and opened under the shared lock (from the lookup cache when it can be);
+    /// a host file's data is then read outside the lock, as a stream's reads are.
+    /// </summary>
+    /// <param name="path">The path to read.</param>
+    /// <param name="share">The lock the open holds while it reads.</param>
+    /// <param name="data">The file's bytes.</param>
+    /// <returns>The errno of the open: ENOENT, EISDIR, ELOOP, ENOTDIR, EWOULDBLOCK, ….</returns>
+    /// <exception cref="IOException">The file is 2 GiB or longer (as System.IO), or the layer failed.</exception>
+    public Errno ReadAll(string path, ShareLock share, out byte[]? data)
+    {
+        data = null;
+        ShareLease? lease = null;
+        SafeFileHandle? handle = null;
+        Stream? stream = null;
+        long length = -1;
+        try
+        {
+            using (Read())
+            {
+                var error = LookupShared(path, followLinks: true, out var node);
+                if (error != Errno.None)
+                {
+                    return error;
+                }
+
+                if (node.IsDirectory)
+                {
+                    return Errno.EISDIR;
+                }
+
+                if (!_shares.TryAcquire(node.Path, share, out lease))
+                {
+                    return Errno.EWOULDBLOCK;
+                }
+
+                var layer = LayerOf(node);
+                string pathInLayer = node.InUpper ? node.Path : node.PathInLower;
+                switch (layer)
+                {
+                    case MemoryLayer memory:
+                        // A copy taken under the layer's lock: nothing to read afterwards.
+                        data = memory.ReadAllBytes(pathInLayer);
+                        return Errno.None;
+                    case FileSystemLayer host when host.TryOpenReadQuickly(pathInLayer, asLower: !node.InUpper, out length) is { } quick:
+                        handle = quick;
+                        break;
+                    default:
+                        stream = node.InUpper ? _upper!.OpenFile(pathInLayer, FileAccess.Read) : layer.OpenRead(pathInLayer);
+                        break;
+                }
+            }
+
+            data = handle is not null ? ReadToEnd(handle, length, path) : ReadToEnd(stream!, path);
+            return Errno.None;
+        }
+        finally
+        {
+            handle?.Dispose();
+            stream?.Dispose();
+            lease?.Release();
+        }
+    }
+
+    /// <summary>The data of an open host file, from its start: the length it had when opened, or all there is when it said 0 (as System.IO reads /proc files).</summary>
+    private static byte[] ReadToEnd(SafeFileHandle handle, long length, string path)
+    {
+        if (length == 0)
+        {
+            using var unknown = new FileStream(handle, FileAccess.Read, 1);
+            return ReadToEnd(unknown, path);
+        }
+
+        var bytes = new byte[CheckLength(length, path)];
+        int total = 0;
+        while (total < bytes.Length)
+        {
+            int read = RandomAccess.Read(handle, bytes.AsSpan(total), total);
+            if (read == 0)
+            {
+                // The file shrank since it was opened: what is there.
+                return bytes[..total];
+            }
+
+            total += read;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The data of a stream from its position to its end.</summary>
+    private static byte[] ReadToEnd(Stream stream, string path)
+    {
+        if (stream.CanSeek)
+        {
+            var bytes = new byte[CheckLength(stream.Length - stream.Position, path)];
+            int total = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (total < bytes.Length)
+            {
+                return bytes[..total];
+            }
+
+            int next = stream.ReadByte();
+            if (next < 0)
+            {
+                return bytes;
+            }
+
+            // It grew while being read: the rest after what was read.
+            using var grown = new MemoryStream();
+            grown.Write(bytes);
+            grown.WriteByte((byte)next);
+            stream.CopyTo(grown);
+            return grown.ToArray();
+        }
+
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static int CheckLength(long length, string path) => length <= Array.MaxLength
+        ? (int)length
+        : throw new IOException($"The file '{path}' is too long ({length} bytes). This operation is currently limited to supporting files less than 2 gigabytes in size.");
+}
