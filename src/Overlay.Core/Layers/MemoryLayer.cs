@@ -132,9 +132,9 @@ public sealed class MemoryLayer : IWritableLayer
     {
         lock (_gate)
         {
-            if (Find(path) is { } node)
+            if (Find(path, out string name) is { } node)
             {
-                entry = node.ToEntry(NameOf(path));
+                entry = node.ToEntry(name);
                 return true;
             }
         }
@@ -411,23 +411,28 @@ public sealed class MemoryLayer : IWritableLayer
         }
     }
 
-    private MemoryNode? Find(string path)
+    private MemoryNode? Find(ReadOnlySpan<char> path) => Find(path, out _);
+
+    /// <summary>The node at a path, and the name it is stored under ("/" for the root): the directory's own key, so naming it allocates nothing.</summary>
+    private MemoryNode? Find(ReadOnlySpan<char> path, out string name)
     {
         var node = _root;
-        foreach (var range in path.AsSpan().Split('/'))
+        name = "/";
+        foreach (var range in path.Split('/'))
         {
-            var part = path.AsSpan()[range];
+            var part = path[range];
             if (part.IsEmpty)
             {
                 continue;
             }
 
-            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out var child))
+            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out string? key, out var child))
             {
                 return null;
             }
 
             node = child;
+            name = key;
         }
 
         return node;
@@ -440,20 +445,20 @@ public sealed class MemoryLayer : IWritableLayer
             throw new ArgumentException($"A layer path must be absolute: '{path}'.", nameof(path));
         }
 
-        string trimmed = path.TrimEnd('/');
+        var trimmed = path.AsSpan().TrimEnd('/');
         if (trimmed.Length == 0)
         {
             return (_root, string.Empty);
         }
 
         int slash = trimmed.LastIndexOf('/');
-        string parentPath = trimmed[..Math.Max(slash, 1)];
-        string name = trimmed[(slash + 1)..];
+        var parentPath = trimmed[..Math.Max(slash, 1)];
+        string name = trimmed[(slash + 1)..].ToString();
         var parent = Find(parentPath);
         if (parent is null && createParents)
         {
             parent = _root;
-            foreach (var part in parentPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in parentPath.ToString().Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (!parent.Children!.TryGetValue(part, out var child))
                 {
@@ -471,12 +476,6 @@ public sealed class MemoryLayer : IWritableLayer
         }
 
         return (parent, name);
-    }
-
-    private static string NameOf(string path)
-    {
-        string trimmed = path.TrimEnd('/');
-        return trimmed.Length == 0 ? "/" : trimmed[(trimmed.LastIndexOf('/') + 1)..];
     }
 
     private FileNotFoundException NotFound(string path) => new($"'{path}' is not in layer '{Name}'.", path);

@@ -45,6 +45,7 @@ internal sealed class Resolution : IDisposable
         Error = Errno.None;
         Name = string.Empty;
         Node = null;
+        FreePath = null;
         OverWhiteout = false;
         TrailingSlash = false;
         t_spare = this;
@@ -72,7 +73,10 @@ internal sealed class Resolution : IDisposable
     public MergedNode Parent => Ancestors[^1];
 
     /// <summary>The final component's path in the merged tree.</summary>
-    public string Path => Node?.Path ?? LowerIndex.Combine(Parent.Path, Name);
+    public string Path => Node?.Path ?? (FreePath ??= LowerIndex.Combine(Parent.Path, Name));
+
+    /// <summary>The merged path of a free final name, once known (the walk sets it when it has it at hand).</summary>
+    public string? FreePath { get; set; }
 
     /// <summary>A lower below the parent holds the final name, so removing it needs a whiteout.</summary>
     public bool LowerHasName => Name.Length > 0 && Parent.Lower is { } lower && lower.Children.ContainsKey(Name);

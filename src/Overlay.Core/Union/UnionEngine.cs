@@ -354,6 +354,7 @@ internal sealed partial class UnionEngine
                 }
 
                 result.Name = partString ?? part.ToString();
+                result.FreePath = childPath;
                 result.OverWhiteout = whiteout;
                 return result;
             }
