@@ -44,54 +44,16 @@ public class KernelLookupBenchmarks
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("Exists")]
-    public int Kernel_Exists()
-    {
-        int found = 0;
-        foreach (var path in _mounted)
-        {
-            found += File.Exists(path) ? 1 : 0;
-        }
-
-        return found;
-    }
+    public int Kernel_Exists() => Workloads.CountExisting(_mounted);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Exists")]
-    public int Overlay_Exists()
-    {
-        var file = _overlay.FileSystem.File;
-        int found = 0;
-        foreach (var path in _merged)
-        {
-            found += file.Exists(path) ? 1 : 0;
-        }
-
-        return found;
-    }
+    public int Overlay_Exists() => Workloads.CountExisting(_overlay.FileSystem, _merged);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("Length")]
-    public long Kernel_Length()
-    {
-        long total = 0;
-        foreach (var path in _mounted)
-        {
-            total += new FileInfo(path).Length;
-        }
-
-        return total;
-    }
+    public long Kernel_Length() => Workloads.SumLengths(_mounted);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Length")]
-    public long Overlay_Length()
-    {
-        var info = _overlay.FileSystem.FileInfo;
-        long total = 0;
-        foreach (var path in _merged)
-        {
-            total += info.New(path).Length;
-        }
-
-        return total;
-    }
+    public long Overlay_Length() => Workloads.SumLengths(_overlay.FileSystem, _merged);
 }
 
 /// <summary>Small-file ReadAllBytes, a 64 MiB sequential read and the merged enumeration, against the kernel mount.</summary>
@@ -128,29 +90,10 @@ public class KernelReadBenchmarks
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("ReadAllBytes")]
-    public int Kernel_ReadAllBytes()
-    {
-        int total = 0;
-        foreach (var path in _mounted)
-        {
-            total += File.ReadAllBytes(path).Length;
-        }
-
-        return total;
-    }
+    public int Kernel_ReadAllBytes() => Workloads.ReadAll(_mounted);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("ReadAllBytes")]
-    public int Overlay_ReadAllBytes()
-    {
-        var file = _overlay.FileSystem.File;
-        int total = 0;
-        foreach (var path in _merged)
-        {
-            total += file.ReadAllBytes(path).Length;
-        }
-
-        return total;
-    }
+    public int Overlay_ReadAllBytes() => Workloads.ReadAll(_overlay.FileSystem, _merged);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Sequential64MiB")]
     public long Kernel_Sequential() => _drain.Drain(File.OpenRead(Path.Join(_kernel.MountPoint, LayerSet.BigFile)));

@@ -51,16 +51,7 @@ public class LookupBenchmarks
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("Exists")]
-    public int Plain_Exists()
-    {
-        int found = 0;
-        foreach (var path in _plain)
-        {
-            found += File.Exists(path) ? 1 : 0;
-        }
-
-        return found;
-    }
+    public int Plain_Exists() => Workloads.CountExisting(_plain);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Exists")]
     public int Naive_Exists()
@@ -75,29 +66,10 @@ public class LookupBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Exists")]
-    public int Overlay_Exists()
-    {
-        var file = _overlay.FileSystem.File;
-        int found = 0;
-        foreach (var path in _merged)
-        {
-            found += file.Exists(path) ? 1 : 0;
-        }
-
-        return found;
-    }
+    public int Overlay_Exists() => Workloads.CountExisting(_overlay.FileSystem, _merged);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("Length")]
-    public long Plain_Length()
-    {
-        long total = 0;
-        foreach (var path in _plain)
-        {
-            total += new FileInfo(path).Length;
-        }
-
-        return total;
-    }
+    public long Plain_Length() => Workloads.SumLengths(_plain);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Length")]
     public long Naive_Length()
@@ -112,15 +84,5 @@ public class LookupBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("Length")]
-    public long Overlay_Length()
-    {
-        var info = _overlay.FileSystem.FileInfo;
-        long total = 0;
-        foreach (var path in _merged)
-        {
-            total += info.New(path).Length;
-        }
-
-        return total;
-    }
+    public long Overlay_Length() => Workloads.SumLengths(_overlay.FileSystem, _merged);
 }

@@ -40,16 +40,7 @@ public class ReadBenchmarks
     public void Cleanup() => _overlay.Dispose();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("ReadAllBytes")]
-    public int Plain_ReadAllBytes()
-    {
-        int total = 0;
-        foreach (var path in _plain)
-        {
-            total += File.ReadAllBytes(path).Length;
-        }
-
-        return total;
-    }
+    public int Plain_ReadAllBytes() => Workloads.ReadAll(_plain);
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("ReadAllBytes")]
     public int Naive_ReadAllBytes()
@@ -64,17 +55,7 @@ public class ReadBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("ReadAllBytes")]
-    public int Overlay_ReadAllBytes()
-    {
-        var file = _overlay.FileSystem.File;
-        int total = 0;
-        foreach (var path in _merged)
-        {
-            total += file.ReadAllBytes(path).Length;
-        }
-
-        return total;
-    }
+    public int Overlay_ReadAllBytes() => Workloads.ReadAll(_overlay.FileSystem, _merged);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Sequential64MiB")]
     public long Plain_Sequential() => Drain(File.OpenRead(_plainBig));

@@ -30,20 +30,10 @@ internal sealed partial class UnionEngine
         {
             using (Read())
             {
-                var error = LookupShared(path, followLinks: true, out var node);
+                var error = FindForReading(path, share, out var node, out lease);
                 if (error != Errno.None)
                 {
                     return error;
-                }
-
-                if (node.IsDirectory)
-                {
-                    return Errno.EISDIR;
-                }
-
-                if (!_shares.TryAcquire(node.Path, share, out lease))
-                {
-                    return Errno.EWOULDBLOCK;
                 }
 
                 var layer = LayerOf(node);
@@ -72,6 +62,27 @@ internal sealed partial class UnionEngine
             stream?.Dispose();
             lease?.Release();
         }
+    }
+
+    /// <summary>
+    /// The checks of a read-only open(2), under the shared lock: the file found (links followed,
+    /// from the lookup cache when it can be), not a directory, and its FileShare lock taken.
+    /// </summary>
+    private Errno FindForReading(string path, ShareLock share, out MergedNode node, out ShareLease? lease)
+    {
+        lease = null;
+        var error = LookupShared(path, followLinks: true, out node);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+
+        if (node.IsDirectory)
+        {
+            return Errno.EISDIR;
+        }
+
+        return _shares.TryAcquire(node.Path, share, out lease) ? Errno.None : Errno.EWOULDBLOCK;
     }
 
     /// <summary>The data of an open host file, from its start: the length it had when opened, or all there is when it said 0 (as System.IO reads /proc files).</summary>

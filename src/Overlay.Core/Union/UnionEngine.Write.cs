@@ -85,20 +85,10 @@ internal sealed partial class UnionEngine
         if (!writes && !creates)
         {
             using var scope = Read();
-            var error = LookupShared(path, followLinks: true, out var node);
+            var error = FindForReading(path, share, out var node, out lease);
             if (error != Errno.None)
             {
                 return error;
-            }
-
-            if (node.IsDirectory)
-            {
-                return Errno.EISDIR;
-            }
-
-            if (!_shares.TryAcquire(node.Path, share, out lease))
-            {
-                return Errno.EWOULDBLOCK;
             }
 
             stream = node.InUpper
