@@ -353,7 +353,7 @@ public sealed class HostDirectoryLayer : FileSystemLayer
             long sourceStart = source.Position;
             long targetStart = target.Position;
             target.Flush();
-            int errno = LinuxSyscalls.CopyFileData(source.SafeFileHandle, sourceStart, target.SafeFileHandle, targetStart, out long copied);
+            int errno = LinuxSyscalls.CopyFileData(source.SafeFileHandle, sourceStart, target.SafeFileHandle, targetStart, out long copied, startWriteback: Durable);
             source.Position = sourceStart + copied;
             target.Position = targetStart + copied;
             if (errno == 0)

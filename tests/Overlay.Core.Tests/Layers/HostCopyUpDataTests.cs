@@ -72,4 +72,29 @@ public sealed class HostCopyUpDataTests : IDisposable
 
         File.ReadAllBytes(destination).Should().Equal([9, 9, 9, .. data.AsSpan(1000).ToArray()]);
     }
+
+    [Fact]
+    public void CopyFileData_StartingWritebackPieceByPiece_CopiesAFileOfSeveralPiecesWhole()
+    {
+        if (!LinuxSyscalls.IsSupported)
+        {
+            return;
+        }
+
+        // 8 MiB pieces: two whole ones and a part, from an offset, behind three bytes already there.
+        var data = RandomBytes((17 << 20) + 4321);
+        Directory.CreateDirectory(_root);
+        string source = Path.Combine(_root, "source");
+        string destination = Path.Combine(_root, "destination");
+        File.WriteAllBytes(source, data);
+        File.WriteAllBytes(destination, [9, 9, 9]);
+        using SafeFileHandle input = File.OpenHandle(source);
+        using (SafeFileHandle output = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite))
+        {
+            LinuxSyscalls.CopyFileData(input, 7, output, 3, out long copied, startWriteback: true).Should().Be(0);
+            copied.Should().Be(data.Length - 7);
+        }
+
+        File.ReadAllBytes(destination).Should().Equal([9, 9, 9, .. data.AsSpan(7).ToArray()]);
+    }
 }
