@@ -14,6 +14,13 @@ public partial class FileSystemLayer
     internal bool HasHostHandles =>
         LinuxSyscalls.IsSupported && FileSystem.GetType() == typeof(System.IO.Abstractions.FileSystem);
 
+    /// <summary>
+    /// On the real disk only: the work area registers its tokens under its own lock and builds each
+    /// object at its own name. Another <see cref="System.IO.Abstractions.IFileSystem"/> (a
+    /// MockFileSystem) is not known to take concurrent calls.
+    /// </summary>
+    bool IStagesConcurrently.StagesConcurrently => FileSystem.GetType() == typeof(System.IO.Abstractions.FileSystem);
+
     /// <summary>Whether handles opened for reading leave the file's access time alone.</summary>
     private protected virtual bool HandlesPreserveAccessTimes => false;
 

@@ -7,7 +7,7 @@ namespace Overlay.Layers;
 /// fast upper. Thread-safe; its work area is a set of detached objects that
 /// <see cref="Publish"/> attaches in one step under the layer's lock.
 /// </summary>
-public sealed class MemoryLayer : IWritableLayer
+public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
 {
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
     private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
@@ -166,6 +166,9 @@ public sealed class MemoryLayer : IWritableLayer
 
     /// <inheritdoc />
     public Stream OpenRead(string path) => OpenFile(path, FileAccess.Read);
+
+    /// <summary>Always: the tree has its lock, and a staged file is built before it is attached under it.</summary>
+    bool IStagesConcurrently.StagesConcurrently => true;
 
     /// <summary>Reads a whole file of this layer.</summary>
     /// <param name="path">The file's absolute path.</param>

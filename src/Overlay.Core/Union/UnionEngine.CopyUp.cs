@@ -68,6 +68,13 @@ internal sealed partial class UnionEngine
                 break;
         }
 
+        return Publish(node, token);
+    }
+
+    /// <summary>Moves a copy built in the work area to the object's place in the upper.</summary>
+    private MergedNode Publish(in MergedNode node, string token)
+    {
+        var upper = _upper!;
         try
         {
             upper.Publish(token, node.Path, keepParentTimes: true);
@@ -78,10 +85,60 @@ internal sealed partial class UnionEngine
             throw;
         }
 
-        Emit(OverlayEventKind.CopyUp, node.Path, source.Name);
+        Emit(OverlayEventKind.CopyUp, node.Path, _lowers[node.Layer].Name);
         _readers.Redirect(node.Path, upper);
         upper.TryGetEntry(node.Path, out var entry);
         return new MergedNode(node.Path, entry, MergedNode.Upper, node.Lower);
+    }
+
+    /// <summary>Lower files from this length on are copied into the work area outside the lock.</summary>
+    private const long StagedCopyUpThreshold = 1 << 20;
+
+    /// <summary>
+    /// Whether a write's copy-up of this lower file is staged outside the lock: a large regular file,
+    /// an upper that allows it (<see cref="IStagesConcurrently"/>), and no trace handler (a traced
+    /// open reports one lookup; the staged way looks the path up twice).
+    /// </summary>
+    private bool StagesOutsideTheLock(in MergedNode node) =>
+        !node.InUpper
+        && node.Entry.Kind == LayerEntryKind.File
+        && node.Entry.Length >= StagedCopyUpThreshold
+        && _upper is IStagesConcurrently { StagesConcurrently: true }
+        && Trace is null;
+
+    /// <summary>Publishes a copy staged outside the lock as the resolution's final object, parents first.</summary>
+    private MergedNode PublishStaged(Resolution resolution, StagedCopyUp staged)
+    {
+        CopyUpAncestors(resolution);
+        staged.Published = true;
+        var node = Publish(resolution.Node!.Value, staged.Token!);
+        resolution.Node = node;
+        return node;
+    }
+
+    /// <summary>
+    /// A lower file's copy built in the work area with no lock held: which object it copies (its
+    /// merged path, layer and path there), and the work-area token once staged.
+    /// </summary>
+    private sealed class StagedCopyUp(string path, int layer, string pathInLower, LayerMetadata metadata)
+    {
+        public string Path { get; } = path;
+
+        public int Layer { get; } = layer;
+
+        public string PathInLower { get; } = pathInLower;
+
+        public LayerMetadata Metadata { get; } = metadata;
+
+        /// <summary>The staged copy; null until it is built.</summary>
+        public string? Token { get; set; }
+
+        /// <summary>Publish took the token (published, or discarded on failure): nothing is left to discard.</summary>
+        public bool Published { get; set; }
+
+        /// <summary>Whether the object found now is still the lower file that was copied (lowers never change, so its data is).</summary>
+        public bool Matches(in MergedNode node) =>
+            Token is not null && !node.InUpper && node.Path == Path && node.Layer == Layer && node.PathInLower == PathInLower;
     }
 
     /// <summary>Makes the final object of a resolution live in the upper, parents first.</summary>

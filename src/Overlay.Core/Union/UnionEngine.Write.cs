@@ -60,9 +60,23 @@ internal sealed partial class UnionEngine
     {
         opened = null;
         lease = null;
+        StagedCopyUp? staged = null;
         try
         {
-            return OpenLocked(path, flags, createMode, share, opener, out opened, out lease);
+            while (true)
+            {
+                var error = OpenLocked(path, flags, createMode, share, opener, ref staged, out opened, out lease);
+                if (staged is not { Token: null } request)
+                {
+                    return error;
+                }
+
+                // A large lower file to copy up: its data goes into the work area with no lock
+                // held, and the open runs again to publish it (or, if the file changed meanwhile,
+                // to act on what is there now).
+                using var data = _lowers[request.Layer].OpenRead(request.PathInLower);
+                request.Token = _upper!.StageFile(data, request.Metadata);
+            }
         }
         catch
         {
@@ -72,9 +86,19 @@ internal sealed partial class UnionEngine
             lease = null;
             throw;
         }
+        finally
+        {
+            if (staged is { Token: { } unused, Published: false })
+            {
+                _upper!.Discard(unused);
+            }
+        }
     }
 
-    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? stream, out ShareLease? lease)
+    // staged: in, a copy staged outside the lock by an earlier pass, or null; out, a request to
+    // stage one (no token yet) when the open needs a large lower file copied up and none is staged:
+    // the open then did nothing and holds no lease.
+    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, ref StagedCopyUp? staged, out T? stream, out ShareLease? lease)
         where T : class, IDisposable
     {
         stream = null;
@@ -186,8 +210,18 @@ internal sealed partial class UnionEngine
                 return Errno.EWOULDBLOCK;
             }
 
+            if (!truncate && staged is null && StagesOutsideTheLock(node))
+            {
+                lease?.Release();
+                lease = null;
+                staged = new StagedCopyUp(node.Path, node.Layer, node.PathInLower, LayerMetadata.From(node.Entry));
+                return Errno.None;
+            }
+
             // O_TRUNC empties the file at once, so its data need not be copied first.
-            node = CopyUpNode(resolution, withData: !truncate);
+            node = staged is not null && staged.Matches(node) && !truncate
+                ? PublishStaged(resolution, staged)
+                : CopyUpNode(resolution, withData: !truncate);
             stream = opener.OpenUpper(_upper, node.Path, access);
             if (truncate)
             {

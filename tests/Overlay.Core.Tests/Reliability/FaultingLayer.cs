@@ -15,7 +15,7 @@ namespace Overlay.Tests.Reliability;
 /// </remarks>
 /// <param name="inner">The layer that does the work.</param>
 /// <param name="plan">Which call fails.</param>
-public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWritableLayer
+public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWritableLayer, IStagesConcurrently
 {
     /// <summary>The wrapped layer.</summary>
     public IWritableLayer Inner { get; } = inner;
@@ -28,6 +28,9 @@ public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWrita
 
     /// <inheritdoc />
     public bool CanStoreRedirects => Inner.CanStoreRedirects;
+
+    /// <summary>As the wrapped layer (the plan is thread-safe).</summary>
+    bool IStagesConcurrently.StagesConcurrently => Inner is IStagesConcurrently { StagesConcurrently: true };
 
     // ---- Reads: forwarded
 
