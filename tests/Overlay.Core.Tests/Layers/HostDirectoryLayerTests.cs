@@ -419,53 +419,10 @@ public sealed class HostDirectoryLayerTests : IDisposable
 
         public IReadOnlyList<LayerEntry> ListDirectory(string path) => inner.ListDirectory(path);
 
-        public Stream OpenRead(string path) => Failing ? new FailingStream(inner.OpenRead(path), failAfterBytes) : inner.OpenRead(path);
-    }
-
-    private sealed class FailingStream(Stream inner, int failAfterBytes) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_read + count > failAfterBytes)
-            {
-                throw new IOException("simulated disk error half-way through a copy-up");
-            }
-
-            int n = inner.Read(buffer, offset, count);
-            _read += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        public Stream OpenRead(string path) => Failing
+            ? new HookedReadStream(inner.OpenRead(path), (read, count) => read + count > failAfterBytes
+                ? throw new IOException("simulated disk error half-way through a copy-up")
+                : count)
+            : inner.OpenRead(path);
     }
 }

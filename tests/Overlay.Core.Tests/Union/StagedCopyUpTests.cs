@@ -1,5 +1,6 @@
 using Overlay.Layers;
 using Overlay.Tests.Reliability;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Union;
 
@@ -227,54 +228,19 @@ public sealed class StagedCopyUpTests
         public Stream OpenRead(string path)
         {
             var stream = Inner.OpenRead(path);
-            return path == gatedPath && !Entered.IsSet ? new GatedStream(stream, this) : stream;
+            return path == gatedPath && !Entered.IsSet ? new HookedReadStream(stream, HoldAfterTheFirstRead) : stream;
         }
 
-        private sealed class GatedStream(Stream inner, GatedLower gate) : Stream
+        // The first read goes through; the next waits until the test releases it.
+        private int HoldAfterTheFirstRead(long read, int count)
         {
-            private bool _readOnce;
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => inner.CanSeek;
-
-            public override bool CanWrite => false;
-
-            public override long Length => inner.Length;
-
-            public override long Position { get => inner.Position; set => inner.Position = value; }
-
-            public override int Read(byte[] buffer, int offset, int count)
+            if (read > 0 && !Release.IsSet)
             {
-                if (_readOnce && !gate.Release.IsSet)
-                {
-                    gate.Entered.Set();
-                    gate.Release.Wait(Hang);
-                }
-
-                _readOnce = true;
-                return inner.Read(buffer, offset, Math.Min(count, 64 * 1024));
+                Entered.Set();
+                Release.Wait(Hang);
             }
 
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    inner.Dispose();
-                }
-
-                base.Dispose(disposing);
-            }
+            return Math.Min(count, 64 * 1024);
         }
     }
 }
