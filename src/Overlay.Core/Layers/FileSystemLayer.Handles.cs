@@ -21,6 +21,27 @@ public partial class FileSystemLayer
     /// </summary>
     bool IStagesConcurrently.StagesConcurrently => FileSystem.GetType() == typeof(System.IO.Abstractions.FileSystem);
 
+    /// <summary>
+    /// The root as <see cref="TryOpenReadQuickly"/> names it: with every link on the way to it
+    /// resolved (the root may be reached through links, as <see cref="Root"/> says; the quick open
+    /// refuses any link, so a link above the root would make it refuse every file). Resolved once;
+    /// null when it cannot be, and the quick way is then never taken.
+    /// </summary>
+    private string? QuickRootPrefix
+    {
+        get
+        {
+            if (!Volatile.Read(ref _quickRootResolved))
+            {
+                string? real = LinuxSyscalls.RealPath(Root);
+                _quickRootPrefix = real is null ? null : real == "/" ? string.Empty : real;
+                Volatile.Write(ref _quickRootResolved, true);
+            }
+
+            return _quickRootPrefix;
+        }
+    }
+
     /// <summary>Whether handles opened for reading leave the file's access time alone.</summary>
     private protected virtual bool HandlesPreserveAccessTimes => false;
 
@@ -44,7 +65,13 @@ public partial class FileSystemLayer
             return null;
         }
 
-        return LinuxSyscalls.OpenRegularFileNoLinks(HostPath(path), asLower && HandlesPreserveAccessTimes, out var handle, out length) == 0 ? handle : null;
+        if (QuickRootPrefix is not { } root)
+        {
+            return null;
+        }
+
+        string host = _separator == '/' ? root + path : root + path.Replace('/', _separator);
+        return LinuxSyscalls.OpenRegularFileNoLinks(host, asLower && HandlesPreserveAccessTimes, out var handle, out length) == 0 ? handle : null;
 
         // "." and ".." are not links: the quick open would walk them, so such a path takes the usual way.
         static bool HasDotSegment(string path)

@@ -109,6 +109,18 @@ public partial class FileSystemLayer
             return new FileStream(handle, FileAccess.Read, 1);
         }
 
+        return OpenReadCheckingEachParent(path);
+    }
+
+    /// <summary>
+    /// <see cref="OpenRead"/> without its quick attempt: every parent stat-ed first (the containment
+    /// walk), then the file opened without following a link. For a caller whose quick attempt was
+    /// just refused.
+    /// </summary>
+    /// <param name="path">The layer path of a regular file.</param>
+    internal Stream OpenReadCheckingEachParent(string path)
+    {
+        CheckLayerPath(path);
         string host = RequireKind(path, HostEntryKind.File);
         return OpenReadNoFollow(host);
     }

@@ -47,6 +47,8 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IStagesConcu
 
     private readonly string _rootPrefix;
     private readonly char _separator;
+    private string? _quickRootPrefix;
+    private bool _quickRootResolved;
 
     /// <summary>The storage's directory separator.</summary>
     private protected char Separator => _separator;

@@ -44,8 +44,14 @@ internal sealed partial class UnionEngine
                         // A copy taken under the layer's lock: nothing to read afterwards.
                         data = memory.ReadAllBytes(pathInLayer);
                         return Errno.None;
-                    case FileSystemLayer host when host.TryOpenReadQuickly(pathInLayer, asLower: !node.InUpper, out length) is { } quick:
-                        handle = quick;
+                    case FileSystemLayer host:
+                        handle = host.TryOpenReadQuickly(pathInLayer, asLower: !node.InUpper, out length);
+                        if (handle is null)
+                        {
+                            // Refused: the usual way, without asking the quick one a second time.
+                            stream = node.InUpper ? host.OpenFile(pathInLayer, FileAccess.Read) : host.OpenReadCheckingEachParent(pathInLayer);
+                        }
+
                         break;
                     default:
                         stream = node.InUpper ? _upper!.OpenFile(pathInLayer, FileAccess.Read) : layer.OpenRead(pathInLayer);

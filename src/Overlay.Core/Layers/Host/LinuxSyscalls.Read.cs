@@ -88,6 +88,35 @@ internal static partial class LinuxSyscalls
         return 0;
     }
 
+    /// <summary>
+    /// <c>realpath(3)</c>: the absolute path with every link resolved, or null when it cannot be
+    /// resolved (missing, not allowed, not Linux).
+    /// </summary>
+    /// <param name="path">An existing path.</param>
+    public static string? RealPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!IsSupported)
+        {
+            return null;
+        }
+
+        nint resolved = RealPathNative(path, 0);
+        if (resolved == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            FreeNative(resolved);
+        }
+    }
+
     private static int OpenAt2(string path, int flags, out int fd)
     {
         var how = new OpenHow { Flags = (ulong)(uint)flags, Mode = 0, Resolve = ResolveNoSymlinks };
@@ -117,6 +146,12 @@ internal static partial class LinuxSyscalls
         public ulong Mode;
         public ulong Resolve;
     }
+
+    [LibraryImport(Libc, EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint RealPathNative(string path, nint resolved);
+
+    [LibraryImport(Libc, EntryPoint = "free")]
+    private static partial void FreeNative(nint pointer);
 
     // glibc has no openat2 wrapper: the generic syscall(2) entry, whose integer arguments pass in
     // the registers of a plain call on the 64-bit ABIs.
