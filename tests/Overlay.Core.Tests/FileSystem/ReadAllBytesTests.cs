@@ -122,6 +122,28 @@ public sealed class ReadAllBytesTests : IDisposable
     }
 
     [Fact]
+    public void ALayerReachedThroughALinkedParent_StillOpensItsFilesInOneCall()
+    {
+        // The layer's own root is a plain directory, but a directory above it is a link (as /var/run
+        // or a linked $TMPDIR): the one-call open refuses links anywhere, so it must start from the
+        // root's real path, or every read would take the stat-each-parent way.
+        WriteLower("d/f", "layer data"u8.ToArray());
+        string linked = Path.Combine(_root, "linked");
+        Directory.CreateSymbolicLink(linked, _root);
+        using var layer = new HostDirectoryLayer(Path.Combine(linked, "lower"));
+        if (!Overlay.Layers.Host.LinuxSyscalls.IsSupported)
+        {
+            Assert.Skip("The one-call open is Linux's openat2.");
+        }
+
+        using var handle = layer.TryOpenReadQuickly("/d/f", asLower: true, out long length);
+
+        handle.Should().NotBeNull("the link is above the layer's root, not inside it");
+        length.Should().Be("layer data".Length);
+        layer.TryOpenReadQuickly("/d/missing", asLower: true, out _).Should().BeNull();
+    }
+
+    [Fact]
     public void Read_FollowsTheMergedView_LinksWhiteoutsAndCopiedUpFiles()
     {
         WriteLower("etc/motd", "lower motd"u8.ToArray());

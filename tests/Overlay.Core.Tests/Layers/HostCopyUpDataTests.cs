@@ -49,15 +49,17 @@ public sealed class HostCopyUpDataTests : IDisposable
         File.ReadAllBytes(Path.Combine(lowerDirectory, "d", "file")).Should().Equal(data);
     }
 
-    [Fact]
-    public void CopyFileData_FromAnOffsetIntoAnOffset_CopiesTheRestOfTheSource()
+    [Theory]
+    [InlineData(200_000, 1000, false)]
+    [InlineData((17 << 20) + 4321, 7, true)] // 8 MiB pieces when writeback is started: two whole ones and a part
+    public void CopyFileData_FromAnOffsetIntoAnOffset_CopiesTheRestOfTheSource(int length, int sourceOffset, bool startWriteback)
     {
         if (!LinuxSyscalls.IsSupported)
         {
             return;
         }
 
-        var data = RandomBytes(200_000);
+        var data = RandomBytes(length);
         Directory.CreateDirectory(_root);
         string source = Path.Combine(_root, "source");
         string destination = Path.Combine(_root, "destination");
@@ -66,35 +68,10 @@ public sealed class HostCopyUpDataTests : IDisposable
         using SafeFileHandle input = File.OpenHandle(source);
         using (SafeFileHandle output = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite))
         {
-            LinuxSyscalls.CopyFileData(input, 1000, output, 3, out long copied).Should().Be(0);
-            copied.Should().Be(data.Length - 1000);
+            LinuxSyscalls.CopyFileData(input, sourceOffset, output, 3, out long copied, startWriteback).Should().Be(0);
+            copied.Should().Be(data.Length - sourceOffset);
         }
 
-        File.ReadAllBytes(destination).Should().Equal([9, 9, 9, .. data.AsSpan(1000).ToArray()]);
-    }
-
-    [Fact]
-    public void CopyFileData_StartingWritebackPieceByPiece_CopiesAFileOfSeveralPiecesWhole()
-    {
-        if (!LinuxSyscalls.IsSupported)
-        {
-            return;
-        }
-
-        // 8 MiB pieces: two whole ones and a part, from an offset, behind three bytes already there.
-        var data = RandomBytes((17 << 20) + 4321);
-        Directory.CreateDirectory(_root);
-        string source = Path.Combine(_root, "source");
-        string destination = Path.Combine(_root, "destination");
-        File.WriteAllBytes(source, data);
-        File.WriteAllBytes(destination, [9, 9, 9]);
-        using SafeFileHandle input = File.OpenHandle(source);
-        using (SafeFileHandle output = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite))
-        {
-            LinuxSyscalls.CopyFileData(input, 7, output, 3, out long copied, startWriteback: true).Should().Be(0);
-            copied.Should().Be(data.Length - 7);
-        }
-
-        File.ReadAllBytes(destination).Should().Equal([9, 9, 9, .. data.AsSpan(7).ToArray()]);
+        File.ReadAllBytes(destination).Should().Equal([9, 9, 9, .. data.AsSpan(sourceOffset).ToArray()]);
     }
 }
