@@ -91,4 +91,8 @@ public sealed class HostDirectory_UnixFileModeTests() : UnixFileModeTests(LayerB
 /// </summary>
 /// <param name="catalog">The shared scenarios.</param>
 [Trait("Category", "Disk")]
-public sealed class HostDirectory_OverlayKernelScenarioTests(KernelScenarioCatalog catalog) : OverlayKernelScenarioTests(catalog, LayerBackend.HostDirectory);
+public sealed class HostDirectory_OverlayKernelScenarioTests(KernelScenarioCatalog catalog) : OverlayKernelScenarioTests(catalog, LayerBackend.HostDirectory)
+{
+    /// <summary>Every fourth scenario in the fast lane, all of them in the deep lane (<see cref="TestLane"/>).</summary>
+    public static new TheoryData<int> Seeds() => new(KernelScenarioLoader.LoadShared().Select(s => s.Seed).Where((_, i) => TestLane.IsDeep || i % 4 == 0));
+}
