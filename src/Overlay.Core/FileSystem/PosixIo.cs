@@ -39,12 +39,14 @@ internal sealed class PosixIo
         }
 
         bool isDirectory = node.IsDirectory;
+        UnixFileMode? targetMode = null;
         if (node.IsSymbolicLink && _engine.Stat(trimmed, followLinks: true, out var target) == Errno.None)
         {
             isDirectory = target.IsDirectory;
+            targetMode = target.Entry.Mode;
         }
 
-        return new FileStatus(true, isDirectory, node);
+        return new FileStatus(true, isDirectory, node, TargetMode: targetMode);
     }
 
     /// <summary>System.IO's internal FileExists: a trailing separator is trimmed; a dangling link counts as a file.</summary>
