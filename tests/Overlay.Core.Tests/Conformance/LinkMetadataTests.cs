@@ -23,7 +23,7 @@ public abstract class LinkMetadataTests(ConformanceTarget target) : ConformanceT
 
     // An hour ahead, in whole seconds: reading a link's times back follows the link, and under
     // relatime (the Linux default) following a link stamps its atime when that is older than its
-    // mtime or ctime; one ahead of now is left as set.
+    // mtime or ctime; one ahead of now is left as set (see AccessTimeOfALink_SetInThePastThenFollowed_…).
     private readonly DateTime _soon = DateTime.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
 
     // ---- Attributes
@@ -249,6 +249,26 @@ public abstract class LinkMetadataTests(ConformanceTarget target) : ConformanceT
         Fs.File.SetLastWriteTimeUtc(P("/link"), Then);
         Fs.FileInfo.New(P("/link")).LastWriteTimeUtc.Should().Be(Then);
         Fs.FileInfo.New(P("/f.txt")).LastWriteTimeUtc.Should().Be(ConformanceSeed.FileTime);
+    }
+
+    [Fact]
+    public void AccessTimeOfALink_SetInThePastThenFollowed_IsStampedOnTheDiskAndOnHostLayersAndKeptOnMemoryLayers()
+    {
+        // An intended difference (docs/conformance.md): a MemoryLayer stamps no access time on a
+        // read or a follow, where the disk stamps one under relatime; a host layer's own files
+        // follow the disk's rule.
+        var start = DateTime.UtcNow.AddSeconds(-2);
+        Fs.File.SetLastAccessTimeUtc(P("/link"), Then);
+        Fs.File.ReadAllText(P("/link")).Should().Be("hello world");
+        var atime = Fs.File.GetLastAccessTimeUtc(P("/link"));
+        if (Target is ConformanceTarget.MemoryUpper or ConformanceTarget.MemoryLowers)
+        {
+            atime.Should().Be(Then);
+        }
+        else
+        {
+            atime.Should().BeOnOrAfter(start);
+        }
     }
 
     // ---- ResolveLinkTarget
