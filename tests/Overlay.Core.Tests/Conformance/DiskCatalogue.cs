@@ -71,6 +71,10 @@ public sealed class Disk_FileStreamTests() : FileStreamTests(ConformanceTarget.D
 [Trait("Category", "Disk")]
 public sealed class Disk_FileWriteTests() : FileWriteTests(ConformanceTarget.Disk);
 
+/// <summary><see cref="LinkMetadataTests"/> on the real disk.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class Disk_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.Disk);
+
 /// <summary><see cref="LinkTests"/> on the real disk.</summary>
 [SupportedOSPlatform("linux")]
 [Trait("Category", "Disk")]

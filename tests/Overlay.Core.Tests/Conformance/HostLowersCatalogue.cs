@@ -71,6 +71,10 @@ public sealed class HostLowers_FileStreamTests() : FileStreamTests(ConformanceTa
 [Trait("Category", "Disk")]
 public sealed class HostLowers_FileWriteTests() : FileWriteTests(ConformanceTarget.HostLowers);
 
+/// <summary><see cref="LinkMetadataTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostLowers_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.HostLowers);
+
 /// <summary><see cref="LinkTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 [Trait("Category", "Disk")]

@@ -71,6 +71,10 @@ public sealed class HostUpper_FileStreamTests() : FileStreamTests(ConformanceTar
 [Trait("Category", "Disk")]
 public sealed class HostUpper_FileWriteTests() : FileWriteTests(ConformanceTarget.HostUpper);
 
+/// <summary><see cref="LinkMetadataTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class HostUpper_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.HostUpper);
+
 /// <summary><see cref="LinkTests"/> on HostDirectoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 [Trait("Category", "Disk")]
