@@ -72,6 +72,7 @@ public sealed class Disk_FileStreamTests() : FileStreamTests(ConformanceTarget.D
 public sealed class Disk_FileWriteTests() : FileWriteTests(ConformanceTarget.Disk);
 
 /// <summary><see cref="LinkMetadataTests"/> on the real disk.</summary>
+[Trait("Category", "Disk")]
 [SupportedOSPlatform("linux")]
 public sealed class Disk_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.Disk);
 

@@ -72,6 +72,7 @@ public sealed class HostLowers_FileStreamTests() : FileStreamTests(ConformanceTa
 public sealed class HostLowers_FileWriteTests() : FileWriteTests(ConformanceTarget.HostLowers);
 
 /// <summary><see cref="LinkMetadataTests"/> on HostDirectoryLayer, seed in the lowers.</summary>
+[Trait("Category", "Disk")]
 [SupportedOSPlatform("linux")]
 public sealed class HostLowers_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.HostLowers);
 

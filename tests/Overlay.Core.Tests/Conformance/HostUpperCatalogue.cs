@@ -72,6 +72,7 @@ public sealed class HostUpper_FileStreamTests() : FileStreamTests(ConformanceTar
 public sealed class HostUpper_FileWriteTests() : FileWriteTests(ConformanceTarget.HostUpper);
 
 /// <summary><see cref="LinkMetadataTests"/> on HostDirectoryLayer, seed in the upper.</summary>
+[Trait("Category", "Disk")]
 [SupportedOSPlatform("linux")]
 public sealed class HostUpper_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.HostUpper);
 
