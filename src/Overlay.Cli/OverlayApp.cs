@@ -1,3 +1,4 @@
+using System.Reflection;
 using Overlay.Cli.Commands;
 using Overlay.Cli.Output;
 using Spectre.Console;
@@ -15,6 +16,12 @@ internal static class OverlayApp
     /// <returns>The exit code (see <see cref="ExitCode"/>).</returns>
     public static int Run(string[] args, IAnsiConsole console, CliStreams streams)
     {
+        if (args is ["--version"])
+        {
+            console.WriteLine($"overlay {Version}");
+            return (int)ExitCode.Success;
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -52,6 +59,12 @@ internal static class OverlayApp
 
         try
         {
+            if (args.Length > 0 && SettingsOf.TryGetValue(args[0], out var settings))
+            {
+                CommandLine.Check(args[0], settings, args[1..]);
+                args = CommandLine.JoinDashValues(settings, args);
+            }
+
             return app.Run(args);
         }
         catch (CliException e)
@@ -67,6 +80,23 @@ internal static class OverlayApp
             return Fail(streams, ExitCode.IoError, e.Message);
         }
     }
+
+    /// <summary>The settings type of each command, whose options <see cref="CommandLine.Check"/> knows.</summary>
+    private static readonly Dictionary<string, Type> SettingsOf = new(StringComparer.Ordinal)
+    {
+        ["layers"] = typeof(LayersCommand.Settings),
+        ["tree"] = typeof(TreeCommand.Settings),
+        ["explain"] = typeof(ExplainCommand.Settings),
+        ["cat"] = typeof(CatCommand.Settings),
+        ["export"] = typeof(ExportCommand.Settings),
+        ["diff"] = typeof(UpperSettings),
+        ["commit"] = typeof(CommitCommand.Settings),
+        ["demo"] = typeof(JsonSettings),
+    };
+
+    /// <summary>The tool's version: the informational version without the source revision.</summary>
+    internal static string Version { get; } =
+        (typeof(OverlayApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
     private static int Fail(CliStreams streams, ExitCode code, string message)
     {

@@ -11,18 +11,34 @@ namespace Overlay;
 /// <see cref="IFileSystem"/>. Paths are POSIX: rooted at "/", '/'-separated, case-sensitive.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Safe to use from many threads. Lowers are never written. Errors are the exceptions System.IO
 /// throws on Linux against a kernel overlay mount, with the same HResults.
+/// </para>
+/// <para>
+/// Built in one way only, with the lowers as a list and the upper on its own:
+/// <c>new OverlayFileSystem(lowersTopFirst: [image], upper: container)</c>. A layer given where the
+/// other is expected does not compile, so an image can never become an upper by mistake.
+/// </para>
+/// <para>
+/// Ownership: the layers stay the caller's. An overlay never disposes them (one image may be under
+/// many overlays at once); dispose a layer after every overlay built on it. <see cref="Dispose"/>
+/// releases what the overlay opened itself: it stops and disposes the watchers it created and
+/// detaches the <see cref="Trace"/> handlers. After it, <see cref="Changes"/>,
+/// <see cref="ResetUpper"/> and <see cref="InvalidateIndex"/> throw <see cref="ObjectDisposedException"/>.
+/// </para>
 /// </remarks>
-public sealed class OverlayFileSystem : IFileSystem
+public sealed class OverlayFileSystem : IFileSystem, IDisposable
 {
     private readonly UnionEngine _engine;
     private readonly Lock _traceGate = new();
     private EventHandler<OverlayEvent>? _trace;
+    private readonly OverlayWatchHub _watchHub;
     private string _currentDirectory;
+    private int _disposed;
 
-    /// <summary>Builds an overlay.</summary>
-    /// <param name="lowersTopFirst">The read-only lower layers, topmost first (as <c>lowerdir=</c> lists them).</param>
+    /// <summary>Builds an overlay: a list of read-only lowers, and one writable upper (or none).</summary>
+    /// <param name="lowersTopFirst">The read-only lower layers, topmost first (as <c>lowerdir=</c> lists them), e.g. <c>[image]</c>.</param>
     /// <param name="upper">The writable upper layer, or <see langword="null"/> for a read-only overlay.</param>
     /// <param name="options">Settings; the defaults when omitted.</param>
     /// <exception cref="ArgumentException">
@@ -63,7 +79,7 @@ public sealed class OverlayFileSystem : IFileSystem
 
         _engine = new UnionEngine(lowers, upper, Options);
         _currentDirectory = Options.CurrentDirectory;
-        var watchHub = new OverlayWatchHub(_engine);
+        var watchHub = _watchHub = new OverlayWatchHub(_engine);
         var io = new PosixIo(_engine, watchHub);
         Path = new OverlayPath(this, io);
         File = new OverlayFile(this, io);
@@ -77,10 +93,12 @@ public sealed class OverlayFileSystem : IFileSystem
         FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
     }
 
-    /// <summary>Builds an overlay from lowers given topmost first.</summary>
-    /// <param name="upper">The writable upper layer, or <see langword="null"/> for a read-only overlay.</param>
-    /// <param name="lowersTopFirst">The read-only lower layers, topmost first.</param>
-    public OverlayFileSystem(IWritableLayer? upper, params ILayer[] lowersTopFirst)
+    /// <summary>
+    /// The upper-first shape, kept for the library's own tests only: in the public surface a
+    /// <see cref="MemoryLayer"/> (both a lower and an upper) made <c>(image, container)</c> compile
+    /// with the image as the upper.
+    /// </summary>
+    internal OverlayFileSystem(IWritableLayer? upper, params ILayer[] lowersTopFirst)
         : this(lowersTopFirst, upper)
     {
     }
@@ -143,17 +161,62 @@ public sealed class OverlayFileSystem : IFileSystem
 
     /// <summary>The differences of the merged view from the lowers, sorted by path, as <c>docker diff</c> lists them.</summary>
     /// <returns>Every path added, modified or deleted by the upper.</returns>
-    public IReadOnlyList<OverlayChange> Changes() => _engine.Changes();
+    /// <exception cref="ObjectDisposedException">The overlay was disposed.</exception>
+    public IReadOnlyList<OverlayChange> Changes()
+    {
+        ThrowIfDisposed();
+        return _engine.Changes();
+    }
 
     /// <summary>Empties the upper layer, so the merged view is the lowers' again.</summary>
     /// <exception cref="InvalidOperationException">The overlay is read-only.</exception>
-    public void ResetUpper() => _engine.ResetUpper();
+    /// <exception cref="ObjectDisposedException">The overlay was disposed.</exception>
+    public void ResetUpper()
+    {
+        ThrowIfDisposed();
+        _engine.ResetUpper();
+    }
 
     /// <summary>
     /// Forgets the index of the lowers' content. Call it after a lower was changed outside the
     /// overlay; lowers are otherwise assumed never to change.
     /// </summary>
-    public void InvalidateIndex() => _engine.InvalidateIndex();
+    /// <exception cref="ObjectDisposedException">The overlay was disposed.</exception>
+    public void InvalidateIndex()
+    {
+        ThrowIfDisposed();
+        _engine.InvalidateIndex();
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// Releases what the overlay opened: stops and disposes the watchers it created, detaches the
+    /// <see cref="Trace"/> handlers and forgets its index of the lowers. The layers are the caller's
+    /// and stay open. Calling it again does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _watchHub.DisposeAll();
+        lock (_traceGate)
+        {
+            if (_trace is not null)
+            {
+                _engine.Trace -= RaiseTrace;
+                _trace = null;
+            }
+        }
+
+        _engine.InvalidateIndex();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
 
     /// <inheritdoc />
     public IFile File { get; }

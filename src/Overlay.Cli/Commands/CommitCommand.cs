@@ -25,7 +25,7 @@ internal sealed class CommitCommand(IAnsiConsole console, CliStreams streams) : 
 
     protected override ExitCode Run(Settings settings)
     {
-        using var upper = settings.OpenUpper();
+        using var upper = settings.OpenUpper(Streams.Error);
         using var image = OpenImage(settings.Image, settings.Json);
         var changes = image.Overlay(upper: upper.Layer).Changes();
         LayerExportResult result;
@@ -47,8 +47,9 @@ internal sealed class CommitCommand(IAnsiConsole console, CliStreams streams) : 
         }
         else
         {
-            Console.MarkupLine($"Committed {changes.Count} changes as {entries} entries to [bold]{Markup.Escape(settings.Output!)}[/]");
-            Console.MarkupLine($"  diff_id {digest}, {LayersCommand.Bytes(size)}");
+            // Two lines that fit 80 columns: a diff_id is 71 characters.
+            Console.MarkupLine($"Committed {changes.Count} changes as {entries} entries to [bold]{Markup.Escape(settings.Output!)}[/] ({LayersCommand.HumanSize(size)})");
+            Console.MarkupLine($"diff_id {digest}");
         }
 
         return ExitCode.Success;

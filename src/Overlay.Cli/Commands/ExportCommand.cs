@@ -14,11 +14,15 @@ internal sealed class ExportCommand(IAnsiConsole console, CliStreams streams) : 
     internal sealed class Settings : ImageSettings
     {
         [CommandOption("-o|--output <FILE>")]
-        [Description("The tar to write.")]
+        [Description("The tar to write; - for standard output.")]
         public string? Output { get; set; }
 
+        public bool ToStandardOutput => Output == "-";
+
         public override ValidationResult Validate() =>
-            string.IsNullOrEmpty(Output) ? ValidationResult.Error("-o FILE is required.") : ValidationResult.Success();
+            string.IsNullOrEmpty(Output) ? ValidationResult.Error("-o FILE is required (- for standard output).")
+            : ToStandardOutput && Json ? ValidationResult.Error("--json cannot be used with -o -: the tar is what goes to standard output.")
+            : ValidationResult.Success();
     }
 
     protected override ExitCode Run(Settings settings)
@@ -26,6 +30,25 @@ internal sealed class ExportCommand(IAnsiConsole console, CliStreams streams) : 
         using var image = OpenImage(settings.Image, settings.Json);
         var stack = new LayerStack(image.Overlay());
         int entries = 0;
+        if (settings.ToStandardOutput)
+        {
+            // The tar is the output: the summary goes to standard error, as nothing else may be mixed in.
+            long written;
+            using (var counting = new CountingStream(Streams.Output))
+            {
+                using (var writer = new TarWriter(counting, TarEntryFormat.Pax, leaveOpen: true))
+                {
+                    entries = Flatten(stack, writer);
+                }
+
+                written = counting.Written;
+            }
+
+            Streams.Output.Flush();
+            Streams.Error.WriteLine($"overlay: wrote {entries} entries of the merged view to standard output ({LayersCommand.HumanSize(written)}).");
+            return ExitCode.Success;
+        }
+
         TarOutput.Write(settings.Output!, writer => entries = Flatten(stack, writer));
         long size = new FileInfo(settings.Output!).Length;
         if (settings.Json)
@@ -34,7 +57,7 @@ internal sealed class ExportCommand(IAnsiConsole console, CliStreams streams) : 
         }
         else
         {
-            Console.MarkupLine($"Wrote {entries} entries of the merged view to [bold]{Markup.Escape(settings.Output!)}[/] ({LayersCommand.Bytes(size)}).");
+            Console.MarkupLine($"Wrote {entries} entries of the merged view to [bold]{Markup.Escape(settings.Output!)}[/] ({LayersCommand.HumanSize(size)}).");
         }
 
         return ExitCode.Success;

@@ -1,13 +1,23 @@
+using System.ComponentModel;
+using System.Globalization;
 using Overlay.Cli.Inspection;
 using Overlay.Cli.Output;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace Overlay.Cli.Commands;
 
 /// <summary><c>overlay layers IMAGE</c>: one row per layer, bottom first, and the image's wasted space.</summary>
-internal sealed class LayersCommand(IAnsiConsole console, CliStreams streams) : OverlayCommand<ImageSettings>(console, streams)
+internal sealed class LayersCommand(IAnsiConsole console, CliStreams streams) : OverlayCommand<LayersCommand.Settings>(console, streams)
 {
-    protected override ExitCode Run(ImageSettings settings)
+    internal sealed class Settings : ImageSettings
+    {
+        [CommandOption("--no-trunc")]
+        [Description("Show full digests (the table is then wider than 80 columns), as docker's --no-trunc.")]
+        public bool NoTrunc { get; set; }
+    }
+
+    protected override ExitCode Run(Settings settings)
     {
         using var image = OpenImage(settings.Image, settings.Json);
         var rows = LayerStatistics.Of(image);
@@ -19,34 +29,61 @@ internal sealed class LayersCommand(IAnsiConsole console, CliStreams streams) : 
             return ExitCode.Success;
         }
 
-        var table = new Table().Title($"[bold]{Markup.Escape(settings.Image)}[/]").Border(TableBorder.Rounded);
+        // Fits 80 columns: a digest as docker shortens it (12 hex digits), sizes as docker prints them.
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("#");
         table.AddColumn("digest");
         table.AddColumn(new TableColumn("size").RightAligned());
         table.AddColumn(new TableColumn("added").RightAligned());
         table.AddColumn(new TableColumn("changed").RightAligned());
-        table.AddColumn(new TableColumn("whited out").RightAligned());
-        table.AddColumn(new TableColumn("opaque dirs").RightAligned());
+        table.AddColumn(new TableColumn("whiteouts").RightAligned());
+        table.AddColumn(new TableColumn("opaque").RightAligned());
         table.AddColumn(new TableColumn("wasted").RightAligned());
         foreach (var row in rows)
         {
+            string digest = row.Digest.Length == 0 ? row.Source : settings.NoTrunc ? row.Digest : ShortDigest(row.Digest);
             table.AddRow(
-                row.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(row.Digest.Length > 0 ? row.Digest[..Math.Min(row.Digest.Length, 19)] : row.Source),
-                Bytes(row.Size),
+                Count(row.Index),
+                Markup.Escape(digest),
+                HumanSize(row.Size),
                 Count(row.Added),
                 Count(row.Changed),
                 Count(row.WhitedOut),
                 Count(row.Opaque),
-                Bytes(row.WastedBytes));
+                HumanSize(row.WastedBytes));
         }
 
+        Console.MarkupLine($"[bold]{Markup.Escape(settings.Image)}[/]");
         Console.Write(table);
-        Console.MarkupLine($"{rows.Count} layers, {Bytes(total)}; wasted space: [yellow]{Bytes(wasted)}[/] (bytes a higher layer overwrites or whites out)");
+        Console.MarkupLine($"{rows.Count} layers, {HumanSize(total)} ({Bytes(total)}); wasted: [yellow]{HumanSize(wasted)}[/]");
+        Console.MarkupLine("[grey](wasted: bytes a higher layer overwrites or whites out)[/]");
         return ExitCode.Success;
     }
 
-    private static string Count(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A digest as docker shortens ids: its first 12 hex digits, without the algorithm.</summary>
+    internal static string ShortDigest(string digest)
+    {
+        string hex = digest.Contains(':', StringComparison.Ordinal) ? digest[(digest.IndexOf(':', StringComparison.Ordinal) + 1)..] : digest;
+        return hex.Length > 12 ? hex[..12] : hex;
+    }
 
-    internal static string Bytes(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B";
+    /// <summary>A size as docker prints one: three significant digits, decimal units (44B, 11.8kB, 2.02MB).</summary>
+    internal static string HumanSize(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB", "PB"];
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        string number = unit == 0 ? bytes.ToString(CultureInfo.InvariantCulture) : value.ToString(value >= 100 ? "0" : value >= 10 ? "0.#" : "0.##", CultureInfo.InvariantCulture);
+        return number + units[unit];
+    }
+
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    internal static string Bytes(long value) => value.ToString("N0", CultureInfo.InvariantCulture) + " B";
 }

@@ -18,6 +18,10 @@ internal sealed class TreeCommand(IAnsiConsole console, CliStreams streams) : Ov
         [CommandOption("--layer <N>")]
         [Description("Show the image as it was after layer N (0 is the base): layers above N left out.")]
         public int? Layer { get; set; }
+
+        [CommandOption("--hidden")]
+        [Description("Also show the names an opaque directory hides (whiteouts are always shown).")]
+        public bool Hidden { get; set; }
     }
 
     protected override ExitCode Run(Settings settings)
@@ -25,7 +29,7 @@ internal sealed class TreeCommand(IAnsiConsole console, CliStreams streams) : Ov
         string path = ImagePath.Normalize(settings.Path);
         using var image = OpenImage(settings.Image, settings.Json);
         var stack = new LayerStack(image.Overlay(settings.Layer));
-        var root = ProvenanceTree.Build(stack, path);
+        var root = ProvenanceTree.Build(stack, path, settings.Hidden);
         if (root is null)
         {
             throw new CliException(ExitCode.PathNotFound, $"{path}: not in the merged view of {settings.Image}.");
@@ -61,8 +65,15 @@ internal sealed class TreeCommand(IAnsiConsole console, CliStreams streams) : Ov
             return $"[red strikethrough]{name}[/] [red](whiteout in {entry.Layer}{hides})[/]";
         }
 
+        if (entry.Kind == "hidden")
+        {
+            return $"[grey strikethrough]{name}[/] [grey](in {entry.Layer}, hidden by the opaque directory of {entry.OpaqueIn})[/]";
+        }
+
         string label = entry.Kind switch
         {
+            // The root is "/" already: no second slash.
+            "directory" when entry.Path == "/" => $"[blue]{name}[/]",
             "directory" => $"[blue]{name}/[/]",
             "symlink" => $"[cyan]{name}[/] -> {Markup.Escape(entry.LinkTarget ?? string.Empty)}",
             _ => name,

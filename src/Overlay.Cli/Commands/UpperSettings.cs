@@ -13,8 +13,8 @@ internal class UpperSettings : ImageSettings
     public string? Upper { get; set; }
 
     [CommandOption("--form <FORM>")]
-    [Description("How the upper stores whiteouts: oci (.wh. files, the default) or kernel (character devices 0/0 and overlay xattrs, as Docker's overlay2 diff/ directories).")]
-    public string Form { get; set; } = "oci";
+    [Description("How the upper stores whiteouts: oci (.wh. files) or kernel (character devices 0/0 and overlay xattrs, as Docker's overlay2 diff/ directories). Detected from the upper when omitted.")]
+    public string? Form { get; set; }
 
     public override ValidationResult Validate()
     {
@@ -23,14 +23,15 @@ internal class UpperSettings : ImageSettings
             return ValidationResult.Error("--upper DIR is required.");
         }
 
-        return Form is "oci" or "kernel" ? ValidationResult.Success() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
+        return Form is null or "oci" or "kernel" ? ValidationResult.Success() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
     }
 
     /// <summary>
     /// Opens the upper as a layer; it is only read. An upper needs a work directory on its file
     /// system, so an empty one is made beside it and removed with the returned handle.
     /// </summary>
-    public OpenedUpper OpenUpper()
+    /// <param name="warnings">Where a note on the detected form, or a warning that the declared form contradicts the content, goes (standard error).</param>
+    public OpenedUpper OpenUpper(TextWriter warnings)
     {
         if (!Directory.Exists(Upper))
         {
@@ -38,13 +39,14 @@ internal class UpperSettings : ImageSettings
         }
 
         string full = Path.GetFullPath(Upper!);
+        var form = ChooseForm(full, warnings);
         string work = Path.Combine(Path.GetDirectoryName(full) ?? full, $".overlay-work-{Guid.NewGuid():N}");
         try
         {
             return new OpenedUpper(new HostDirectoryLayer(full, new HostDirectoryLayerOptions
             {
                 Name = "upper",
-                WhiteoutForm = Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci,
+                WhiteoutForm = form,
                 WorkDirectory = work,
             }), work);
         }
@@ -57,6 +59,63 @@ internal class UpperSettings : ImageSettings
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// The whiteout form to read the upper in. The two forms mark deletions differently, and an
+    /// upper read in the wrong one silently loses them (a kernel whiteout read as OCI is a device
+    /// file, an OCI whiteout read as kernel an ordinary file named .wh.*): so the content is looked
+    /// at. Without --form the form its markers show is used; a declared form the markers contradict
+    /// is kept, with a warning naming the marker.
+    /// </summary>
+    private WhiteoutForm ChooseForm(string upper, TextWriter warnings)
+    {
+        string? kernel = FirstMarker(upper, WhiteoutForm.Kernel);
+        string? oci = FirstMarker(upper, WhiteoutForm.Oci);
+        switch (Form)
+        {
+            case null when kernel is not null && oci is null:
+                warnings.WriteLine($"overlay: reading {Upper} in the kernel whiteout form: {kernel}.");
+                return WhiteoutForm.Kernel;
+            case null:
+                return WhiteoutForm.Oci;
+            case "oci" when kernel is not null:
+                warnings.WriteLine($"overlay: warning: --form oci, but {kernel}: its deletions are not seen in the oci form; use --form kernel.");
+                return WhiteoutForm.Oci;
+            case "kernel" when oci is not null && kernel is null:
+                warnings.WriteLine($"overlay: warning: --form kernel, but {oci}: its deletions are not seen in the kernel form; use --form oci.");
+                return WhiteoutForm.Kernel;
+            default:
+                return Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci;
+        }
+    }
+
+    /// <summary>The first whiteout or opaque marker of a form in a directory tree, described, or <see langword="null"/>.</summary>
+    internal static string? FirstMarker(string directory, WhiteoutForm form)
+    {
+        // The kernel form's attributes are trusted.overlay.* (as root) or user.overlay.* (rootless).
+        foreach (bool user in form == WhiteoutForm.Kernel ? new[] { false, true } : [false])
+        {
+            using var layer = new HostDirectoryLayer(directory, new HostDirectoryLayerOptions { Name = "probe", WhiteoutForm = form, UserExtendedAttributes = user });
+            foreach (var (path, entry) in Inspection.LayerStack.Walk(layer))
+            {
+                if (entry.Kind == LayerEntryKind.Whiteout)
+                {
+                    return form == WhiteoutForm.Kernel
+                        ? $"{path} is a character device 0/0 (a kernel whiteout)"
+                        : $"{Inspection.ImagePath.Combine(Inspection.ImagePath.Parent(path), ".wh." + entry.Name)} is an OCI whiteout";
+                }
+
+                if (entry.IsOpaque)
+                {
+                    return form == WhiteoutForm.Kernel
+                        ? $"{path} has the {(user ? "user" : "trusted")}.overlay.opaque attribute (a kernel opaque directory)"
+                        : $"{path}/.wh..wh..opq is an OCI opaque marker";
+                }
+            }
+        }
+
+        return null;
     }
 }
 

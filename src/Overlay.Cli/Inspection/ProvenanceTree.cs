@@ -9,7 +9,13 @@ namespace Overlay.Cli.Inspection;
 /// </summary>
 internal static class ProvenanceTree
 {
-    public static TreeEntry? Build(LayerStack stack, string path)
+    /// <param name="stack">The layers.</param>
+    /// <param name="path">The entry to start from.</param>
+    /// <param name="withHidden">
+    /// Also list the names an opaque directory hides: the entries of the layers below the opaque
+    /// copy, which no lookup reaches (whiteouts are always listed).
+    /// </param>
+    public static TreeEntry? Build(LayerStack stack, string path, bool withHidden = false)
     {
         var step = LookupTracer.Final(stack.Fs, path);
         if (step is null)
@@ -23,13 +29,13 @@ internal static class ProvenanceTree
             : [parentLayer, .. parent.Merged];
         if (step.Layer is not null)
         {
-            return Visible(stack, step, parentChain);
+            return Visible(stack, step, parentChain, withHidden);
         }
 
         return step.WhiteoutLayer is null ? null : Hidden(stack, step, parentChain);
     }
 
-    private static TreeEntry Visible(LayerStack stack, LookupStep step, string[] parentChain)
+    private static TreeEntry Visible(LayerStack stack, LookupStep step, string[] parentChain, bool withHidden)
     {
         string layer = step.Layer!;
         var entry = stack.EntryIn(layer, step.Path)!.Value;
@@ -52,7 +58,7 @@ internal static class ProvenanceTree
             if (LookupTracer.Final(stack.Fs, child) is { Layer: not null } childStep)
             {
                 visibleNames.Add(childStep.Path[(childStep.Path.LastIndexOf('/') + 1)..]);
-                children.Add(Visible(stack, childStep, chain));
+                children.Add(Visible(stack, childStep, chain, withHidden));
             }
         }
 
@@ -66,6 +72,27 @@ internal static class ProvenanceTree
             if (LookupTracer.Final(stack.Fs, ImagePath.Combine(step.Path, hidden)) is { Layer: null, WhiteoutLayer: not null } hiddenStep)
             {
                 children.Add(Hidden(stack, hiddenStep, chain));
+            }
+        }
+
+        if (withHidden && opaqueIn is not null)
+        {
+            // The copies of this directory below the opaque one: their names are in no listing.
+            var shown = children.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var below in parentChain.SkipWhile(n => n != opaqueIn).Skip(1))
+            {
+                if (stack.EntryIn(below, step.Path) is not { Kind: LayerEntryKind.Directory })
+                {
+                    continue;
+                }
+
+                foreach (var lowerEntry in stack.ListIn(below, step.Path).OrderBy(e => e.Name, StringComparer.Ordinal))
+                {
+                    if (lowerEntry.Kind != LayerEntryKind.Whiteout && shown.Add(lowerEntry.Name))
+                    {
+                        children.Add(new TreeEntry(lowerEntry.Name, ImagePath.Combine(step.Path, lowerEntry.Name), "hidden", below, [], [], opaqueIn, null, null, []));
+                    }
+                }
             }
         }
 

@@ -85,6 +85,15 @@ internal sealed class OverlayWatchHub
         }
     }
 
+    /// <summary>Disposes every watcher that raises events (the overlay is being disposed).</summary>
+    public void DisposeAll()
+    {
+        foreach (var watcher in Volatile.Read(ref _watchers))
+        {
+            watcher.Dispose();
+        }
+    }
+
     /// <summary>Runs an rmdir, so that its Deleted event is known to be a directory's.</summary>
     public static T RemovingDirectory<T>(Func<T> remove)
     {

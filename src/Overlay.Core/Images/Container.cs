@@ -108,12 +108,14 @@ public sealed class Container : IDisposable
     /// </summary>
     /// <param name="tag">A name for the new image, or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked while the layer is digested and copied; a cancelled commit leaves no image and no half-copied layer.</param>
     /// <returns>The new image.</returns>
     /// <exception cref="IOException">The container's layer holds what a layer tar cannot: a name starting with <c>.wh.</c>, or a redirected directory.</exception>
-    public Image Commit(string? tag = null, string? comment = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Image Commit(string? tag = null, string? comment = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _store.CommitLayer(Image, _upper, tag, comment, Id);
+        return _store.CommitLayer(Image, _upper, tag, comment, Id, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +124,22 @@ public sealed class Container : IDisposable
     /// every directory before its children, names in ordinal order, owned 0:0.
     /// </summary>
     /// <param name="destination">Where the tar goes; left open.</param>
-    public void Export(Stream destination)
+    /// <param name="cancellationToken">Checked before each member; a cancelled export leaves a partial tar in the stream.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public void Export(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ThrowIfDisposed();
         using var tar = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
-        ExportDirectory(tar, "/");
+        ExportDirectory(tar, "/", cancellationToken);
     }
 
-    private void ExportDirectory(TarWriter tar, string directory)
+    private void ExportDirectory(TarWriter tar, string directory, CancellationToken cancellationToken)
     {
         var names = _rootFs.Directory.EnumerateFileSystemEntries(directory).Select(p => _rootFs.Path.GetFileName(p)).Order(StringComparer.Ordinal);
         foreach (string name in names)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             string path = LayerCopy.Join(directory, name);
             var info = _rootFs.FileInfo.New(path);
             string tarName = path[1..];
@@ -165,7 +170,7 @@ public sealed class Container : IDisposable
 
             if (entry.EntryType == TarEntryType.Directory)
             {
-                ExportDirectory(tar, path);
+                ExportDirectory(tar, path, cancellationToken);
             }
         }
     }

@@ -13,6 +13,10 @@ namespace Overlay.Images;
 /// (<see cref="CreateInMemory"/>) or on disk in overlay2's layout (<see cref="Open"/>).
 /// </summary>
 /// <remarks>
+/// A facade over three parts, each a folder of Docker's data root: the layer store
+/// (<see cref="LayerStore"/>, layerdb), the image records (<see cref="ImageRecords"/>, imagedb) and
+/// the container records (<see cref="ContainerRecords"/>); this class holds the lock and the rules
+/// that span them (what uses a layer, what a container is made of).
 /// Layers are shared: two images with the same bottom layers use the same directories. A layer an
 /// image, a container or another layer still uses cannot be deleted. Safe to use from many
 /// threads; one container is open at most once at a time.
@@ -23,9 +27,10 @@ public sealed partial class ImageStore : IDisposable
     internal const string ImageKind = "imagedb";
     internal const string ContainerKind = "containers";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     private readonly StoreBackend _backend;
+    private readonly LayerStore _layers;
+    private readonly ImageRecords _images;
+    private readonly ContainerRecords _containers;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Container> _open = new(StringComparer.Ordinal);
@@ -34,6 +39,9 @@ public sealed partial class ImageStore : IDisposable
     {
         _backend = backend;
         _clock = clock;
+        _layers = new LayerStore(backend);
+        _images = new ImageRecords(backend);
+        _containers = new ContainerRecords(backend);
     }
 
     /// <summary>Creates an empty store that lives in memory, for tests and short-lived uses.</summary>
@@ -62,14 +70,14 @@ public sealed partial class ImageStore : IDisposable
         WhiteoutForm form;
         if (File.Exists(settings))
         {
-            form = JsonSerializer.Deserialize<StoreSettings>(File.ReadAllText(settings), Json)!.WhiteoutForm;
+            form = JsonSerializer.Deserialize(File.ReadAllText(settings), StoreJsonContext.Default.StoreSettings)!.WhiteoutForm;
         }
         else
         {
             form = options.WhiteoutForm
                 ?? (OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess ? WhiteoutForm.Kernel : WhiteoutForm.Oci);
             Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
-            File.WriteAllText(settings, JsonSerializer.Serialize(new StoreSettings(form), Json));
+            File.WriteAllText(settings, JsonSerializer.Serialize(new StoreSettings(form), StoreJsonContext.Default.StoreSettings));
         }
 
         if (form == WhiteoutForm.None)
@@ -92,7 +100,7 @@ public sealed partial class ImageStore : IDisposable
         {
             lock (_gate)
             {
-                return [.. _backend.ListRecords(ImageKind).Select(id => ToImage(ReadImage(id)!)).OrderBy(i => i.Created)];
+                return [.. _images.All().Select(ToImage).OrderBy(i => i.Created)];
             }
         }
     }
@@ -104,7 +112,7 @@ public sealed partial class ImageStore : IDisposable
         {
             lock (_gate)
             {
-                return [.. _backend.ListRecords(LayerKind).Select(id => ToLayer(ReadLayer(id)!))];
+                return [.. _layers.All().Select(LayerStore.ToLayer)];
             }
         }
     }
@@ -120,9 +128,11 @@ public sealed partial class ImageStore : IDisposable
     /// </param>
     /// <param name="tag">A name for the image (e.g. "dockres/base:1"), or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked before each layer and while a layer is copied; a cancelled add leaves no image and no half-copied layer.</param>
     /// <returns>The image.</returns>
     /// <exception cref="ArgumentException">The diff_ids do not match the layers, or one is not a sha256 digest.</exception>
-    public Image AddImage(IReadOnlyList<ILayer> layersBottomFirst, IReadOnlyList<string>? diffIds = null, string? tag = null, string? comment = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Image AddImage(IReadOnlyList<ILayer> layersBottomFirst, IReadOnlyList<string>? diffIds = null, string? tag = null, string? comment = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layersBottomFirst);
         if (diffIds is not null && diffIds.Count != layersBottomFirst.Count)
@@ -141,8 +151,9 @@ public sealed partial class ImageStore : IDisposable
             var ids = new List<string>();
             for (int i = 0; i < layersBottomFirst.Count; i++)
             {
-                string diffId = diffIds?[i] ?? DiffIdOf(layersBottomFirst[i]);
-                parent = RegisterLayer(layersBottomFirst[i], diffId, parent).ChainId;
+                cancellationToken.ThrowIfCancellationRequested();
+                string diffId = diffIds?[i] ?? DiffIdOf(layersBottomFirst[i], cancellationToken);
+                parent = _layers.Register(layersBottomFirst[i], diffId, parent, cancellationToken).ChainId;
                 ids.Add(diffId);
             }
 
@@ -158,7 +169,7 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            return ToImage(FindImage(idOrTag));
+            return ToImage(_images.Find(idOrTag));
         }
     }
 
@@ -171,11 +182,11 @@ public sealed partial class ImageStore : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(tag);
         lock (_gate)
         {
-            var record = FindImage(idOrTag);
-            Untag(tag);
-            record = ReadImage(record.Id)!;
+            var record = _images.Find(idOrTag);
+            _images.Untag(tag);
+            record = _images.Read(record.Id)!;
             record.Tags.Add(tag);
-            WriteImage(record);
+            _images.Write(record);
             return ToImage(record);
         }
     }
@@ -190,21 +201,21 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            var image = FindImage(idOrTag);
-            if (AllContainers().FirstOrDefault(c => c.ImageId == image.Id) is { } user)
+            var image = _images.Find(idOrTag);
+            if (_containers.All().FirstOrDefault(c => c.ImageId == image.Id) is { } user)
             {
                 throw new InvalidOperationException($"Image '{idOrTag}' ({image.Id}) cannot be deleted: container '{user.Name}' ({user.Id}) uses it.");
             }
 
-            _backend.DeleteRecord(ImageKind, image.Id);
-            foreach (string chainId in ChainIds(image.DiffIds).Reverse())
+            _images.Delete(image.Id);
+            foreach (string chainId in LayerStore.ChainIds(image.DiffIds).Reverse())
             {
                 if (WhoUsesLayer(chainId) is not null)
                 {
                     break;
                 }
 
-                RemoveLayer(chainId);
+                _layers.Remove(chainId);
             }
         }
     }
@@ -217,7 +228,7 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            if (ReadLayer(chainId) is null)
+            if (_layers.Read(chainId) is null)
             {
                 throw new KeyNotFoundException($"Layer '{chainId}' is not in the store.");
             }
@@ -227,7 +238,7 @@ public sealed partial class ImageStore : IDisposable
                 throw new InvalidOperationException($"Layer '{chainId}' cannot be deleted: {user} uses it.");
             }
 
-            RemoveLayer(chainId);
+            _layers.Remove(chainId);
         }
     }
 
@@ -240,7 +251,7 @@ public sealed partial class ImageStore : IDisposable
         {
             lock (_gate)
             {
-                return [.. AllContainers().OrderBy(c => c.Created).Select(c => c.Id)];
+                return [.. _containers.All().OrderBy(c => c.Created).Select(c => c.Id)];
             }
         }
     }
@@ -259,7 +270,7 @@ public sealed partial class ImageStore : IDisposable
         string id;
         lock (_gate)
         {
-            var image = ToImage(FindImage(imageIdOrTag));
+            var image = ToImage(_images.Find(imageIdOrTag));
             id = Digests.RandomId();
             string mountId = Digests.RandomId();
             string name = options.Name ?? id[..12];
@@ -268,7 +279,7 @@ public sealed partial class ImageStore : IDisposable
                 throw new ArgumentException($"Invalid container name '{name}': as Docker requires, [a-zA-Z0-9][a-zA-Z0-9_.-]* only.", nameof(options));
             }
 
-            if (AllContainers().Any(c => c.Name == name))
+            if (_containers.All().Any(c => c.Name == name))
             {
                 throw new InvalidOperationException($"The container name '{name}' is already in use.");
             }
@@ -312,7 +323,7 @@ public sealed partial class ImageStore : IDisposable
             }
 
             var record = new ContainerRecord(id, name, image.Id, mountId, hostname, _clock.GetUtcNow().UtcDateTime);
-            _backend.WriteRecord(ContainerKind, id, JsonSerializer.Serialize(record, Json));
+            _containers.Write(record);
         }
 
         return OpenContainer(id);
@@ -330,13 +341,13 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            var record = FindContainer(idOrName);
+            var record = _containers.Find(idOrName);
             if (_open.ContainsKey(record.Id))
             {
                 throw new InvalidOperationException($"Container '{record.Name}' ({record.Id}) is open already: close it first.");
             }
 
-            var image = ToImage(ReadImage(record.ImageId)
+            var image = ToImage(_images.Read(record.ImageId)
                 ?? throw new InvalidDataException($"Container '{record.Name}' uses image '{record.ImageId}', which is not in the store."));
             var lowers = new List<ILayer>();
             IWritableLayer? upper = null;
@@ -369,7 +380,7 @@ public sealed partial class ImageStore : IDisposable
     {
         lock (_gate)
         {
-            var record = FindContainer(idOrName);
+            var record = _containers.Find(idOrName);
             if (_open.ContainsKey(record.Id))
             {
                 throw new InvalidOperationException($"Container '{record.Name}' ({record.Id}) is open: close it before deleting it.");
@@ -377,7 +388,7 @@ public sealed partial class ImageStore : IDisposable
 
             _backend.DeleteLayer(record.MountId);
             _backend.DeleteLayer(record.MountId + "-init");
-            _backend.DeleteRecord(ContainerKind, record.Id);
+            _containers.Delete(record.Id);
         }
     }
 
@@ -409,12 +420,12 @@ public sealed partial class ImageStore : IDisposable
         }
     }
 
-    internal Image CommitLayer(Image image, ILayer upper, string? tag, string? comment, string containerId)
+    internal Image CommitLayer(Image image, ILayer upper, string? tag, string? comment, string containerId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            string diffId = DiffIdOf(upper);
-            RegisterLayer(upper, diffId, image.TopChainId);
+            string diffId = DiffIdOf(upper, cancellationToken);
+            _layers.Register(upper, diffId, image.TopChainId, cancellationToken);
             return SaveImage([.. image.Layers.Select(l => l.DiffId), diffId], tag, image.Id, comment, containerId);
         }
     }
@@ -422,58 +433,23 @@ public sealed partial class ImageStore : IDisposable
     // ---- Layers
 
     /// <summary>A layer's diff_id: the sha256 of the layer tar Docker writes for it (<see cref="LayerTarExporter"/>).</summary>
-    private static string DiffIdOf(ILayer layer) => LayerTarExporter.Export(layer, Stream.Null).DiffId.ToString();
-
-    private ImageLayer RegisterLayer(ILayer content, string diffId, string? parentChainId)
-    {
-        string chainId = Digests.ChainId(parentChainId, diffId);
-        if (ReadLayer(chainId) is { } existing && _backend.LayerExists(existing.CacheId))
-        {
-            return ToLayer(existing);
-        }
-
-        string cacheId = Digests.RandomId();
-        var lowers = parentChainId is null ? [] : CacheIdsTopFirst(parentChainId);
-        var target = _backend.CreateLayer(cacheId, lowers);
-        try
-        {
-            LayerCopy.Copy(content, target);
-            _backend.Commit(cacheId, target);
-        }
-        catch
-        {
-            _backend.Close(target);
-            _backend.DeleteLayer(cacheId);
-            throw;
-        }
-
-        var record = new LayerRecord(chainId, diffId, parentChainId, cacheId);
-        _backend.WriteRecord(LayerKind, chainId, JsonSerializer.Serialize(record, Json));
-        return ToLayer(record);
-    }
-
-    private void RemoveLayer(string chainId)
-    {
-        var record = ReadLayer(chainId)!;
-        _backend.DeleteLayer(record.CacheId);
-        _backend.DeleteRecord(LayerKind, chainId);
-    }
+    private static string DiffIdOf(ILayer layer, CancellationToken cancellationToken) =>
+        LayerTarExporter.Export(layer, Stream.Null, cancellationToken: cancellationToken).DiffId.ToString();
 
     private string? WhoUsesLayer(string chainId)
     {
-        var images = _backend.ListRecords(ImageKind).Select(id => ReadImage(id)!).ToList();
-        if (images.FirstOrDefault(i => ChainIds(i.DiffIds).Contains(chainId)) is { } image)
+        var images = _images.All();
+        if (images.FirstOrDefault(i => LayerStore.ChainIds(i.DiffIds).Contains(chainId)) is { } image)
         {
-            return $"image {Describe(image)}";
+            return $"image {ImageRecords.Describe(image)}";
         }
 
-        var containers = AllContainers().ToList();
-        if (containers.FirstOrDefault(c => ReadImage(c.ImageId) is { } i && ChainIds(i.DiffIds).Contains(chainId)) is { } container)
+        if (_containers.All().FirstOrDefault(c => _images.Read(c.ImageId) is { } i && LayerStore.ChainIds(i.DiffIds).Contains(chainId)) is { } container)
         {
             return $"container '{container.Name}' ({container.Id})";
         }
 
-        if (_backend.ListRecords(LayerKind).Select(id => ReadLayer(id)!).FirstOrDefault(l => l.Parent == chainId) is { } child)
+        if (_layers.ChildOf(chainId) is { } child)
         {
             return $"layer '{child.ChainId}' (its parent)";
         }
@@ -481,31 +457,8 @@ public sealed partial class ImageStore : IDisposable
         return null;
     }
 
-    private static IEnumerable<string> ChainIds(IEnumerable<string> diffIds)
-    {
-        string? chain = null;
-        foreach (string diffId in diffIds)
-        {
-            chain = Digests.ChainId(chain, diffId);
-            yield return chain;
-        }
-    }
-
-    private List<string> CacheIdsTopFirst(string chainId)
-    {
-        var ids = new List<string>();
-        for (string? id = chainId; id is not null;)
-        {
-            var record = ReadLayer(id) ?? throw new InvalidDataException($"Layer '{id}' is missing from the store.");
-            ids.Add(record.CacheId);
-            id = record.Parent;
-        }
-
-        return ids;
-    }
-
     private List<string> ImageCacheIdsTopFirst(Image image) =>
-        image.TopChainId is { } top ? CacheIdsTopFirst(top) : [];
+        image.TopChainId is { } top ? _layers.CacheIdsTopFirst(top) : [];
 
     private GraphDriverData GraphDriverOf(string mountId, Image image)
     {
@@ -523,16 +476,16 @@ public sealed partial class ImageStore : IDisposable
         string id = Digests.Sha256(Encoding.UTF8.GetBytes(config));
         if (tag is not null)
         {
-            Untag(tag);
+            _images.Untag(tag);
         }
 
-        var record = ReadImage(id) ?? new ImageRecord(id, config, diffIds, [], parentImage, comment, created);
+        var record = _images.Read(id) ?? new ImageRecord(id, config, diffIds, [], parentImage, comment, created);
         if (tag is not null && !record.Tags.Contains(tag))
         {
             record.Tags.Add(tag);
         }
 
-        WriteImage(record);
+        _images.Write(record);
         return ToImage(record);
     }
 
@@ -573,73 +526,13 @@ public sealed partial class ImageStore : IDisposable
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private void Untag(string tag)
-    {
-        foreach (string id in _backend.ListRecords(ImageKind))
-        {
-            var record = ReadImage(id)!;
-            if (record.Tags.Remove(tag))
-            {
-                WriteImage(record);
-            }
-        }
-    }
-
-    private void WriteImage(ImageRecord record) => _backend.WriteRecord(ImageKind, record.Id, JsonSerializer.Serialize(record, Json));
-
-    private ImageRecord? ReadImage(string id) =>
-        _backend.ReadRecord(ImageKind, id) is { } json ? JsonSerializer.Deserialize<ImageRecord>(json, Json) : null;
-
-    private LayerRecord? ReadLayer(string chainId) =>
-        _backend.ReadRecord(LayerKind, chainId) is { } json ? JsonSerializer.Deserialize<LayerRecord>(json, Json) : null;
-
-    private IEnumerable<ContainerRecord> AllContainers() =>
-        _backend.ListRecords(ContainerKind).Select(id => JsonSerializer.Deserialize<ContainerRecord>(_backend.ReadRecord(ContainerKind, id)!, Json)!);
-
-    private ImageRecord FindImage(string idOrTag)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrTag);
-        var all = _backend.ListRecords(ImageKind).Select(id => ReadImage(id)!).ToList();
-        string hex = idOrTag.StartsWith("sha256:", StringComparison.Ordinal) ? idOrTag[7..] : idOrTag;
-        var matches = all.Where(i => i.Tags.Contains(idOrTag)).ToList();
-        if (matches.Count == 0 && hex.Length >= 4)
-        {
-            matches = [.. all.Where(i => i.Id[7..].StartsWith(hex, StringComparison.Ordinal))];
-        }
-
-        return matches.Count switch
-        {
-            1 => matches[0],
-            0 => throw new KeyNotFoundException($"No such image: '{idOrTag}'."),
-            _ => throw new KeyNotFoundException($"'{idOrTag}' names {matches.Count} images: give more of the id."),
-        };
-    }
-
-    private ContainerRecord FindContainer(string idOrName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrName);
-        var all = AllContainers().ToList();
-        var matches = all.Where(c => c.Name == idOrName).ToList();
-        if (matches.Count == 0 && idOrName.Length >= 4)
-        {
-            matches = [.. all.Where(c => c.Id.StartsWith(idOrName, StringComparison.Ordinal))];
-        }
-
-        return matches.Count switch
-        {
-            1 => matches[0],
-            0 => throw new KeyNotFoundException($"No such container: '{idOrName}'."),
-            _ => throw new KeyNotFoundException($"'{idOrName}' names {matches.Count} containers: give more of the id."),
-        };
-    }
-
     private Image ToImage(ImageRecord record)
     {
         var layers = new List<ImageLayer>();
         string? parent = null;
-        foreach (string chainId in ChainIds(record.DiffIds))
+        foreach (string chainId in LayerStore.ChainIds(record.DiffIds))
         {
-            var layer = ReadLayer(chainId) ?? throw new InvalidDataException($"Image '{record.Id}' uses layer '{chainId}', which is not in the store.");
+            var layer = _layers.Read(chainId) ?? throw new InvalidDataException($"Image '{record.Id}' uses layer '{chainId}', which is not in the store.");
             layers.Add(new ImageLayer(layer.DiffId, layer.ChainId, parent, layer.CacheId));
             parent = chainId;
         }
@@ -647,13 +540,7 @@ public sealed partial class ImageStore : IDisposable
         return new Image(record.Id, record.Config, layers, [.. record.Tags], record.Parent, record.Comment, record.Created);
     }
 
-    private static ImageLayer ToLayer(LayerRecord record) => new(record.DiffId, record.ChainId, record.Parent, record.CacheId);
-
-    private static string Describe(ImageRecord image) => image.Tags.Count > 0 ? $"'{image.Tags[0]}' ({image.Id})" : $"'{image.Id}'";
-
     private const string DefaultHosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
-
-    private sealed record StoreSettings(WhiteoutForm WhiteoutForm);
 
     [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial System.Text.RegularExpressions.Regex ValidName();

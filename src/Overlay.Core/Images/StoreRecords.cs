@@ -8,3 +8,6 @@ internal sealed record ImageRecord(string Id, string Config, List<string> DiffId
 
 /// <summary>One container: its image, its layer (mount id) and init layer, its hostname.</summary>
 internal sealed record ContainerRecord(string Id, string Name, string ImageId, string MountId, string Hostname, DateTime Created);
+
+/// <summary>A store's settings on disk (<c>image/overlay2/store.json</c>): fixed when it is first made.</summary>
+internal sealed record StoreSettings(Overlay.Layers.WhiteoutForm WhiteoutForm);

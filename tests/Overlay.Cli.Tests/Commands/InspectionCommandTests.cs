@@ -56,7 +56,7 @@ public class InspectionCommandTests
         var run = CliRun.Of("layers", Image);
 
         run.ExitCode.Should().Be(0, run.Error);
-        run.Console.Should().Contain("sha256:a3642d27955").And.Contain("sha256:cc701b49611").And.Contain("wasted space");
+        run.Console.Should().Contain("a3642d27955d").And.Contain("cc701b49611a").And.Contain("wasted: 44B");
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class InspectionCommandTests
         probes[0].GetProperty("holds").GetString().Should().Be("whiteout");
         probes[0].GetProperty("role").GetString().Should().StartWith("whiteout");
         probes[1].GetProperty("holds").GetString().Should().StartWith("file");
-        probes[1].GetProperty("role").GetString().Should().Be("not asked");
+        probes[1].GetProperty("role").GetString().Should().Be("hidden: whiteout in layer 1");
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class InspectionCommandTests
     {
         var run = CliRun.Of("explain", Image, "/data/delete.txt");
 
-        run.Console.Should().Contain("whiteout: hides the name below").And.Contain("not found: whited out by layer 1");
+        run.Console.Should().Contain("whiteout: hides it below").And.Contain("not found: whited out by layer 1");
     }
 
     [Fact]

@@ -12,10 +12,13 @@ internal sealed record CliRun(int ExitCode, string Console, byte[] Output, strin
 
     public JsonElement Json => JsonDocument.Parse(Output).RootElement;
 
-    public static CliRun Of(params string[] args)
+    public static CliRun Of(params string[] args) => OfWidth(250, args);
+
+    /// <summary>Runs the tool on a terminal of the given width (80 for the column snapshots).</summary>
+    public static CliRun OfWidth(int width, params string[] args)
     {
         var console = new TestConsole();
-        console.Profile.Width = 250;
+        console.Profile.Width = width;
         using var output = new MemoryStream();
         using var error = new StringWriter();
         int code = OverlayApp.Run(args, console, new CliStreams(output, error));

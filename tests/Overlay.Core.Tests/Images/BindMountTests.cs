@@ -42,7 +42,7 @@ public sealed class BindMountTests
             File.ReadAllText(c1.HostsPath).Should().Be("10.0.0.2\tc1\n");
         }
 
-        var image = c1.Commit("committed:1");
+        var image = c1.Commit("committed:1", cancellationToken: TestContext.Current.CancellationToken);
         using var c2 = harness.Store.CreateContainer(image.Id);
         DockerFixtures.LayerTree(c2.LowersTopFirst[1]).Should().BeEmpty();
         c2.FileSystem.File.ReadAllText("/etc/hosts").Should().StartWith("127.0.0.1\tlocalhost\n");

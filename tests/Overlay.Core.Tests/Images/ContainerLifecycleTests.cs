@@ -77,7 +77,7 @@ public sealed class ContainerLifecycleTests
         using var c1 = harness.Store.CreateContainer(StoreHarness.BaseTag);
         c1.FileSystem.File.WriteAllText("/tmp/x", "x\n");
 
-        var image = c1.Commit("committed:1", "a comment");
+        var image = c1.Commit("committed:1", "a comment", cancellationToken: TestContext.Current.CancellationToken);
         using var c2 = harness.Store.CreateContainer("committed:1");
 
         DockerFixtures.LayerTree(c2.LowersTopFirst[1]).Should().Equal("tmp d 1777", "tmp/x f 0644 " + Sha("x\n"));
@@ -99,7 +99,7 @@ public sealed class ContainerLifecycleTests
         {
             containerId = c1.Id;
             c1.FileSystem.File.WriteAllText("/tmp/x", "x\n");
-            c1.Commit("committed:1");
+            c1.Commit("committed:1", cancellationToken: TestContext.Current.CancellationToken);
         }
 
         harness.Store.Invoking(s => s.DeleteLayer(baseChain)).Should().Throw<InvalidOperationException>().WithMessage($"*{baseChain}*image*");
@@ -133,7 +133,7 @@ public sealed class ContainerLifecycleTests
     public void AddImage_SameLayersTwice_SharesTheLayer(StoreKind kind)
     {
         using var harness = StoreHarness.Create(kind);
-        var again = harness.Store.AddImage([DockerFixtures.ReadLayer("layers/base.layer.tar")], [DockerFixtures.DiffIdOf("layers/base.layer.tar")], "again:1");
+        var again = harness.Store.AddImage([DockerFixtures.ReadLayer("layers/base.layer.tar")], [DockerFixtures.DiffIdOf("layers/base.layer.tar")], "again:1", cancellationToken: TestContext.Current.CancellationToken);
 
         again.Layers[0].Should().Be(harness.BaseImage.Layers[0]);
         harness.Store.Layers.Should().HaveCount(1);

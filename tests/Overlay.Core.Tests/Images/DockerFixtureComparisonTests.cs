@@ -35,7 +35,7 @@ public sealed partial class DockerFixtureComparisonTests
         using (var c1 = harness.Store.CreateContainer(StoreHarness.BaseTag, new ContainerOptions { Name = "c1" }))
         {
             DockerFixtures.ReplayC1(c1.FileSystem);
-            committed = c1.Commit("dockres/committed:1");
+            committed = c1.Commit("dockres/committed:1", cancellationToken: TestContext.Current.CancellationToken);
         }
 
         committed.Layers.Should().HaveCount(2);
@@ -80,7 +80,7 @@ public sealed partial class DockerFixtureComparisonTests
         c1.FileSystem.File.WriteAllText("/etc/hosts", "10.0.0.2\tc1\n");
 
         using var tar = new MemoryStream();
-        c1.Export(tar);
+        c1.Export(tar, TestContext.Current.CancellationToken);
         tar.Position = 0;
 
         DockerFixtures.TarTree(tar).Should().Equal(DockerFixtures.TarTree("c1-export.tar"));

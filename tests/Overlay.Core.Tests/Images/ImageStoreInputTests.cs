@@ -21,6 +21,51 @@ public sealed class ImageStoreInputTests
     [Theory]
     [InlineData(StoreKind.Memory)]
     [InlineData(StoreKind.Disk)]
+    public void AddImage_WhenCancelled_LeavesNoImageAndNoLayer(StoreKind kind)
+    {
+        using var harness = StoreHarness.Create(kind);
+        var imagesBefore = harness.Store.Images.Select(i => i.Id).ToList();
+        var layersBefore = harness.Store.Layers.Select(l => l.ChainId).ToList();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        harness.Store.Invoking(s => s.AddImage([new MemoryLayer().AddFile("/new", "new")], tag: "new:1", cancellationToken: cancelled.Token))
+            .Should().Throw<OperationCanceledException>();
+
+        harness.Store.Images.Select(i => i.Id).Should().Equal(imagesBefore);
+        harness.Store.Layers.Select(l => l.ChainId).Should().BeEquivalentTo(layersBefore);
+    }
+
+    [Fact]
+    public void Open_WhenReopened_ReadsTheRecordsItWrote()
+    {
+        string root = Directory.CreateTempSubdirectory("overlay-store-").FullName;
+        try
+        {
+            string imageId;
+            using (var store = ImageStore.Open(root, new ImageStoreOptions { WhiteoutForm = WhiteoutForm.Oci }))
+            {
+                imageId = store.AddImage([new MemoryLayer().AddFile("/a", "a")], tag: "t:1", comment: "c", cancellationToken: TestContext.Current.CancellationToken).Id;
+                store.CreateContainer("t:1", new ContainerOptions { Name = "c1" }).Dispose();
+            }
+
+            File.ReadAllText(Path.Combine(root, "image", "overlay2", "store.json")).Should().Contain("\"WhiteoutForm\": ");
+            using var reopened = ImageStore.Open(root);
+            reopened.GetImage("t:1").Id.Should().Be(imageId);
+            reopened.GetImage("t:1").Comment.Should().Be("c");
+            reopened.ContainerIds.Should().ContainSingle();
+            using var c1 = reopened.OpenContainer("c1");
+            c1.Image.Id.Should().Be(imageId);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Disk)]
     public void CreateContainer_WithABadOrTakenName_FailsAndLeavesNothing(StoreKind kind)
     {
         using var harness = StoreHarness.Create(kind);

@@ -28,7 +28,7 @@ public sealed class KernelMountTests
             DockerFixtures.ReplayC1(c1.FileSystem);
             (id, data) = (c1.Id, c1.GraphDriver);
             using var tar = new MemoryStream();
-            c1.Export(tar);
+            c1.Export(tar, TestContext.Current.CancellationToken);
             tar.Position = 0;
             exported = DockerFixtures.TarTree(tar);
         }
