@@ -106,7 +106,16 @@ internal sealed class MountHelperCommand(IAnsiConsole console, CliStreams stream
         // mount(8) runs helpers with a minimal PATH: setsid(1) is looked for where util-linux puts it.
         string setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists)
             ?? throw new CliException(ExitCode.IoError, "setsid(1) not found (apt-get install util-linux).");
+        // The server gets no terminal and none of mount(8)'s pipes (a caller reading the helper's
+        // output to its end would wait for the server's life): its messages go to a log, shown
+        // when it fails to mount.
+        string log = Path.Combine(Path.GetTempPath(), $"overlay-mount-{Guid.NewGuid():N}.log");
         var start = new ProcessStartInfo(setsid) { UseShellExecute = false };
+        start.ArgumentList.Add("/bin/sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("log=$1; shift; exec \"$@\" </dev/null >/dev/null 2>>\"$log\"");
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add(log);
         string self = Environment.ProcessPath ?? throw new CliException(ExitCode.IoError, "Cannot find the overlay program to start the server.");
         start.ArgumentList.Add(self);
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -119,6 +128,18 @@ internal sealed class MountHelperCommand(IAnsiConsole console, CliStreams stream
             start.ArgumentList.Add(argument);
         }
 
+        try
+        {
+            return WaitForMount(start, mountPoint, type, log);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    private static ExitCode WaitForMount(ProcessStartInfo start, string mountPoint, string type, string log)
+    {
         using var server = Process.Start(start) ?? throw new CliException(ExitCode.IoError, "Cannot start the mount's server.");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -130,7 +151,8 @@ internal sealed class MountHelperCommand(IAnsiConsole console, CliStreams stream
 
             if (server.HasExited)
             {
-                throw new CliException(ExitCode.IoError, $"The server of {mountPoint} exited with {server.ExitCode} before the mount appeared.");
+                string said = File.Exists(log) ? File.ReadAllText(log).Trim() : string.Empty;
+                throw new CliException(ExitCode.IoError, said.Length > 0 ? said : $"The server of {mountPoint} exited with {server.ExitCode} before the mount appeared.");
             }
 
             Thread.Sleep(20);
