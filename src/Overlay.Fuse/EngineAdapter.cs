@@ -96,6 +96,26 @@ internal sealed class EngineAdapter
 
         if ((flags & O_TRUNC) != 0)
         {
+            if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != O_RDWR)
+            {
+                // O_RDONLY|O_TRUNC: Linux truncates all the same. The engine truncates only
+                // through a writable open, so the file is emptied (and copied up) by one first.
+                var emptied = _engine.Open(path, (open & OpenFlags.Create) | OpenFlags.Write | OpenFlags.Truncate | (open & OpenFlags.Exclusive), (UnixFileMode)(mode & PermissionBits), out var writer);
+                if (emptied != Errno.None)
+                {
+                    stream = null;
+                    return (int)emptied;
+                }
+
+                writer!.Dispose();
+                if ((flags & O_CREAT) != 0)
+                {
+                    FixCreatedMode(path, mode);
+                }
+
+                return (int)_engine.Open(path, OpenFlags.Read, 0, out stream);
+            }
+
             open |= OpenFlags.Truncate;
         }
 
