@@ -15,10 +15,12 @@ public sealed class OverlayMount : IDisposable
     private readonly FuseServer _server;
     private readonly int _fd;
     private readonly Lock _lock = new();
+    private readonly bool _privileged;
     private bool _disposed;
 
-    private OverlayMount(string mountPoint, FuseServer server, int fd, string connection)
+    private OverlayMount(string mountPoint, FuseServer server, int fd, string connection, bool privileged)
     {
+        _privileged = privileged;
         MountPoint = mountPoint;
         _server = server;
         _fd = fd;
@@ -44,7 +46,7 @@ public sealed class OverlayMount : IDisposable
     /// <returns>The mount; dispose it to unmount.</returns>
     /// <exception cref="DirectoryNotFoundException">The mount point is not an existing directory.</exception>
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
-    /// <exception cref="UnauthorizedAccessException">The process may not mount (not root).</exception>
+    /// <exception cref="UnauthorizedAccessException">The process may not mount (not root, and no fusermount3).</exception>
     /// <exception cref="IOException">/dev/fuse cannot be opened, or mount(2) or the kernel's INIT failed.</exception>
     public static OverlayMount Mount(OverlayFileSystem fileSystem, string mountPoint, OverlayMountOptions? options = null)
     {
@@ -69,37 +71,12 @@ public sealed class OverlayMount : IDisposable
 
         uint uid = options.OwnerUserId ?? Libc.GetEffectiveUserId();
         uint gid = options.OwnerGroupId ?? Libc.GetEffectiveGroupId();
-        if (Libc.GetEffectiveUserId() != 0)
-        {
-            throw new UnauthorizedAccessException($"Mounting '{target}' needs root (mount(2) of a FUSE file system); run as root.");
-        }
-
-        int fd = Libc.Open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
-        if (fd < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"Cannot open /dev/fuse: {Libc.Describe(errno)} (load the fuse module: modprobe fuse).", errno);
-        }
-
         var server = new FuseServer(new EngineAdapter(fileSystem), uid, gid, options.AttributeTimeout);
-        try
-        {
-            string data = string.Create(CultureInfo.InvariantCulture, $"fd={fd},rootmode=40000,user_id={uid},group_id={gid},default_permissions")
-                + (options.AllowOther ? ",allow_other" : string.Empty);
-            if (Libc.Mount(options.Source, target, "fuse." + options.FileSystemType, Libc.MS_NOSUID | Libc.MS_NODEV, data) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"Cannot mount '{target}': mount(2) failed: {Libc.Describe(errno)}.", errno);
-            }
-        }
-        catch
-        {
-            Libc.Close(fd);
-            throw;
-        }
+        bool privileged = Libc.GetEffectiveUserId() == 0;
+        int fd = privileged ? MountAsRoot(target, options, uid, gid) : Fusermount.Mount(target, FusermountOptions(options));
 
         server.Start(fd, options.Threads);
-        var mount = new OverlayMount(target, server, fd, FindConnection(target) ?? string.Empty);
+        var mount = new OverlayMount(target, server, fd, FindConnection(target) ?? string.Empty, privileged);
         try
         {
             if (!server.Initialized.Wait(TimeSpan.FromSeconds(30)))
@@ -121,6 +98,48 @@ public sealed class OverlayMount : IDisposable
         return mount;
     }
 
+    private static int MountAsRoot(string target, OverlayMountOptions options, uint uid, uint gid)
+    {
+        int fd = Libc.Open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"Cannot open /dev/fuse: {Libc.Describe(errno)} (load the fuse module: modprobe fuse).", errno);
+        }
+
+        string data = string.Create(CultureInfo.InvariantCulture, $"fd={fd},rootmode=40000,user_id={uid},group_id={gid},default_permissions")
+            + (options.AllowOther ? ",allow_other" : string.Empty);
+        if (Libc.Mount(options.Source, target, "fuse." + options.FileSystemType, Libc.MS_NOSUID | Libc.MS_NODEV, data) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            Libc.Close(fd);
+            throw errno == 1
+                ? new UnauthorizedAccessException($"Cannot mount '{target}': mount(2) is not permitted here ({Libc.Describe(errno)}).")
+                : new IOException($"Cannot mount '{target}': mount(2) failed: {Libc.Describe(errno)}.", errno);
+        }
+
+        return fd;
+    }
+
+    // fusermount3 works out fd, rootmode, user_id and group_id itself; allow_other needs in /etc/fuse.conf for a user other than root.
+    // user_allow_other in /etc/fuse.conf for a user other than root: without it, allow_other is
+    // left out rather than failing the mount.
+    private static string FusermountOptions(OverlayMountOptions options) =>
+        $"fsname={options.Source},subtype={options.FileSystemType},default_permissions,nosuid,nodev"
+        + (options.AllowOther && UsersMayAllowOther() ? ",allow_other" : string.Empty);
+
+    private static bool UsersMayAllowOther()
+    {
+        try
+        {
+            return File.ReadLines("/etc/fuse.conf").Any(line => line.Trim() == "user_allow_other");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Unmounts and stops serving. A mount still in use (a process's current directory, an open
     /// file) is detached instead: it disappears from the tree at once, and the connection is
@@ -138,7 +157,14 @@ public sealed class OverlayMount : IDisposable
             _disposed = true;
         }
 
-        if (!_server.Stopped.IsCompleted && Libc.Umount2(MountPoint, 0) != 0)
+        if (!_privileged)
+        {
+            if (!_server.Stopped.IsCompleted)
+            {
+                Fusermount.Unmount(MountPoint);
+            }
+        }
+        else if (!_server.Stopped.IsCompleted && Libc.Umount2(MountPoint, 0) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Libc.EINVAL)

@@ -22,7 +22,10 @@ public sealed record OverlayMountOptions
     /// </summary>
     public TimeSpan AttributeTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Let users other than the mounting one use the mount (<c>allow_other</c>); <see langword="true"/> by default.</summary>
+    /// <summary>
+    /// Let users other than the mounting one use the mount (<c>allow_other</c>); <see langword="true"/>
+    /// by default. Without root it takes effect only where /etc/fuse.conf has <c>user_allow_other</c>.
+    /// </summary>
     public bool AllowOther { get; init; } = true;
 
     /// <summary>

@@ -47,6 +47,12 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "statvfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatVfs(string path, out StatVfsBuffer buffer);
 
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary>fcntl(F_SETFD, FD_CLOEXEC).</summary>
+    public static void SetCloseOnExec(int fd) => Fcntl(fd, 2, 1);
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 
