@@ -144,6 +144,35 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
+    public void Mount_OfInMemoryLayers_ServesAndWritesTheMemoryUpper()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateTempSubdirectory("overlay-test-memory-").FullName;
+        var image = new Overlay.Layers.MemoryLayer("image").AddFile("/etc/motd", "hello\n").AddDirectory("/var/log");
+        var container = new Overlay.Layers.MemoryLayer("container");
+        var fs = new OverlayFileSystem([image], container, new OverlayOptions { Umask = 0 });
+        try
+        {
+            using (OverlayMount.Mount(fs, root))
+            {
+                Run.Shell(root, "echo world >> etc/motd && mkdir var/log/app && echo x > var/log/app/log && rm -r var/log/app");
+                Run.Checked(root, "cat", "etc/motd").Should().Be("hello\nworld\n");
+            }
+
+            fs.File.ReadAllText("/etc/motd").Should().Be("hello\nworld\n");
+            container.TryGetEntry("/etc/motd", out _).Should().BeTrue();
+            image.TryGetEntry("/etc/motd", out var lower).Should().BeTrue();
+            lower.Length.Should().Be(6);
+            fs.Directory.Exists("/var/log/app").Should().BeFalse();
+        }
+        finally
+        {
+            Mounts.Detach(root);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Mount_WhenMountPointIsMissing_ThrowsDirectoryNotFound()
     {
         Requires.Fuse();
