@@ -49,6 +49,51 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task OverlayMount_WithTrace_PrintsTheAnsweringLayer_AndUnmountsOnSigterm()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-trace-{Guid.NewGuid():N}")).FullName;
+        string top = Directory.CreateDirectory(Path.Combine(root, "top")).FullName;
+        string bottom = Directory.CreateDirectory(Path.Combine(root, "bottom")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        File.WriteAllText(Path.Combine(top, "from-top"), "t");
+        File.WriteAllText(Path.Combine(bottom, "from-bottom"), "b");
+        using var server = Process.Start(new ProcessStartInfo(OverlayTool.Path)
+        {
+            ArgumentList = { "mount", $"{top}:{bottom}", mountPoint, "--trace" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var trace = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Mounts.WaitFor(mountPoint, mounted: true, TimeSpan.FromSeconds(30)).Should().BeTrue();
+            Run.Checked("/", "cat", Path.Combine(mountPoint, "from-bottom"), Path.Combine(mountPoint, "from-top")).Should().Be("bt");
+            var (code, output) = Run.Program("/", "touch", Path.Combine(mountPoint, "new"));
+            code.Should().NotBe(0, "without --upper the mount is read-only");
+            output.Should().Contain("Read-only file system");
+
+            Run.Checked("/", "kill", "-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            server.WaitForExit(30_000).Should().BeTrue();
+
+            server.ExitCode.Should().Be(0);
+            Mounts.IsMounted(mountPoint).Should().BeFalse();
+            // IMAGE given as layers topmost first: the bottom one is layer 0.
+            (await trace).Should().Contain("lookup /from-bottom <- layer 0").And.Contain("lookup /from-top <- layer 1");
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MountHelper_ServesMountDashT_WithFuseOverlayfsOptions()
     {
         Requires.Fuse();
