@@ -53,6 +53,7 @@ internal static class OverlayApp
             config.AddCommand<CommitCommand>("commit")
                 .WithDescription("Write a container's upper as an OCI layer tar, like docker commit.")
                 .WithExample("commit", "--upper", "upper", "image.tar", "-o", "layer.tar");
+            MountCommand.Register(config);
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The walkthrough: a container's writes over a two-layer image, narrated step by step.");
         });
