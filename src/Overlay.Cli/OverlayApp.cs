@@ -56,6 +56,7 @@ internal static class OverlayApp
             config.AddCommand<CommitCommand>("commit")
                 .WithDescription("Write a container's upper as an OCI layer tar, like docker commit.")
                 .WithExample("commit", "--upper", "upper", "image.tar", "-o", "layer.tar");
+            MountCommand.Register(config);
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("The walkthrough: a container's writes over a two-layer image, narrated step by step.");
         });
@@ -95,6 +96,7 @@ internal static class OverlayApp
         ["diff"] = typeof(UpperSettings),
         ["commit"] = typeof(CommitCommand.Settings),
         ["demo"] = typeof(JsonSettings),
+        ["mount"] = typeof(MountCommand.Settings),
     };
 
     /// <summary>The tool's version: the informational version without the source revision.</summary>

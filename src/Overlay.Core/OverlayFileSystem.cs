@@ -152,6 +152,9 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     /// <summary>Whether the overlay has no upper: every write fails with EROFS.</summary>
     public bool IsReadOnly => _engine.IsReadOnly;
 
+    /// <summary>The union engine behind the facade, for servers that speak POSIX to it (Overlay.Fuse).</summary>
+    internal UnionEngine Engine => _engine;
+
     /// <summary>The overlay's current directory, against which relative paths resolve.</summary>
     public string CurrentDirectory
     {

@@ -8,9 +8,16 @@ namespace Overlay.FileSystem;
 /// <param name="IsDirectory">It is a directory, or a link to one.</param>
 /// <param name="Node">The object itself, links not followed.</param>
 /// <param name="Error">Why the lstat failed, when it did.</param>
-internal readonly record struct FileStatus(bool Exists, bool IsDirectory, MergedNode Node, Errno Error = Errno.None)
+/// <param name="TargetMode">
+/// For a link that leads to an object, that object's mode: System.IO takes a link's permission bits
+/// from stat(2) of its target (so the write bits, and ReadOnly, are the target's).
+/// </param>
+internal readonly record struct FileStatus(bool Exists, bool IsDirectory, MergedNode Node, Errno Error = Errno.None, UnixFileMode? TargetMode = null)
 {
-    public FileAttributes Attributes => Exists ? AttributesOf(Node.Entry.Name, Node.Entry, IsDirectory) : (FileAttributes)(-1);
+    public FileAttributes Attributes => Exists ? AttributesOf(Node.Entry.Name, Node.Entry, IsDirectory, TargetMode) : (FileAttributes)(-1);
+
+    /// <summary>The permission bits System.IO works from: a link's target's, or the object's own (a dangling link's 0777).</summary>
+    public UnixFileMode Mode => TargetMode ?? Node.Entry.Mode;
 
     /// <summary>
     /// Throws the error the status was taken with (a name too long, a link loop…) as System.IO's
@@ -21,8 +28,8 @@ internal readonly record struct FileStatus(bool Exists, bool IsDirectory, Merged
     public FileStatus ThrowIfFailed(string fullPath) =>
         Error is Errno.None or Errno.ENOENT or Errno.ENOTDIR ? this : throw IoErrors.For(Error, fullPath);
 
-    /// <summary>System.IO's attributes on Unix: derived from the name, the kind and the write bits.</summary>
-    public static FileAttributes AttributesOf(string name, in LayerEntry entry, bool isDirectory)
+    /// <summary>System.IO's attributes on Unix: derived from the name, the kind and the write bits (a link's from its target, <paramref name="targetMode"/>).</summary>
+    public static FileAttributes AttributesOf(string name, in LayerEntry entry, bool isDirectory, UnixFileMode? targetMode = null)
     {
         FileAttributes attributes = 0;
         if (isDirectory)
@@ -30,7 +37,9 @@ internal readonly record struct FileStatus(bool Exists, bool IsDirectory, Merged
             attributes |= FileAttributes.Directory;
         }
 
-        if ((entry.Mode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0 && entry.Kind != LayerEntryKind.SymbolicLink)
+        // A link that leads nowhere keeps its own 0777 in System.IO: never read-only.
+        var mode = entry.Kind == LayerEntryKind.SymbolicLink ? targetMode : entry.Mode;
+        if (mode is { } bits && (bits & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
         {
             attributes |= FileAttributes.ReadOnly;
         }

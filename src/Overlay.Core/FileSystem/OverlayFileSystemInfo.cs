@@ -210,8 +210,10 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             io.ThrowNotFound(fullPath);
         }
 
+        // chmod(2) follows a link, so the bits to change are its target's (the link's own 0777
+        // would give the target execute bits); a dangling link keeps its own, as in System.IO.
         const UnixFileMode writeBits = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-        var mode = status.Node.Entry.Mode;
+        var mode = status.Mode;
         var newMode = (attributes & FileAttributes.ReadOnly) != 0
             ? mode & ~writeBits
             : (mode & writeBits) == 0 ? mode | UnixFileMode.UserWrite : mode;

@@ -39,12 +39,14 @@ internal sealed class PosixIo
         }
 
         bool isDirectory = node.IsDirectory;
+        UnixFileMode? targetMode = null;
         if (node.IsSymbolicLink && _engine.Stat(trimmed, followLinks: true, out var target) == Errno.None)
         {
             isDirectory = target.IsDirectory;
+            targetMode = target.Entry.Mode;
         }
 
-        return new FileStatus(true, isDirectory, node);
+        return new FileStatus(true, isDirectory, node, TargetMode: targetMode);
     }
 
     /// <summary>System.IO's internal FileExists: a trailing separator is trimmed; a dangling link counts as a file.</summary>
@@ -780,12 +782,19 @@ internal sealed class PosixIo
         {
             string name = entry.Entry.Name;
             bool isDirectory = entry.IsDirectory;
-            if (entry.IsSymbolicLink && _engine.Stat(entry.Path, followLinks: true, out var target) == Errno.None)
+            UnixFileMode? targetMode = null;
+
+            // As System.IO: a listed link is stat(2)-ed by the path the walk reached it by, not by
+            // where it lives. Below a link to an ancestor that path meets ELOOP once it holds more
+            // than 40 links: the link is then no directory, so it is listed as a file and not
+            // entered, and the walk ends there without an error.
+            if (entry.IsSymbolicLink && _engine.Stat(System.IO.Path.Join(fullPath, name), followLinks: true, out var target) == Errno.None)
             {
                 isDirectory = target.IsDirectory;
+                targetMode = target.Entry.Mode;
             }
 
-            var attributes = FileStatus.AttributesOf(name, entry.Entry, isDirectory);
+            var attributes = FileStatus.AttributesOf(name, entry.Entry, isDirectory, targetMode);
             if ((attributes & options.AttributesToSkip) != 0)
             {
                 continue;

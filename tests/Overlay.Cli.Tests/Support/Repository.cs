@@ -2,32 +2,22 @@ using System.Reflection;
 
 namespace Overlay.Cli.Tests.Support;
 
-/// <summary>The repository root (recorded at build time) and the project's shared/ folder beside the clone.</summary>
+/// <summary>The repository root (recorded at build time) and the recorded fixtures it keeps under tests/fixtures.</summary>
 internal static class Repository
 {
     public static string Root { get; } = typeof(Repository).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "Overlay.Tests.RepositoryRoot").Value!;
 
-    /// <summary>A file of shared/: $OVERLAY_SHARED_DIR first, then shared/ or ../shared from the root upwards.</summary>
-    public static string Shared(string relativePath)
+    /// <summary>A file or folder of tests/fixtures (see tests/fixtures/README.md); missing is an error.</summary>
+    public static string Fixture(string relativePath)
     {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("OVERLAY_SHARED_DIR") is { Length: > 0 } overridden)
-        {
-            candidates.Add(Path.Combine(overridden, relativePath));
-        }
-
-        for (var dir = new DirectoryInfo(Root); dir is not null; dir = dir.Parent)
-        {
-            candidates.Add(Path.Combine(dir.FullName, "shared", relativePath));
-            candidates.Add(Path.Combine(dir.FullName, "..", "shared", relativePath));
-        }
-
-        return candidates.Select(Path.GetFullPath).FirstOrDefault(p => File.Exists(p) || Directory.Exists(p))
-            ?? throw new FileNotFoundException($"shared/{relativePath} not found beside the repository clone; looked in: {string.Join(", ", candidates)}");
+        var path = Path.GetFullPath(Path.Combine(Root, "tests", "fixtures", relativePath));
+        return File.Exists(path) || Directory.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Test fixture '{path}' is missing; fixtures are part of the repository (tests/fixtures).", path);
     }
 
-    /// <summary>The real Docker fixtures (shared/fixtures/docker, see its README).</summary>
-    public static string DockerFixture(string name) => Shared(Path.Combine("fixtures", "docker", name));
+    /// <summary>The real Docker fixtures (tests/fixtures/docker, see its README).</summary>
+    public static string DockerFixture(string name) => Fixture(Path.Combine("docker", name));
 }

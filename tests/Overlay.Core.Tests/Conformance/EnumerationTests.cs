@@ -172,5 +172,60 @@ public abstract class EnumerationTests(ConformanceTarget target) : ConformanceTe
     public void DirectoryInfoGetFileSystemInfos_WithAPattern_Filters() =>
         Fs.DirectoryInfo.New(P("/")).GetFileSystemInfos("*link").Select(i => i.Name).Order(StringComparer.Ordinal).Should().Equal("dirlink", "link");
 
+    // A link to an ancestor makes the tree endless: System.IO walks it, building each deeper path
+    // by name, until stat(2) of such a path meets more than 40 links (ELOOP). That entry then is
+    // no directory, so it is listed as a file and not entered, and the walk ends without an error.
+    // "/dirlink" adds one link to every path under it, so the chain there is one name shorter.
+
+    [Fact]
+    public void EnumerateFileSystemEntries_AllDirectoriesThroughALinkToAnAncestor_StopsAtTheLinkLimitWithoutAnError()
+    {
+        Fs.Directory.CreateSymbolicLink(P("/d/sub/deep/a"), ".");
+        var all = Set(Fs.Directory.EnumerateFileSystemEntries(P("/"), "*", SearchOption.AllDirectories));
+        LongestChain(all, "/d/sub/deep").Should().Be(41);
+        LongestChain(all, "/dirlink/sub/deep").Should().Be(40);
+        all.Should().Contain("/d/sub/deep" + Chain(40) + "/e.txt").And.NotContain("/d/sub/deep" + Chain(41) + "/e.txt");
+        all.Should().HaveCount(185);
+    }
+
+    [Fact]
+    public void GetFilesAndGetDirectories_AllDirectoriesThroughALinkToAnAncestor_ListTheLastLinkAsAFile()
+    {
+        Fs.Directory.CreateSymbolicLink(P("/d/sub/deep/a"), ".");
+        var files = Set(Fs.Directory.GetFiles(P("/d/sub"), "a", SearchOption.AllDirectories));
+        var directories = Set(Fs.Directory.GetDirectories(P("/d/sub"), "a", SearchOption.AllDirectories));
+        files.Should().Equal("/d/sub/deep" + Chain(41));
+        directories.Should().HaveCount(40).And.Contain("/d/sub/deep" + Chain(40));
+    }
+
+    [Fact]
+    public void EnumerateFiles_ThroughTwoLinksToAncestors_WithAMaxRecursionDepth_ListsEveryPathToThatDepth()
+    {
+        // Two such links make System.IO's walk branch at every level (2^40 paths): a depth bound
+        // is what keeps such a walk finite, on the disk as on the overlay.
+        Fs.Directory.CreateSymbolicLink(P("/d/sub/deep/a"), ".");
+        Fs.Directory.CreateSymbolicLink(P("/d/sub/deep/b"), "..");
+        var files = Set(Fs.Directory.EnumerateFiles(P("/d/sub"), "*.txt", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4 }));
+        files.Should().HaveCount(12).And.Contain("/d/sub/deep/b/deep/a/e.txt", "/d/sub/deep/a/a/b/c.txt");
+        files.Should().Contain("/d/sub/deep/a/a/a/e.txt").And.NotContain("/d/sub/deep/a/a/a/a/e.txt");
+    }
+
+    [Fact]
+    public void EnumerationOptions_AttributesToSkipReadOnly_SkipsALinkToAReadOnlyFile()
+    {
+        // System.IO takes a listed link's write bits from its target, as for File.GetAttributes.
+        Fs.File.CreateSymbolicLink(P("/empty/rolink"), "../ro.txt");
+        Fs.File.CreateSymbolicLink(P("/empty/link"), "../f.txt");
+        Fs.File.CreateSymbolicLink(P("/empty/dangling"), "nowhere");
+        Set(Fs.Directory.EnumerateFiles(P("/empty"), "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReadOnly })).Should().Equal("/empty/dangling", "/empty/link");
+    }
+
+    private static string Chain(int links) => string.Concat(Enumerable.Repeat("/a", links));
+
+    private static int LongestChain(IEnumerable<string> paths, string directory) =>
+        paths.Where(p => p.StartsWith(directory + "/a", StringComparison.Ordinal))
+            .Select(p => p[directory.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries).TakeWhile(n => n == "a").Count())
+            .Max();
+
     private static string[] Split(string expected) => expected.Length == 0 ? [] : expected.Split(',');
 }

@@ -186,6 +186,27 @@ public abstract class FileMetadataTests(ConformanceTarget target) : ConformanceT
     }
 
     [Fact]
+    public void AccessTime_SetInThePastThenRead_IsStampedOnTheDiskAndOnHostLayersAndKeptOnMemoryLayers()
+    {
+        // An intended difference (docs/conformance.md): a MemoryLayer stamps no access time on a
+        // read, where the disk stamps one under relatime (the atime was older than the mtime); a
+        // host layer's own files follow the disk's rule (here the file is in the upper, copied up
+        // by the set on the *Lowers targets).
+        var start = DateTime.UtcNow.AddSeconds(-2);
+        Fs.File.SetLastAccessTimeUtc(P("/lines.txt"), Then);
+        Fs.File.ReadAllText(P("/lines.txt"));
+        var atime = Fs.File.GetLastAccessTimeUtc(P("/lines.txt"));
+        if (Target is ConformanceTarget.MemoryUpper or ConformanceTarget.MemoryLowers)
+        {
+            atime.Should().Be(Then);
+        }
+        else
+        {
+            atime.Should().BeOnOrAfter(start);
+        }
+    }
+
+    [Fact]
     public void AChmod_KeepsTheMtime()
     {
         Fs.File.SetUnixFileMode(P("/d/a.txt"), UnixFileMode.UserRead);

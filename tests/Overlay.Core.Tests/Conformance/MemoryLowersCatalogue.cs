@@ -58,6 +58,10 @@ public sealed class MemoryLowers_FileStreamTests() : FileStreamTests(Conformance
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_FileWriteTests() : FileWriteTests(ConformanceTarget.MemoryLowers);
 
+/// <summary><see cref="LinkMetadataTests"/> on MemoryLayer, seed in the lowers.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryLowers_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.MemoryLowers);
+
 /// <summary><see cref="LinkTests"/> on MemoryLayer, seed in the lowers.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryLowers_LinkTests() : LinkTests(ConformanceTarget.MemoryLowers);

@@ -58,6 +58,10 @@ public sealed class MemoryUpper_FileStreamTests() : FileStreamTests(ConformanceT
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_FileWriteTests() : FileWriteTests(ConformanceTarget.MemoryUpper);
 
+/// <summary><see cref="LinkMetadataTests"/> on MemoryLayer, seed in the upper.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MemoryUpper_LinkMetadataTests() : LinkMetadataTests(ConformanceTarget.MemoryUpper);
+
 /// <summary><see cref="LinkTests"/> on MemoryLayer, seed in the upper.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class MemoryUpper_LinkTests() : LinkTests(ConformanceTarget.MemoryUpper);

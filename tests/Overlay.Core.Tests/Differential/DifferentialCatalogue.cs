@@ -3,8 +3,8 @@ using Overlay.Tests.Support;
 namespace Overlay.Tests.Differential;
 
 /// <summary>
-/// The reference's scenario catalogue (shared/reference/overlayfs-semantics.md, "Test scenario
-/// catalogue", the families of Union/*ScenarioTests.cs) as operation sequences over the
+/// The scenario catalogue (the families of Union/*ScenarioTests.cs: open, truncate, unlink, rmdir,
+/// mkdir, rename of files and directories, readlink, ...) as operation sequences over the
 /// <see cref="StandardLowers"/>, each compared with the kernel after every step. Every family runs
 /// over every kind of name the standard lower has (lower files in either layer, a read-only file, a
 /// new and a copied-up file, missing names and parents, whited-out and opaque-hidden names, links

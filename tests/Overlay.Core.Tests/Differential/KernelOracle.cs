@@ -45,7 +45,8 @@ public static class KernelOracle
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public static void SkipOrFail(string reason, bool required)
     {
-        var message = "The kernel overlayfs oracle is not available here: " + reason;
+        var message = "The kernel overlayfs oracle is not available here: " + reason
+            + " (these tests mount the kernel's overlayfs: run them as root on Linux, e.g. sudo dotnet test)";
         if (required)
         {
             Assert.Fail(message + $" ({RequireVariable}=1: a live kernel test must not skip)");

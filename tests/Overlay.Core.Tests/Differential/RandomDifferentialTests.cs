@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CsCheck;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Differential;
 
@@ -12,7 +13,7 @@ namespace Overlay.Tests.Differential;
 /// <remarks>
 /// <para>
 /// <see cref="IterationsVariable"/> sets the number of sequences (default
-/// <see cref="DefaultIterations"/>); <see cref="SeedVariable"/> replays a CsCheck seed printed by a
+/// <see cref="DefaultIterations"/>, <see cref="DeepIterations"/> in the deep lane); <see cref="SeedVariable"/> replays a CsCheck seed printed by a
 /// failure (CsCheck's own <c>CsCheck_Seed</c> works too). For a long run:
 /// <code>
 /// OVERLAY_DIFFERENTIAL_ITERATIONS=100000 tests/Overlay.Core.Tests/bin/Debug/net10.0/Overlay.Core.Tests \
@@ -29,6 +30,7 @@ namespace Overlay.Tests.Differential;
 /// </para>
 /// </remarks>
 [Trait("Category", "KernelMount")]
+[Trait("Category", "Slow")]
 public sealed class RandomDifferentialTests
 {
     /// <summary>Number of random sequences.</summary>
@@ -40,14 +42,17 @@ public sealed class RandomDifferentialTests
     /// <summary>Threads CsCheck samples on (default: one per core).</summary>
     public const string ThreadsVariable = "OVERLAY_DIFFERENTIAL_THREADS";
 
-    /// <summary>Sequences in a normal run.</summary>
-    public const int DefaultIterations = 2000;
+    /// <summary>Sequences in the fast lane (the README's <c>dotnet test</c>).</summary>
+    public const int DefaultIterations = 500;
+
+    /// <summary>Sequences in the deep lane (<see cref="TestLane.IsDeep"/>, as .ci/run runs).</summary>
+    public const int DeepIterations = 5000;
 
     [Fact]
     public void Random_sequences_do_what_the_kernel_does()
     {
         KernelOracle.RequireOrSkip();
-        var iterations = ReadInt(IterationsVariable) ?? DefaultIterations;
+        var iterations = TestLane.Size(IterationsVariable, DefaultIterations, DeepIterations);
         var threads = ReadInt(ThreadsVariable) ?? -1;
         var seed = Environment.GetEnvironmentVariable(SeedVariable);
         var output = TestContext.Current.TestOutputHelper;

@@ -3,6 +3,7 @@ using Overlay.Images;
 namespace Overlay.Tests.Images;
 
 /// <summary>The store on disk has overlay2's layout (compare text/overlay2-tree.txt).</summary>
+[Trait("Category", "Disk")]
 public sealed class DiskLayoutTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.IO.Abstractions;
 using System.Security.Cryptography;
 using Overlay.Layers;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Images;
 
@@ -13,7 +14,7 @@ namespace Overlay.Tests.Images;
 /// </summary>
 internal static class DockerFixtures
 {
-    public static string Directory => Path.GetDirectoryName(SharedFixtures.Find("fixtures/docker/c1-export.tar"))!;
+    public static string Directory => Path.GetDirectoryName(TestFixtures.Find("fixtures/docker/c1-export.tar"))!;
 
     public static string PathOf(string relative) => Path.Combine(Directory, relative);
 

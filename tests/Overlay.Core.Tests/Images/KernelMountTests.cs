@@ -6,6 +6,8 @@ namespace Overlay.Tests.Images;
 
 /// <summary>The store's directories mount under the real kernel, as Docker mounts them, and show the container's file system.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "KernelMount")]
+[Trait("Category", "Disk")]
 public sealed class KernelMountTests
 {
     [Fact]

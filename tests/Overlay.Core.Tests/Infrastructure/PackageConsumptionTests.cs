@@ -2,16 +2,18 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Xml.Linq;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Infrastructure;
 
 /// <summary>
 /// Packs Overlay.Core the way a release does and consumes the package from a fresh console
-/// project, as a user of the NuGet package would (DESIGN.md, user 1). The consumer lives in a
+/// project, as a user of the NuGet package would (the first of the three uses in README.md). The consumer lives in a
 /// temporary directory outside the repository, so none of the repository's build settings reach
 /// it, and it restores into its own packages folder, so a stale cached package can never pass.
 /// </summary>
 [Trait("Category", "Package")]
+[Trait("Category", "Slow")]
 public class PackageConsumptionTests
 {
     private const string PackageId = "Overlay.Core";
@@ -25,6 +27,7 @@ public class PackageConsumptionTests
     [Fact]
     public async Task Package_WhenPackedAndConsumed_ProvidesOverlayFileSystemAndMetadata()
     {
+        TestLane.SkipUnlessDeep("packs the library and restores a consumer from NuGet: a minute or two and the network");
         var cancellationToken = TestContext.Current.CancellationToken;
         var workDirectory = Path.Combine(Path.GetTempPath(), "overlay-package-test-" + Guid.NewGuid().ToString("N"));
         Path.GetFullPath(workDirectory).Should().NotStartWith(

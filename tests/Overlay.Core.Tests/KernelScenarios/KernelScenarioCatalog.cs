@@ -1,3 +1,5 @@
+using Overlay.Tests.Support;
+
 namespace Overlay.Tests.KernelScenarios;
 
 /// <summary>
@@ -20,5 +22,5 @@ public sealed class KernelScenarioCatalog
     /// <summary>The scenario with this seed.</summary>
     public KernelScenario this[int seed] => _bySeed.Value.TryGetValue(seed, out var scenario)
         ? scenario
-        : throw new KeyNotFoundException($"No kernel scenario with seed {seed} in {SharedFixtures.KernelScenariosPath}");
+        : throw new KeyNotFoundException($"No kernel scenario with seed {seed} in {TestFixtures.KernelScenariosPath}");
 }

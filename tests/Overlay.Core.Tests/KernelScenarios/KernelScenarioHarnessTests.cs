@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.KernelScenarios;
 
@@ -117,11 +118,22 @@ public sealed class KernelScenarioHarnessTests : IClassFixture<KernelScenarioCat
     }
 
     [Fact]
-    public void Shared_fixtures_fail_loudly_when_missing()
+    public void Fixtures_fail_loudly_when_missing()
     {
-        var act = () => SharedFixtures.Find("fixtures/no-such-fixture.jsonl", "/");
+        var act = () => TestFixtures.Find("fixtures/no-such-fixture.jsonl");
 
-        act.Should().Throw<FileNotFoundException>().WithMessage("*shared/fixtures/no-such-fixture.jsonl*");
+        act.Should().Throw<FileNotFoundException>()
+            .WithMessage("*tests/fixtures/no-such-fixture.jsonl*is missing*")
+            .Which.FileName.Should().Be(Path.Combine(TestFixtures.TestsDirectory, "fixtures", "no-such-fixture.jsonl"));
+    }
+
+    [Fact]
+    public void Fixtures_are_read_from_the_repository_itself()
+    {
+        string path = TestFixtures.KernelScenariosPath;
+
+        path.Should().StartWith(Infrastructure.TestRepository.RootDirectory + Path.DirectorySeparatorChar);
+        File.Exists(path).Should().BeTrue();
     }
 
     [Theory]

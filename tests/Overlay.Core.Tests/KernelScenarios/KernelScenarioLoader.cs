@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.KernelScenarios;
 
@@ -10,8 +11,8 @@ public static class KernelScenarioLoader
     /// <summary>Re-serializes an operation for messages without escaping '+', quotes and the like.</summary>
     private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Loads every scenario of the shared fixture (<see cref="SharedFixtures.KernelScenariosPath"/>).</summary>
-    public static IReadOnlyList<KernelScenario> LoadShared() => LoadFile(SharedFixtures.KernelScenariosPath);
+    /// <summary>Loads every scenario of the shared fixture (<see cref="TestFixtures.KernelScenariosPath"/>).</summary>
+    public static IReadOnlyList<KernelScenario> LoadShared() => LoadFile(TestFixtures.KernelScenariosPath);
 
     /// <summary>Loads every scenario of a jsonl file, in file order.</summary>
     public static IReadOnlyList<KernelScenario> LoadFile(string path)

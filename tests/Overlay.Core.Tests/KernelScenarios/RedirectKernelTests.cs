@@ -14,6 +14,7 @@ namespace Overlay.Tests.KernelScenarios;
 /// other's merged view. Skipped, with the reason,
 /// where the kernel overlay cannot be mounted (not Linux, not root, no overlay support).
 /// </summary>
+[Trait("Category", "KernelMount")]
 public sealed class RedirectKernelTests
 {
     private const string RedirectXattr = "trusted.overlay.redirect";

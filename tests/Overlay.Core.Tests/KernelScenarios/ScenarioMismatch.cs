@@ -1,4 +1,5 @@
 using System.Text;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.KernelScenarios;
 
@@ -63,7 +64,7 @@ public sealed record ScenarioMismatch(
         }
 
         sb.Append("  reproduce: grep '^{\"seed\":").Append(Scenario.Seed)
-          .Append(",' shared/").Append(SharedFixtures.KernelScenariosRelativePath);
+          .Append(",' tests/").Append(TestFixtures.KernelScenariosRelativePath);
         return sb.ToString();
     }
 

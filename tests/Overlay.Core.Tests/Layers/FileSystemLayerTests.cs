@@ -9,6 +9,7 @@ namespace Overlay.Tests.Layers;
 /// reserved names, and the checks made when a layer becomes an upper.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Disk")]
 public sealed class FileSystemLayerTests
 {
     private static readonly DateTime Old = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);

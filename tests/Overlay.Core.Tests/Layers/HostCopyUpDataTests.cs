@@ -8,6 +8,7 @@ namespace Overlay.Tests.Layers;
 /// A host upper copies a lower file's data inside the kernel (FICLONE or copy_file_range): the copy
 /// holds every byte, from any starting offset, and the lower stays as it was.
 /// </summary>
+[Trait("Category", "Disk")]
 public sealed class HostCopyUpDataTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "overlay-tests", Guid.NewGuid().ToString("N"));

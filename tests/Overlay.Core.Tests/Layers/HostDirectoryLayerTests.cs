@@ -10,6 +10,7 @@ namespace Overlay.Tests.Layers;
 /// copy-ups, access times of lower files, and modes of new files.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
+[Trait("Category", "Disk")]
 public sealed class HostDirectoryLayerTests : IDisposable
 {
     private static readonly DateTime Old = new(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);

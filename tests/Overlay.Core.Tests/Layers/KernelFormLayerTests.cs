@@ -17,6 +17,7 @@ namespace Overlay.Tests.Layers;
 /// directories work as layers as they are.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Disk")]
 public sealed class KernelFormLayerTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("overlay-test-kernelform-").FullName;
@@ -269,7 +270,7 @@ public sealed class KernelFormLayerTests : IDisposable
     public void DockersOverlay2Directories_AsLayers_GiveTheMergedViewDockerExported()
     {
         RequireRoot();
-        string fixtures = Path.GetDirectoryName(SharedFixtures.Find("fixtures/docker/c1-export.tar"))!;
+        string fixtures = Path.GetDirectoryName(TestFixtures.Find("fixtures/docker/c1-export.tar"))!;
         string init = Extract(Path.Combine(fixtures, "overlay-dirs", "c1-init.diff.tar"), "init");
         string containerUpper = Extract(Path.Combine(fixtures, "overlay-dirs", "c1-upper.diff.tar"), "c1-upper");
         string image = Extract(Path.Combine(fixtures, "layers", "base.layer.tar"), "base");

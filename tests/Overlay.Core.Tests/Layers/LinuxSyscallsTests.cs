@@ -12,6 +12,7 @@ namespace Overlay.Tests.Layers;
 /// need root (device nodes, <c>trusted.</c> attributes) skip with a reason elsewhere.
 /// </summary>
 [SupportedOSPlatform("linux")] // Every test but one skips first (RequireLinux) on any other OS.
+[Trait("Category", "Disk")]
 public sealed class LinuxSyscallsTests : IDisposable
 {
     private const UnixFileMode Mode0640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;

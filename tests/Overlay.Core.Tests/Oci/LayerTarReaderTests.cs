@@ -2,6 +2,7 @@ using System.Text;
 using Overlay.Oci;
 using Overlay.Oci.Model;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci;
 
@@ -36,7 +37,7 @@ public sealed class LayerTarReaderTests
     [MemberData(nameof(FixtureTars))]
     public void Reader_SharedFixture_ReadsTheSameMembersAsGnuTar(string fixture)
     {
-        string path = SharedFixtures.Find(fixture);
+        string path = TestFixtures.Find(fixture);
         var entries = ReadAll(File.OpenRead(path));
 
         // GNU tar's own listing is the reference for names and sizes.
@@ -51,7 +52,7 @@ public sealed class LayerTarReaderTests
     [Fact]
     public void Reader_OverlayDirsTar_GivesBinaryXattrsAndDevices()
     {
-        var entries = ReadAll(File.OpenRead(SharedFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar")))
+        var entries = ReadAll(File.OpenRead(TestFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar")))
             .ToDictionary(e => e.Entry.Name.TrimEnd('/'), e => e.Entry);
         entries["./olddir"].ExtendedAttributes["trusted.overlay.opaque"].Should().Equal("y"u8.ToArray());
         var origin = entries["./data/chmod.txt"].ExtendedAttributes["trusted.overlay.origin"];
@@ -93,7 +94,7 @@ public sealed class LayerTarReaderTests
     [Fact]
     public void Reader_NonSeekableStream_ReadsTheSameAsSeekable()
     {
-        byte[] bytes = File.ReadAllBytes(SharedFixtures.Find("fixtures/docker/layers/commit.layer.tar"));
+        byte[] bytes = File.ReadAllBytes(TestFixtures.Find("fixtures/docker/layers/commit.layer.tar"));
         var seekable = ReadAll(new MemoryStream(bytes));
         var forward = ReadAll(new System.IO.Compression.GZipStream(new MemoryStream(Gzip(bytes)), System.IO.Compression.CompressionMode.Decompress));
         forward.Select(e => (e.Entry.Name, Convert.ToHexString(e.Data))).Should().Equal(seekable.Select(e => (e.Entry.Name, Convert.ToHexString(e.Data))));
@@ -102,9 +103,9 @@ public sealed class LayerTarReaderTests
     [Fact]
     public void Reader_RandomMutationsOfFixtures_OnlyEverThrowInvalidData()
     {
-        int iterations = int.TryParse(Environment.GetEnvironmentVariable("OVERLAY_TAR_FUZZ_ITERATIONS"), out int n) ? n : 300;
+        int iterations = TestLane.Size("OVERLAY_TAR_FUZZ_ITERATIONS", 300, 3000);
         var fixtures = new[] { "fixtures/docker/layers/commit.layer.tar", "fixtures/docker/overlay-dirs/c1-upper.diff.tar", "fixtures/docker/overlay-dirs/c1-init.diff.tar" }
-            .Select(f => File.ReadAllBytes(SharedFixtures.Find(f))).ToArray();
+            .Select(f => File.ReadAllBytes(TestFixtures.Find(f))).ToArray();
         var random = new Random(6);
         int rejected = 0;
         for (int i = 0; i < iterations; i++)

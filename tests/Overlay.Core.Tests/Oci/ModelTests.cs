@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using Overlay.Oci.Model;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci;
 
@@ -41,7 +42,7 @@ public sealed class ModelTests
     [Fact]
     public void Json_DockerSaveFixture_ParsesManifestAndConfig()
     {
-        using var archive = new TarReader(File.OpenRead(SharedFixtures.Find("fixtures/docker/image.tar")));
+        using var archive = new TarReader(File.OpenRead(TestFixtures.Find("fixtures/docker/image.tar")));
         var files = new Dictionary<string, byte[]>();
         while (archive.GetNextEntry() is { } entry)
         {

@@ -3,6 +3,7 @@ using Overlay.Layers;
 using Overlay.Oci;
 using Overlay.Oci.Model;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci;
 
@@ -23,7 +24,7 @@ public sealed class OciImageTests
     [Fact]
     public void Load_DockerSaveFixture_GivesTwoLayersWhoseDiffIdsMatchTheConfig()
     {
-        using var image = OciImage.Load(SharedFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
+        using var image = OciImage.Load(TestFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
         image.Layers.Should().HaveCount(2);
         image.Layers.Select(l => l.DiffId).Should().Equal(image.Config.RootFs.DiffIds);
         image.Layers.Select(l => l.Layer.ComputeDiffId()).Should().Equal(image.Config.RootFs.DiffIds);
@@ -38,7 +39,7 @@ public sealed class OciImageTests
     [Fact]
     public void Load_DockerSaveFixture_MergedViewEqualsDockerExportWithoutInitFiles()
     {
-        using var image = OciImage.Load(SharedFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
+        using var image = OciImage.Load(TestFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
         var merged = new OverlayFileSystem(image.LowersTopFirst, null);
         MergedTree(merged).Should().BeEquivalentTo(ExportTree(), o => o.WithStrictOrdering());
     }
@@ -46,7 +47,7 @@ public sealed class OciImageTests
     [Fact]
     public void ExtractLayers_DockerSaveFixture_BothFormsGiveTheSameMergedView()
     {
-        using var image = OciImage.Load(SharedFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
+        using var image = OciImage.Load(TestFixtures.Find("fixtures/docker/image.tar"), cancellationToken: Cancel);
         var expected = ExportTree();
         foreach (var form in new[] { WhiteoutForm.Oci, WhiteoutForm.Kernel })
         {
@@ -100,7 +101,7 @@ public sealed class OciImageTests
         progress.Select(p => p.Stage).Should().Contain([OciProgressStage.Verifying, OciProgressStage.Decompressing, OciProgressStage.Completed]);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        FluentActions.Invoking(() => OciImage.Load(SharedFixtures.Find("fixtures/docker/image.tar"), cancellationToken: cancelled.Token))
+        FluentActions.Invoking(() => OciImage.Load(TestFixtures.Find("fixtures/docker/image.tar"), cancellationToken: cancelled.Token))
             .Should().Throw<OperationCanceledException>();
     }
 
@@ -108,7 +109,7 @@ public sealed class OciImageTests
     public void ExtractTo_WhenCancelled_LeavesNothingBehind()
     {
         using var dir = new TempDirectory();
-        using var layer = TarLayer.Open(SharedFixtures.Find("fixtures/docker/layers/base.layer.tar"), cancellationToken: Cancel);
+        using var layer = TarLayer.Open(TestFixtures.Find("fixtures/docker/layers/base.layer.tar"), cancellationToken: Cancel);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         FluentActions.Invoking(() => layer.ExtractTo(dir["base"], WhiteoutForm.Oci, null, cancelled.Token))
@@ -119,7 +120,7 @@ public sealed class OciImageTests
     [Fact]
     public void TarLayer_KernelFormOverlayDirsTar_ReadsDeviceWhiteoutsAndOpaqueXattrs()
     {
-        using var layer = TarLayer.Open(SharedFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar"), new LayerTarOptions { WhiteoutForm = WhiteoutForm.Kernel }, null, Cancel);
+        using var layer = TarLayer.Open(TestFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar"), new LayerTarOptions { WhiteoutForm = WhiteoutForm.Kernel }, null, Cancel);
         layer.ListDirectory("/data").Where(e => e.Kind == LayerEntryKind.Whiteout).Select(e => e.Name).Should().BeEquivalentTo("delete.txt", "rename-src.txt");
         layer.TryGetEntry("/olddir", out var olddir).Should().BeTrue();
         olddir.IsOpaque.Should().BeTrue();
@@ -131,7 +132,7 @@ public sealed class OciImageTests
     [Fact]
     public void TarLayer_KernelFormTarOpenedAsOci_RefusesTheDeviceWhiteouts()
     {
-        FluentActions.Invoking(() => TarLayer.Open(SharedFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar"), null, null, Cancel))
+        FluentActions.Invoking(() => TarLayer.Open(TestFixtures.Find("fixtures/docker/overlay-dirs/c1-upper.diff.tar"), null, null, Cancel))
             .Should().Throw<InvalidDataException>().WithMessage("*gonedir*CharacterDevice*");
     }
 
@@ -139,14 +140,14 @@ public sealed class OciImageTests
     public void TarLayer_GzipAndZstd_ReadTheSameAsThePlainTar()
     {
         using var dir = new TempDirectory();
-        byte[] plain = File.ReadAllBytes(SharedFixtures.Find("fixtures/docker/layers/commit.layer.tar"));
+        byte[] plain = File.ReadAllBytes(TestFixtures.Find("fixtures/docker/layers/commit.layer.tar"));
         File.WriteAllBytes(dir["l.tar.gz"], LayerTarReaderTests.Gzip(plain));
         using (var zstd = new ZstdSharp.Compressor())
         {
             File.WriteAllBytes(dir["l.tar.zst"], zstd.Wrap(plain).ToArray());
         }
 
-        using var reference = TarLayer.Open(SharedFixtures.Find("fixtures/docker/layers/commit.layer.tar"), null, null, Cancel);
+        using var reference = TarLayer.Open(TestFixtures.Find("fixtures/docker/layers/commit.layer.tar"), null, null, Cancel);
         foreach (var (file, compression) in new[] { ("l.tar.gz", LayerCompression.Gzip), ("l.tar.zst", LayerCompression.Zstd) })
         {
             using var layer = TarLayer.Open(dir[file], null, null, Cancel);
@@ -176,7 +177,7 @@ public sealed class OciImageTests
     private static List<string> ExportTree()
     {
         var lines = new List<string>();
-        using var stream = File.OpenRead(SharedFixtures.Find("fixtures/docker/c1-export.tar"));
+        using var stream = File.OpenRead(TestFixtures.Find("fixtures/docker/c1-export.tar"));
         foreach (var (entry, data) in LayerTarReaderTests.ReadAll(stream))
         {
             string path = "/" + entry.Name.Trim('/');

@@ -10,9 +10,11 @@ namespace Overlay.Tests.Reliability;
 /// Eight threads × thousands of random operations on one overlay: on disjoint paths the end state
 /// and every outcome equal a serial replay's; on shared paths only System.IO's exceptions occur;
 /// copy-ups raced by readers never show a torn file, and no append is lost. Bounded by operation
-/// counts: <c>OVERLAY_STRESS_OPS</c> sets the operations per thread (default <see cref="DefaultOps"/>).
+/// counts: <c>OVERLAY_STRESS_OPS</c> sets the operations per thread (default <see cref="DefaultOps"/>,
+/// five times as many in the deep lane, <see cref="TestLane"/>).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Slow")]
 public sealed class ConcurrencyStressTests
 {
     /// <summary>Operations per thread.</summary>
@@ -21,7 +23,7 @@ public sealed class ConcurrencyStressTests
     private const int Threads = 8;
     private const int FileSize = 4096;
 
-    private static int Ops => int.TryParse(Environment.GetEnvironmentVariable("OVERLAY_STRESS_OPS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : DefaultOps;
+    private static int Ops => TestLane.Size("OVERLAY_STRESS_OPS", DefaultOps, 5 * DefaultOps);
 
     [Fact]
     public void DisjointPaths_FromEightThreads_EndExactlyAsASerialReplay()

@@ -11,6 +11,7 @@ namespace Overlay.Tests.Reliability;
 /// MockFileSystem for that backend) exactly as it was.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Disk")]
 public sealed class HostilePathTests
 {
     /// <summary>Every backend × case.</summary>

@@ -16,7 +16,8 @@ namespace Overlay.Tests.Reliability;
 /// <remarks>
 /// <c>OVERLAY_IMMUTABILITY_ITERATIONS</c> sets the in-memory count (default
 /// <see cref="MemoryIterations"/>), <c>OVERLAY_IMMUTABILITY_HOST_ITERATIONS</c> the host count
-/// (default <see cref="HostIterations"/>).
+/// (default <see cref="HostIterations"/>); the deep lane (<see cref="TestLane"/>) runs four and
+/// five times as many.
 /// </remarks>
 public sealed class LowerImmutabilityTests
 {
@@ -29,7 +30,7 @@ public sealed class LowerImmutabilityTests
     [Fact]
     public void RandomSequences_OverMemoryLowers_LeaveEveryLowerIdentical()
     {
-        int iterations = Read("OVERLAY_IMMUTABILITY_ITERATIONS") ?? MemoryIterations;
+        int iterations = TestLane.Size("OVERLAY_IMMUTABILITY_ITERATIONS", MemoryIterations, 4 * MemoryIterations);
         int ran = 0;
         DiffGenerators.Case.Sample(
             diffCase =>
@@ -52,7 +53,7 @@ public sealed class LowerImmutabilityTests
     [Fact]
     public void RandomSequences_OverHostDirectoryLowers_LeaveEveryLowerIdenticalOnDisk()
     {
-        int iterations = Read("OVERLAY_IMMUTABILITY_HOST_ITERATIONS") ?? HostIterations;
+        int iterations = TestLane.Size("OVERLAY_IMMUTABILITY_HOST_ITERATIONS", HostIterations, 5 * HostIterations);
         string baseDirectory = Path.Combine(Path.GetTempPath(), "overlay-tests", "immutability-" + Guid.NewGuid().ToString("N"));
         int ran = 0;
         try
@@ -116,6 +117,4 @@ public sealed class LowerImmutabilityTests
         TreeDump.Merged(overlay, new Dictionary<DateTime, string>());
     }
 
-    private static int? Read(string variable) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : null;
 }

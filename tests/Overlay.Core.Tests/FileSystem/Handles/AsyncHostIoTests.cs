@@ -12,6 +12,7 @@ namespace Overlay.Tests.FileSystem.Handles;
 /// give what the disk gives.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Disk")]
 public sealed class AsyncHostIoTests : IDisposable
 {
     private readonly HostOverlay _host = new();

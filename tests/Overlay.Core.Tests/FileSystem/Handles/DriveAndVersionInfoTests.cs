@@ -6,6 +6,7 @@ namespace Overlay.Tests.FileSystem.Handles;
 
 /// <summary>The overlay as one drive, and FileVersionInfo of merged files.</summary>
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Disk")]
 public sealed class DriveAndVersionInfoTests : IDisposable
 {
     private readonly HostOverlay _host = new();

@@ -10,6 +10,7 @@ namespace Overlay.Tests.FileSystem.Handles;
 /// in-memory layers, and System.IO's own behaviour for every member that takes a handle.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Disk")]
 public sealed class SafeFileHandleTests : IDisposable
 {
     private readonly HostOverlay _host = new();

@@ -16,6 +16,8 @@ namespace Overlay.Tests.Oci.Export;
 /// cannot start, unless <c>OVERLAY_REQUIRE_DOCKER=1</c>.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Slow")]
 public sealed class DockerAcceptsExportTests : IDisposable
 {
     private const string Tag = "overlay-test/commit:1";

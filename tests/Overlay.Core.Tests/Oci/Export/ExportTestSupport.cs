@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci.Export;
 
 /// <summary>Shared helpers of the export tests: fixture paths, temp roots, GNU tar extraction.</summary>
 internal static class ExportTestSupport
 {
-    public static string DockerFixture(string relative) => SharedFixtures.Find("fixtures/docker/" + relative);
+    public static string DockerFixture(string relative) => TestFixtures.Find("fixtures/docker/" + relative);
 
     /// <summary>Whether this process can make character devices and trusted.* attributes (Linux root).</summary>
     public static bool CanWriteKernelForm => OperatingSystem.IsLinux() && LinuxNative.GetEffectiveUserId() == 0;

@@ -6,6 +6,7 @@ using Overlay.Layers;
 using Overlay.Oci;
 using Overlay.Oci.Export;
 using Overlay.Oci.Model;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci.Export;
 
@@ -143,7 +144,7 @@ public sealed class LayerTarExporterTests : IDisposable
     [Fact]
     public void Export_OfRandomTrees_ReadsBackAsTheSameTree()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("OVERLAY_EXPORT_ITERATIONS"), out var n) ? n : 60;
+        var iterations = TestLane.Size("OVERLAY_EXPORT_ITERATIONS", 60, 400);
         Gen.Int.Sample(
             seed =>
             {

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Overlay.Fuse;
+
+namespace Overlay.Benchmarks;
+
+// The FUSE comparison (Linux, root, fuse-overlayfs installed): fuse-overlayfs mounted over the same
+// layer directories is the baseline of each workload, so the Ratio column is Overlay.Fuse /
+// fuse-overlayfs. Both are used through System.IO on their mount points; the overlay's server runs
+// in this process. Run with:
+//   dotnet bin/Release/net10.0/Overlay.Benchmarks.dll --filter '*FuseBenchmarks*' \
+//     --inProcess --warmupCount 1 --iterationCount 5 --invocationCount 1 --unrollFactor 1
+
+/// <summary>Stat every path, read every file, write 10,000 small files, copy up a 64 MiB file: Overlay.Fuse against fuse-overlayfs.</summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class FuseBenchmarks
+{
+    private const int SmallFiles = 10_000;
+
+    private LayerSet _set = null!;
+    private FuseOverlayfsMount _reference = null!;
+    private ManagedFuseMount _overlay = null!;
+    private string[] _referencePaths = [];
+    private string[] _overlayPaths = [];
+    private int _round;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _set = LayerSet.Get(5, withBigFiles: true);
+        _reference = new FuseOverlayfsMount(_set);
+        _overlay = new ManagedFuseMount(_set);
+        _referencePaths = [.. _set.RelativePaths.Select(r => Path.Join(_reference.MountPoint, r))];
+        _overlayPaths = [.. _set.RelativePaths.Select(r => Path.Join(_overlay.MountPoint, r))];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _overlay.Dispose();
+        _reference.Dispose();
+    }
+
+    [IterationSetup(Targets = [nameof(FuseOverlayfs_CopyUp64MiB), nameof(Overlay_CopyUp64MiB)])]
+    public void FreshUppers()
+    {
+        _reference.Remount();
+        _overlay.Remount();
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("StatAll")]
+    public long FuseOverlayfs_StatAll() => Workloads.SumLengths(_referencePaths);
+
+    [Benchmark, BenchmarkCategory("StatAll")]
+    public long Overlay_StatAll() => Workloads.SumLengths(_overlayPaths);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("ReadAll")]
+    public int FuseOverlayfs_ReadAll() => Workloads.ReadAll(_referencePaths);
+
+    [Benchmark, BenchmarkCategory("ReadAll")]
+    public int Overlay_ReadAll() => Workloads.ReadAll(_overlayPaths);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Write10k")]
+    public int FuseOverlayfs_Write10k() => WriteSmallFiles(_reference.MountPoint);
+
+    [Benchmark, BenchmarkCategory("Write10k")]
+    public int Overlay_Write10k() => WriteSmallFiles(_overlay.MountPoint);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("CopyUp64MiB")]
+    public void FuseOverlayfs_CopyUp64MiB() => CopyUp(_reference.MountPoint);
+
+    [Benchmark, BenchmarkCategory("CopyUp64MiB")]
+    public void Overlay_CopyUp64MiB() => CopyUp(_overlay.MountPoint);
+
+    private int WriteSmallFiles(string mountPoint)
+    {
+        string directory = Path.Join(mountPoint, $"w{Interlocked.Increment(ref _round)}");
+        Directory.CreateDirectory(directory);
+        var data = new byte[256];
+        for (int i = 0; i < SmallFiles; i++)
+        {
+            File.WriteAllBytes(Path.Join(directory, $"f{i}"), data);
+        }
+
+        return SmallFiles;
+    }
+
+    private static void CopyUp(string mountPoint)
+    {
+        using var stream = new FileStream(Path.Join(mountPoint, LayerSet.BigFile), FileMode.Open, FileAccess.Write);
+        stream.WriteByte(1);
+    }
+}
+
+/// <summary>fuse-overlayfs over a <see cref="LayerSet"/>'s lowers with a fresh upper (Linux, root, Debian package fuse-overlayfs).</summary>
+public sealed class FuseOverlayfsMount : IDisposable
+{
+    private readonly LayerSet _set;
+    private bool _mounted;
+
+    public FuseOverlayfsMount(LayerSet set)
+    {
+        _set = set;
+        Scratch = Path.Combine(LayerSet.Base, "run", $"fuse-overlayfs-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        MountPoint = Path.Combine(Scratch, "merged");
+        Mount();
+    }
+
+    public string Scratch { get; }
+
+    public string MountPoint { get; }
+
+    public void Remount()
+    {
+        Unmount();
+        Directory.Delete(Path.Combine(Scratch, "upper"), recursive: true);
+        Directory.Delete(Path.Combine(Scratch, "work"), recursive: true);
+        Mount();
+    }
+
+    public void Dispose()
+    {
+        Unmount();
+        Directory.Delete(Scratch, recursive: true);
+    }
+
+    private void Mount()
+    {
+        string upper = Directory.CreateDirectory(Path.Combine(Scratch, "upper")).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(Scratch, "work")).FullName;
+        Directory.CreateDirectory(MountPoint);
+        ManagedFuseMount.Run("/", "fuse-overlayfs", "-o", $"lowerdir={string.Join(':', _set.LayerDirectories)},upperdir={upper},workdir={work}", MountPoint);
+        _mounted = true;
+    }
+
+    private void Unmount()
+    {
+        if (_mounted)
+        {
+            ManagedFuseMount.Run("/", "umount", MountPoint);
+            _mounted = false;
+        }
+    }
+}
+
+/// <summary>The overlay of a <see cref="LayerSet"/>'s lowers with a fresh host upper, mounted through Overlay.Fuse in this process.</summary>
+public sealed class ManagedFuseMount : IDisposable
+{
+    private readonly LayerSet _set;
+    private OverlayStack? _stack;
+    private OverlayMount? _mount;
+
+    public ManagedFuseMount(LayerSet set)
+    {
+        _set = set;
+        MountPoint = Path.Combine(LayerSet.Base, "run", $"overlay-fuse-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(MountPoint);
+        Mount();
+    }
+
+    public string MountPoint { get; }
+
+    public void Remount()
+    {
+        Unmount();
+        Mount();
+    }
+
+    public void Dispose()
+    {
+        Unmount();
+        Directory.Delete(MountPoint);
+    }
+
+    internal static void Run(string workingDirectory, string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {error}");
+        }
+    }
+
+    private void Mount()
+    {
+        _stack = new OverlayStack(_set);
+        _mount = OverlayMount.Mount(_stack.FileSystem, MountPoint);
+    }
+
+    private void Unmount()
+    {
+        _mount?.Dispose();
+        _stack?.Dispose();
+        _mount = null;
+        _stack = null;
+    }
+}

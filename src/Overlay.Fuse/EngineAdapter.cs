@@ -1,0 +1,251 @@
+using System.Text;
+using Overlay.Layers;
+using Overlay.Union;
+
+namespace Overlay.Fuse;
+
+/// <summary>
+/// The one place where the FUSE server meets the union engine: every POSIX operation the server
+/// serves, as an errno (0 for success) over normalised merged paths. The server knows nothing of the
+/// engine's types, so a change of the engine's surface is absorbed here.
+/// </summary>
+internal sealed class EngineAdapter
+{
+    private const uint PermissionBits = 0xFFF; // 07777
+
+    private const int O_ACCMODE = 0x3;
+    private const int O_WRONLY = 0x1;
+    private const int O_RDWR = 0x2;
+    private const int O_CREAT = 0x40;
+    private const int O_EXCL = 0x80;
+    private const int O_TRUNC = 0x200;
+
+    private const int EIO = 5;
+    private const int EPERM = 1;
+
+    private readonly UnionEngine _engine;
+    private readonly uint _umask;
+
+    public EngineAdapter(OverlayFileSystem fileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        _engine = fileSystem.Engine;
+        _umask = (uint)_engine.Options.Umask & PermissionBits;
+    }
+
+    /// <summary>Whether the overlay has no upper, so every change is EROFS.</summary>
+    public bool IsReadOnly => _engine.IsReadOnly;
+
+    /// <summary>
+    /// A directory on the host disk whose file system the statfs(2) of the mount reports: the upper's
+    /// root, or the top lower's for a read-only overlay; <see langword="null"/> when the layers are
+    /// not host directories.
+    /// </summary>
+    public string? StatFsDirectory =>
+        (_engine.Upper as FileSystemLayer)?.Root ?? (_engine.Lowers.Count > 0 ? (_engine.Lowers[0] as FileSystemLayer)?.Root : null);
+
+    // ---- Reading
+
+    /// <summary>lstat(2) of a merged path.</summary>
+    public int Status(string path, out NodeStatus status)
+    {
+        var error = _engine.Stat(path, followLinks: false, out var node);
+        status = error == Errno.None ? StatusOf(node.Entry) : default;
+        return (int)error;
+    }
+
+    /// <summary>readlink(2).</summary>
+    public int ReadLink(string path, out string? target) => (int)_engine.ReadLink(path, out target);
+
+    /// <summary>The merged listing of a directory (whiteouts and what opaque directories hide are not in it).</summary>
+    public int List(string path, out List<(string Name, NodeKind Kind)> entries)
+    {
+        var error = _engine.ReadDirectory(path, out var nodes);
+        entries = new List<(string, NodeKind)>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            entries.Add((node.Entry.Name, KindOf(node.Entry.Kind)));
+        }
+
+        return (int)error;
+    }
+
+    // ---- Files
+
+    /// <summary>
+    /// open(2) with the Linux flags the kernel passed (O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC); a
+    /// created file gets exactly <paramref name="mode"/> (the caller's umask already applied by the kernel).
+    /// </summary>
+    public int Open(string path, int flags, uint mode, out Stream? stream)
+    {
+        var open = (flags & O_ACCMODE) switch
+        {
+            O_WRONLY => OpenFlags.Write,
+            O_RDWR => OpenFlags.ReadWrite,
+            _ => OpenFlags.Read,
+        };
+        if ((flags & O_CREAT) != 0)
+        {
+            open |= OpenFlags.Create;
+        }
+
+        if ((flags & O_EXCL) != 0)
+        {
+            open |= OpenFlags.Exclusive;
+        }
+
+        if ((flags & O_TRUNC) != 0)
+        {
+            if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != O_RDWR)
+            {
+                // O_RDONLY|O_TRUNC: Linux truncates all the same. The engine truncates only
+                // through a writable open, so the file is emptied (and copied up) by one first.
+                var emptied = _engine.Open(path, (open & OpenFlags.Create) | OpenFlags.Write | OpenFlags.Truncate | (open & OpenFlags.Exclusive), (UnixFileMode)(mode & PermissionBits), out var writer);
+                if (emptied != Errno.None)
+                {
+                    stream = null;
+                    return (int)emptied;
+                }
+
+                writer!.Dispose();
+                if ((flags & O_CREAT) != 0)
+                {
+                    FixCreatedMode(path, mode);
+                }
+
+                return (int)_engine.Open(path, OpenFlags.Read, 0, out stream);
+            }
+
+            open |= OpenFlags.Truncate;
+        }
+
+        var error = _engine.Open(path, open, (UnixFileMode)(mode & PermissionBits), out stream);
+        if (error == Errno.None && (flags & O_CREAT) != 0)
+        {
+            FixCreatedMode(path, mode);
+        }
+
+        return (int)error;
+    }
+
+    /// <summary>truncate(2) by path: the file is copied up (without its data when emptied) and cut or extended.</summary>
+    public int Truncate(string path, long size)
+    {
+        var error = _engine.Open(path, size == 0 ? OpenFlags.Write | OpenFlags.Truncate : OpenFlags.Write, 0, out var stream);
+        if (error != Errno.None)
+        {
+            return (int)error;
+        }
+
+        using (stream)
+        {
+            if (size != 0)
+            {
+                stream!.SetLength(size);
+            }
+        }
+
+        return 0;
+    }
+
+    // ---- Namespace
+
+    /// <summary>mkdir(2) with exactly <paramref name="mode"/>.</summary>
+    public int CreateDirectory(string path, uint mode)
+    {
+        var error = _engine.CreateDirectory(path, (UnixFileMode)(mode & PermissionBits));
+        if (error == Errno.None)
+        {
+            FixCreatedMode(path, mode);
+        }
+
+        return (int)error;
+    }
+
+    /// <summary>symlink(2).</summary>
+    public int CreateSymbolicLink(string path, string target) => (int)_engine.CreateSymbolicLink(path, target);
+
+    /// <summary>unlink(2).</summary>
+    public int Unlink(string path) => (int)_engine.DeleteFile(path);
+
+    /// <summary>rmdir(2).</summary>
+    public int RemoveDirectory(string path) => (int)_engine.DeleteDirectory(path);
+
+    /// <summary>rename(2), or renameat2(RENAME_NOREPLACE).</summary>
+    public int Rename(string source, string destination, bool noReplace) => (int)_engine.Rename(source, destination, noReplace);
+
+    /// <summary>
+    /// link(2): every error link(2) would give comes first; where it would succeed, EPERM, as a
+    /// file system that has no hard links answers (the engine does not make them).
+    /// </summary>
+    public int Link(string existing, string created)
+    {
+        var error = _engine.CheckLink(existing, created);
+        return error == Errno.None ? EPERM : (int)error;
+    }
+
+    // ---- Metadata
+
+    /// <summary>chmod(2) of the object itself (a link is not followed: the kernel asks for the object it resolved).</summary>
+    public int SetMode(string path, uint mode) => (int)_engine.SetUnixFileMode(path, (UnixFileMode)(mode & PermissionBits), followLinks: false);
+
+    /// <summary>utimensat(2) of the object itself; a <see langword="null"/> time is left as it is.</summary>
+    public int SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc) =>
+        (int)_engine.SetTimes(path, lastAccessTimeUtc, lastWriteTimeUtc, followLinks: false);
+
+    /// <summary>The errno of an exception a layer threw (its storage failed): its HResult when that is an errno, else EIO.</summary>
+    public static int ErrnoOf(Exception exception) => exception switch
+    {
+        UnauthorizedAccessException => 13,
+        NotSupportedException => 95,
+        IOException { HResult: > 0 and < 134 } io => io.HResult,
+        _ => EIO,
+    };
+
+    /// <summary>Whether a name can be a merged path component: UTF-8 (the engine's paths are strings).</summary>
+    public static bool TryDecodeName(ReadOnlySpan<byte> name, out string decoded)
+    {
+        try
+        {
+            decoded = StrictUtf8.GetString(name);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            decoded = string.Empty;
+            return false;
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // The engine applies the overlay's own umask on top of the caller's, which the kernel applied
+    // already: the bits it took away are given back, so the object gets the mode open(2) asked for.
+    private void FixCreatedMode(string path, uint mode)
+    {
+        if ((mode & PermissionBits & _umask) != 0)
+        {
+            _engine.SetUnixFileMode(path, (UnixFileMode)(mode & PermissionBits), followLinks: false);
+        }
+    }
+
+    private static NodeStatus StatusOf(in LayerEntry entry)
+    {
+        var kind = KindOf(entry.Kind);
+        long size = kind switch
+        {
+            NodeKind.File => entry.Length,
+            NodeKind.SymbolicLink => entry.LinkTarget is { } target ? Encoding.UTF8.GetByteCount(target) : entry.Length,
+            _ => 0,
+        };
+        uint permissions = kind == NodeKind.SymbolicLink ? 0x1FF : (uint)entry.Mode & PermissionBits;
+        return new NodeStatus(kind, permissions, size, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc);
+    }
+
+    private static NodeKind KindOf(LayerEntryKind kind) => kind switch
+    {
+        LayerEntryKind.Directory => NodeKind.Directory,
+        LayerEntryKind.SymbolicLink => NodeKind.SymbolicLink,
+        _ => NodeKind.File,
+    };
+}

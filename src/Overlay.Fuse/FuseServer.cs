@@ -1,0 +1,1007 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Overlay.Fuse.Interop;
+using Overlay.Fuse.Protocol;
+
+namespace Overlay.Fuse;
+
+/// <summary>
+/// The FUSE protocol over an open <c>/dev/fuse</c> descriptor: a pool of threads, each reading one
+/// request at a time and answering it through the <see cref="EngineAdapter"/>. Requests name objects
+/// by node id; the <see cref="NodeTable"/> turns ids into merged paths.
+/// </summary>
+internal sealed unsafe partial class FuseServer
+{
+    /// <summary>The largest WRITE (and READ) the kernel is offered: FUSE_MAX_PAGES pages of 4 KiB.</summary>
+    private const int MaxPages = 256;
+    private const int MaxWrite = MaxPages * 4096;
+
+    /// <summary>A request buffer: the largest WRITE plus its headers (the kernel wants room for both).</summary>
+    private const int InBufferSize = MaxWrite + 4096;
+    private const int OutBufferSize = MaxWrite + 4096;
+
+    private const int ProtocolMajor = 7;
+    private const int ProtocolMinor = 38;
+
+    private const uint FUSE_ASYNC_READ = 1 << 0;
+    private const uint FUSE_ATOMIC_O_TRUNC = 1 << 3;
+    private const uint FUSE_BIG_WRITES = 1 << 5;
+    private const uint FUSE_AUTO_INVAL_DATA = 1 << 12;
+    private const uint FUSE_PARALLEL_DIROPS = 1 << 18;
+    private const uint FUSE_MAX_PAGES = 1 << 22;
+    private const uint FUSE_CACHE_SYMLINKS = 1 << 23;
+
+    private const uint FATTR_MODE = 1 << 0;
+    private const uint FATTR_UID = 1 << 1;
+    private const uint FATTR_GID = 1 << 2;
+    private const uint FATTR_SIZE = 1 << 3;
+    private const uint FATTR_ATIME = 1 << 4;
+    private const uint FATTR_MTIME = 1 << 5;
+    private const uint FATTR_FH = 1 << 6;
+    private const uint FATTR_ATIME_NOW = 1 << 7;
+    private const uint FATTR_MTIME_NOW = 1 << 8;
+
+    private const uint RENAME_NOREPLACE = 1;
+
+    private const uint S_IFMT = 0xF000;
+    private const uint S_IFDIR = 0x4000;
+    private const uint S_IFREG = 0x8000;
+    private const uint S_IFLNK = 0xA000;
+
+    private const int O_CREAT = 0x40;
+    private const int O_EXCL = 0x80;
+    private const int O_WRONLY = 0x1;
+
+    private const int W_OK = 2;
+
+    private const int EPERM = 1;
+    private const int ENOENT = 2;
+    private const int EIO = 5;
+    private const int EBADF = 9;
+    private const int EINVAL = 22;
+    private const int EROFS = 30;
+    private const int ENOSYS = 38;
+    private const int EOPNOTSUPP = 95;
+
+    private readonly EngineAdapter _fs;
+    private readonly NodeTable _nodes = new();
+    private readonly ConcurrentDictionary<ulong, object> _handles = new();
+    private readonly uint _uid;
+    private readonly uint _gid;
+    private readonly ulong _timeoutSeconds;
+    private readonly uint _timeoutNanoseconds;
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _fd = -1;
+    private long _nextHandle;
+    private Thread[] _threads = [];
+    private int _running;
+
+    public FuseServer(EngineAdapter fileSystem, uint uid, uint gid, TimeSpan attributeTimeout)
+    {
+        _fs = fileSystem;
+        _uid = uid;
+        _gid = gid;
+        long ticks = Math.Max(0, attributeTimeout.Ticks);
+        _timeoutSeconds = (ulong)(ticks / TimeSpan.TicksPerSecond);
+        _timeoutNanoseconds = (uint)(ticks % TimeSpan.TicksPerSecond * 100);
+    }
+
+    /// <summary>Completes when the kernel answered INIT: the mount is served.</summary>
+    public Task Initialized => _initialized.Task;
+
+    /// <summary>Completes when every reader stopped: the connection ended (unmounted or aborted).</summary>
+    public Task Stopped => _stopped.Task;
+
+    public NodeTable Nodes => _nodes;
+
+    /// <summary>Starts <paramref name="threads"/> readers on the device descriptor.</summary>
+    public void Start(int fd, int threads)
+    {
+        _fd = fd;
+        _running = threads;
+        _threads = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            _threads[i] = new Thread(ReadLoop) { IsBackground = true, Name = $"fuse-reader-{i}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Waits for the readers to stop; false when they did not within the timeout.</summary>
+    public bool Join(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var thread in _threads)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left < TimeSpan.Zero || !thread.Join(left))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Closes every file and directory still open (after the connection ended).</summary>
+    public void CloseHandles()
+    {
+        foreach (var key in _handles.Keys)
+        {
+            if (_handles.TryRemove(key, out var handle) && handle is OpenFile file)
+            {
+                file.Stream.Dispose();
+            }
+        }
+    }
+
+    private void ReadLoop()
+    {
+        byte[] input = GC.AllocateUninitializedArray<byte>(InBufferSize, pinned: true);
+        byte[] output = GC.AllocateUninitializedArray<byte>(OutBufferSize, pinned: true);
+        try
+        {
+            while (true)
+            {
+                nint read;
+                fixed (byte* buffer = input)
+                {
+                    read = Libc.Read(_fd, buffer, input.Length);
+                }
+
+                if (read < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno is Libc.EINTR or Libc.EAGAIN or Libc.ENOENT)
+                    {
+                        continue; // interrupted, or the request was interrupted before it was read
+                    }
+
+                    // ENODEV: unmounted; ECONNABORTED: aborted. Either way the connection is over.
+                    _initialized.TrySetException(new IOException($"The FUSE connection ended before it was initialised: {Libc.Describe(errno)}.", errno));
+                    return;
+                }
+
+                if (read < sizeof(FuseInHeader))
+                {
+                    continue;
+                }
+
+                var request = new Span<byte>(input, 0, (int)read);
+                try
+                {
+                    Handle(request, output);
+                }
+                catch (Exception e)
+                {
+                    // Never lose a reader to one request: answer it with the errno of what failed.
+                    ref readonly var header = ref MemoryMarshal.AsRef<FuseInHeader>(request);
+                    if (header.Opcode is not FuseOpcode.Forget and not FuseOpcode.BatchForget and not FuseOpcode.Interrupt)
+                    {
+                        ReplyError(header.Unique, EngineAdapter.ErrnoOf(e), output);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                _stopped.TrySetResult();
+            }
+        }
+    }
+
+    private void Handle(Span<byte> request, byte[] output)
+    {
+        var header = MemoryMarshal.Read<FuseInHeader>(request);
+        var body = request[sizeof(FuseInHeader)..];
+        ulong unique = header.Unique;
+        switch (header.Opcode)
+        {
+            case FuseOpcode.Init:
+                Init(unique, body, output);
+                return;
+            case FuseOpcode.Forget:
+                _nodes.Forget(header.NodeId, MemoryMarshal.Read<FuseForgetIn>(body).NLookup);
+                return;
+            case FuseOpcode.BatchForget:
+                BatchForget(body);
+                return;
+            case FuseOpcode.Interrupt:
+                return; // every request is short and answered; nothing to interrupt
+            case FuseOpcode.Destroy:
+                ReplyError(unique, 0, output);
+                return;
+        }
+
+        int error = header.Opcode switch
+        {
+            FuseOpcode.Lookup => Lookup(unique, header.NodeId, body, output),
+            FuseOpcode.GetAttr => GetAttr(unique, header.NodeId, output),
+            FuseOpcode.SetAttr => SetAttr(unique, header.NodeId, body, output),
+            FuseOpcode.ReadLink => ReadLink(unique, header.NodeId, output),
+            FuseOpcode.SymLink => SymLink(unique, header.NodeId, body, output),
+            FuseOpcode.MkNod => MkNod(unique, header.NodeId, body, output),
+            FuseOpcode.MkDir => MkDir(unique, header.NodeId, body, output),
+            FuseOpcode.Unlink => Remove(unique, header.NodeId, body, directory: false, output),
+            FuseOpcode.RmDir => Remove(unique, header.NodeId, body, directory: true, output),
+            FuseOpcode.Rename => Rename(unique, header.NodeId, MemoryMarshal.Read<FuseRenameIn>(body).NewDir, 0, body[sizeof(FuseRenameIn)..], output),
+            FuseOpcode.Rename2 => Rename2(unique, header.NodeId, body, output),
+            FuseOpcode.Link => Link(header.NodeId, body),
+            FuseOpcode.Open => Open(unique, header.NodeId, body, output),
+            FuseOpcode.Read => Read(unique, body, output),
+            FuseOpcode.Write => Write(unique, body, output),
+            FuseOpcode.StatFs => StatFs(unique, output),
+            FuseOpcode.Release => Release(unique, body, output),
+            FuseOpcode.Flush => Flush(unique, body, durable: false, output),
+            FuseOpcode.Fsync => Flush(unique, body, durable: true, output),
+            FuseOpcode.OpenDir => OpenDir(unique, header.NodeId, output),
+            FuseOpcode.ReadDir => ReadDir(unique, body, output),
+            FuseOpcode.ReleaseDir => Release(unique, body, output),
+            FuseOpcode.FsyncDir => ReplyOk(unique, output),
+            FuseOpcode.Access => Access(unique, header.NodeId, body, output),
+            FuseOpcode.Create => Create(unique, header.NodeId, body, output),
+            FuseOpcode.Fallocate => Fallocate(unique, body, output),
+
+            // No extended attributes are kept: ENOSYS makes the kernel answer EOPNOTSUPP itself
+            // from then on, without asking again.
+            FuseOpcode.GetXattr or FuseOpcode.ListXattr or FuseOpcode.SetXattr or FuseOpcode.RemoveXattr => ENOSYS,
+
+            // LSEEK (SEEK_DATA/SEEK_HOLE), COPY_FILE_RANGE, locks, ioctl, poll, bmap: the kernel's
+            // generic fallback serves them when the server answers ENOSYS.
+            _ => ENOSYS,
+        };
+        if (error != 0)
+        {
+            ReplyError(unique, error, output);
+        }
+    }
+
+    // ---- Session
+
+    private void Init(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var init = MemoryMarshal.Read<FuseInitIn>(body);
+        if (init.Major != ProtocolMajor)
+        {
+            ReplyError(unique, EPROTO, output);
+            _initialized.TrySetException(new IOException($"The kernel speaks FUSE protocol {init.Major}.{init.Minor}; this server speaks {ProtocolMajor}.x."));
+            return;
+        }
+
+        uint wanted = FUSE_ASYNC_READ | FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_AUTO_INVAL_DATA
+            | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_CACHE_SYMLINKS;
+        var reply = new FuseInitOut
+        {
+            Major = ProtocolMajor,
+            Minor = ProtocolMinor,
+            MaxReadahead = init.MaxReadahead,
+            Flags = init.Flags & wanted,
+            MaxBackground = 16,
+            CongestionThreshold = 12,
+            MaxWrite = MaxWrite,
+            TimeGranularity = 1,
+            MaxPages = MaxPages,
+        };
+        Reply(unique, in reply, output);
+        _initialized.TrySetResult();
+    }
+
+    private const int EPROTO = 71;
+
+    private void BatchForget(ReadOnlySpan<byte> body)
+    {
+        var batch = MemoryMarshal.Read<FuseBatchForgetIn>(body);
+        var items = MemoryMarshal.Cast<byte, FuseForgetOne>(body[sizeof(FuseBatchForgetIn)..]);
+        int count = (int)Math.Min(batch.Count, (uint)items.Length);
+        for (int i = 0; i < count; i++)
+        {
+            _nodes.Forget(items[i].NodeId, items[i].NLookup);
+        }
+    }
+
+    // ---- Names and attributes
+
+    private int Lookup(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        int error = ChildPath(parent, body, out string path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        return ReplyEntry(unique, path, output);
+    }
+
+    private int GetAttr(ulong unique, ulong node, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        int error = _fs.Status(path, out var status);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        ReplyAttr(unique, node, status, output);
+        return 0;
+    }
+
+    private int SetAttr(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        var set = MemoryMarshal.Read<FuseSetAttrIn>(body);
+        int error = _fs.Status(path, out var status);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        // The layers keep no owners: a chown to the owner every object is reported with changes
+        // nothing and succeeds; any other is refused.
+        if (((set.Valid & FATTR_UID) != 0 && set.Uid != _uid) || ((set.Valid & FATTR_GID) != 0 && set.Gid != _gid))
+        {
+            return EPERM;
+        }
+
+        if ((set.Valid & FATTR_SIZE) != 0)
+        {
+            if (status.Kind == NodeKind.Directory)
+            {
+                return 21; // EISDIR
+            }
+
+            if ((set.Valid & FATTR_FH) != 0 && _handles.TryGetValue(set.Fh, out var handle) && handle is OpenFile file && file.Stream.CanWrite)
+            {
+                lock (file.Lock)
+                {
+                    file.Stream.SetLength((long)set.Size);
+                }
+            }
+            else if ((error = _fs.Truncate(path, (long)set.Size)) != 0)
+            {
+                return error;
+            }
+        }
+
+        if ((set.Valid & FATTR_MODE) != 0 && (error = _fs.SetMode(path, set.Mode)) != 0)
+        {
+            return error;
+        }
+
+        if ((set.Valid & (FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW)) != 0)
+        {
+            var now = DateTime.UtcNow;
+            DateTime? atime = (set.Valid & FATTR_ATIME_NOW) != 0 ? now : (set.Valid & FATTR_ATIME) != 0 ? FromUnix(set.ATime, set.ATimeNsec) : null;
+            DateTime? mtime = (set.Valid & FATTR_MTIME_NOW) != 0 ? now : (set.Valid & FATTR_MTIME) != 0 ? FromUnix(set.MTime, set.MTimeNsec) : null;
+            if ((error = _fs.SetTimes(path, atime, mtime)) != 0)
+            {
+                return error;
+            }
+        }
+
+        if ((error = _fs.Status(path, out status)) != 0)
+        {
+            return error;
+        }
+
+        ReplyAttr(unique, node, status, output);
+        return 0;
+    }
+
+    private int ReadLink(ulong unique, ulong node, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        int error = _fs.ReadLink(path, out var target);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        var data = Payload(output);
+        int length = Encoding.UTF8.GetBytes(target!, data);
+        Send(unique, 0, output, length);
+        return 0;
+    }
+
+    private int Access(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        int error = _fs.Status(path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        // Permission bits are checked by the kernel (default_permissions); what only the overlay
+        // knows is that nothing can be written without an upper.
+        if ((MemoryMarshal.Read<FuseAccessIn>(body).Mask & W_OK) != 0 && _fs.IsReadOnly)
+        {
+            return EROFS;
+        }
+
+        return ReplyOk(unique, output);
+    }
+
+    private int StatFs(ulong unique, byte[] output)
+    {
+        var reply = new FuseStatFsOut { BlockSize = 4096, FragmentSize = 4096, NameLength = 255 };
+        if (_fs.StatFsDirectory is { } directory && Libc.StatVfs(directory, out var vfs) == 0)
+        {
+            reply.Blocks = vfs.Blocks;
+            reply.BlocksFree = vfs.BlocksFree;
+            reply.BlocksAvailable = vfs.BlocksAvailable;
+            reply.Files = vfs.Files;
+            reply.FilesFree = vfs.FilesFree;
+            reply.BlockSize = (uint)vfs.BlockSize;
+            reply.FragmentSize = (uint)vfs.FragmentSize;
+        }
+
+        Reply(unique, in reply, output);
+        return 0;
+    }
+
+    // ---- Namespace changes
+
+    private int SymLink(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        int error = ChildPath(parent, body, out string path, out int used);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        if (!TryName(body[used..], out string target, out _))
+        {
+            return EINVAL;
+        }
+
+        error = _fs.CreateSymbolicLink(path, target);
+        return error != 0 ? error : ReplyEntry(unique, path, output);
+    }
+
+    private int MkNod(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var mknod = MemoryMarshal.Read<FuseMkNodIn>(body);
+        int error = ChildPath(parent, body[sizeof(FuseMkNodIn)..], out string path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        // The layers store files, directories and links only: no devices, FIFOs or sockets.
+        if ((mknod.Mode & S_IFMT) != S_IFREG)
+        {
+            return EPERM;
+        }
+
+        error = _fs.Open(path, O_CREAT | O_EXCL | O_WRONLY, mknod.Mode, out var stream);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        stream!.Dispose();
+        return ReplyEntry(unique, path, output);
+    }
+
+    private int MkDir(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var mkdir = MemoryMarshal.Read<FuseMkDirIn>(body);
+        int error = ChildPath(parent, body[sizeof(FuseMkDirIn)..], out string path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        error = _fs.CreateDirectory(path, mkdir.Mode);
+        return error != 0 ? error : ReplyEntry(unique, path, output);
+    }
+
+    private int Remove(ulong unique, ulong parent, ReadOnlySpan<byte> body, bool directory, byte[] output)
+    {
+        int error = ChildPath(parent, body, out string path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        error = directory ? _fs.RemoveDirectory(path) : _fs.Unlink(path);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        _nodes.Removed(path, directory);
+        return ReplyOk(unique, output);
+    }
+
+    private int Rename2(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var rename = MemoryMarshal.Read<FuseRename2In>(body);
+
+        // RENAME_EXCHANGE and RENAME_WHITEOUT are not served (as on file systems without them).
+        return (rename.Flags & ~RENAME_NOREPLACE) != 0
+            ? EINVAL
+            : Rename(unique, parent, rename.NewDir, rename.Flags, body[sizeof(FuseRename2In)..], output);
+    }
+
+    private int Rename(ulong unique, ulong parent, ulong newParent, uint flags, ReadOnlySpan<byte> names, byte[] output)
+    {
+        int error = ChildPath(parent, names, out string source, out int used);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        error = ChildPath(newParent, names[used..], out string destination, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        bool directory = _fs.Status(source, out var status) == 0 && status.Kind == NodeKind.Directory;
+        error = _fs.Rename(source, destination, (flags & RENAME_NOREPLACE) != 0);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        if (source != destination)
+        {
+            _nodes.Moved(source, destination, directory);
+        }
+
+        return ReplyOk(unique, output);
+    }
+
+    private int Link(ulong newParent, ReadOnlySpan<byte> body)
+    {
+        var link = MemoryMarshal.Read<FuseLinkIn>(body);
+        if (_nodes.PathOf(link.OldNodeId) is not { } existing)
+        {
+            return ENOENT;
+        }
+
+        int error = ChildPath(newParent, body[sizeof(FuseLinkIn)..], out string created, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        // The engine makes no hard links: the adapter answers link(2)'s own errors, else EPERM.
+        error = _fs.Link(existing, created);
+        return error != 0 ? error : EIO;
+    }
+
+    // ---- Files
+
+    private int Open(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        var open = MemoryMarshal.Read<FuseOpenIn>(body);
+        int error = _fs.Open(path, (int)open.Flags & ~(O_CREAT | O_EXCL), 0, out var stream);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) };
+        Reply(unique, in reply, output);
+        return 0;
+    }
+
+    private int Create(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var create = MemoryMarshal.Read<FuseCreateIn>(body);
+        int error = ChildPath(parent, body[sizeof(FuseCreateIn)..], out string path, out _);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        error = _fs.Open(path, (int)create.Flags | O_CREAT, create.Mode, out var stream);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        if ((error = _fs.Status(path, out var status)) != 0)
+        {
+            stream!.Dispose();
+            return error;
+        }
+
+        ulong id = _nodes.LookedUp(path);
+        var reply = new CreateReply
+        {
+            Entry = Entry(id, status),
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) },
+        };
+        Reply(unique, in reply, output);
+        return 0;
+    }
+
+    private int Read(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var read = MemoryMarshal.Read<FuseReadIn>(body);
+        if (!_handles.TryGetValue(read.Fh, out var handle) || handle is not OpenFile file)
+        {
+            return EBADF;
+        }
+
+        var data = Payload(output)[..(int)Math.Min(read.Size, (uint)MaxWrite)];
+        int total = 0;
+        lock (file.Lock)
+        {
+            file.Stream.Position = (long)read.Offset;
+            while (total < data.Length)
+            {
+                int n = file.Stream.Read(data[total..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+
+        Send(unique, 0, output, total);
+        return 0;
+    }
+
+    private int Write(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var write = MemoryMarshal.Read<FuseWriteIn>(body);
+        if (!_handles.TryGetValue(write.Fh, out var handle) || handle is not OpenFile file)
+        {
+            return EBADF;
+        }
+
+        if (!file.Stream.CanWrite)
+        {
+            return EBADF;
+        }
+
+        var data = body.Slice(sizeof(FuseWriteIn), (int)write.Size);
+        lock (file.Lock)
+        {
+            file.Stream.Position = (long)write.Offset;
+            file.Stream.Write(data);
+        }
+
+        var reply = new FuseWriteOut { Size = write.Size };
+        Reply(unique, in reply, output);
+        return 0;
+    }
+
+    private int Flush(ulong unique, ReadOnlySpan<byte> body, bool durable, byte[] output)
+    {
+        ulong fh = MemoryMarshal.Read<ulong>(body);
+        if (_handles.TryGetValue(fh, out var handle) && handle is OpenFile file && file.Stream.CanWrite)
+        {
+            lock (file.Lock)
+            {
+                if (durable && file.Stream is FileStream fileStream)
+                {
+                    fileStream.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    file.Stream.Flush();
+                }
+            }
+        }
+
+        return ReplyOk(unique, output);
+    }
+
+    private int Fallocate(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var fallocate = MemoryMarshal.Read<FuseFallocateIn>(body);
+        if (!_handles.TryGetValue(fallocate.Fh, out var handle) || handle is not OpenFile file || !file.Stream.CanWrite)
+        {
+            return EBADF;
+        }
+
+        // Only the plain form (mode 0: make sure the range is allocated, growing the file) is served.
+        if (fallocate.Mode != 0)
+        {
+            return EOPNOTSUPP;
+        }
+
+        lock (file.Lock)
+        {
+            long end = checked((long)(fallocate.Offset + fallocate.Length));
+            if (end > file.Stream.Length)
+            {
+                file.Stream.SetLength(end);
+            }
+        }
+
+        return ReplyOk(unique, output);
+    }
+
+    private int Release(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        ulong fh = MemoryMarshal.Read<ulong>(body);
+        if (_handles.TryRemove(fh, out var handle) && handle is OpenFile file)
+        {
+            lock (file.Lock)
+            {
+                file.Stream.Dispose();
+            }
+        }
+
+        return ReplyOk(unique, output);
+    }
+
+    // ---- Directories
+
+    private int OpenDir(ulong unique, ulong node, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        var directory = new OpenDirectory(path);
+        int error = Snapshot(directory, node);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        var reply = new FuseOpenOut { Fh = AddHandle(directory) };
+        Reply(unique, in reply, output);
+        return 0;
+    }
+
+    private int Snapshot(OpenDirectory directory, ulong node)
+    {
+        int error = _fs.List(directory.Path, out var entries);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        string parentPath = directory.Path == "/" ? "/" : Path.GetDirectoryName(directory.Path) ?? "/";
+        var list = new List<DirectoryEntry>(entries.Count + 2)
+        {
+            new(".", node, NodeKind.Directory),
+            new("..", _nodes.IdOf(parentPath), NodeKind.Directory),
+        };
+        foreach (var (name, kind) in entries)
+        {
+            list.Add(new DirectoryEntry(name, _nodes.IdOf(Combine(directory.Path, name)), kind));
+        }
+
+        directory.Entries = list;
+        return 0;
+    }
+
+    private int ReadDir(ulong unique, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var read = MemoryMarshal.Read<FuseReadIn>(body);
+        if (!_handles.TryGetValue(read.Fh, out var handle) || handle is not OpenDirectory directory)
+        {
+            return EBADF;
+        }
+
+        var data = Payload(output)[..(int)Math.Min(read.Size, (uint)MaxWrite)];
+        int used = 0;
+        lock (directory.Lock)
+        {
+            if (read.Offset == 0 && directory.Entries.Count > 0)
+            {
+                // rewinddir(3): a new listing, as a real directory shows what changed meanwhile.
+                ulong node = directory.Entries[0].Ino;
+                int error = Snapshot(directory, node);
+                if (error != 0)
+                {
+                    return error;
+                }
+            }
+
+            for (int i = (int)Math.Min(read.Offset, (ulong)directory.Entries.Count); i < directory.Entries.Count; i++)
+            {
+                var entry = directory.Entries[i];
+                int nameLength = Encoding.UTF8.GetByteCount(entry.Name);
+                int size = (sizeof(FuseDirent) + nameLength + 7) & ~7;
+                if (used + size > data.Length)
+                {
+                    break;
+                }
+
+                var dirent = new FuseDirent { Ino = entry.Ino, Offset = (ulong)(i + 1), NameLength = (uint)nameLength, Type = DirentType(entry.Kind) };
+                MemoryMarshal.Write(data[used..], in dirent);
+                Encoding.UTF8.GetBytes(entry.Name, data[(used + sizeof(FuseDirent))..]);
+                data.Slice(used + sizeof(FuseDirent) + nameLength, size - sizeof(FuseDirent) - nameLength).Clear();
+                used += size;
+            }
+        }
+
+        Send(unique, 0, output, used);
+        return 0;
+    }
+
+    // ---- Helpers
+
+    private int ReplyEntry(ulong unique, string path, byte[] output)
+    {
+        int error = _fs.Status(path, out var status);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        var entry = Entry(_nodes.LookedUp(path), status);
+        Reply(unique, in entry, output);
+        return 0;
+    }
+
+    private FuseEntryOut Entry(ulong id, in NodeStatus status) => new()
+    {
+        NodeId = id,
+        Generation = 0,
+        EntryValid = _timeoutSeconds,
+        EntryValidNsec = _timeoutNanoseconds,
+        AttrValid = _timeoutSeconds,
+        AttrValidNsec = _timeoutNanoseconds,
+        Attr = Attr(id, status),
+    };
+
+    private void ReplyAttr(ulong unique, ulong node, in NodeStatus status, byte[] output)
+    {
+        var reply = new FuseAttrOut { AttrValid = _timeoutSeconds, AttrValidNsec = _timeoutNanoseconds, Attr = Attr(node, status) };
+        Reply(unique, in reply, output);
+    }
+
+    private FuseAttr Attr(ulong ino, in NodeStatus status)
+    {
+        var (atime, atimeNsec) = ToUnix(status.LastAccessTimeUtc);
+        var (mtime, mtimeNsec) = ToUnix(status.LastWriteTimeUtc);
+        return new FuseAttr
+        {
+            Ino = ino,
+            Size = (ulong)status.Size,
+            Blocks = (ulong)((status.Size + 511) / 512),
+            ATime = atime,
+            ATimeNsec = atimeNsec,
+            MTime = mtime,
+            MTimeNsec = mtimeNsec,
+            CTime = mtime,
+            CTimeNsec = mtimeNsec,
+            Mode = status.Permissions | status.Kind switch
+            {
+                NodeKind.Directory => S_IFDIR,
+                NodeKind.SymbolicLink => S_IFLNK,
+                _ => S_IFREG,
+            },
+            NLink = status.Kind == NodeKind.Directory ? 2u : 1u,
+            Uid = _uid,
+            Gid = _gid,
+            BlockSize = 4096,
+        };
+    }
+
+    private static uint DirentType(NodeKind kind) => kind switch
+    {
+        NodeKind.Directory => 4,
+        NodeKind.SymbolicLink => 10,
+        _ => 8,
+    };
+
+    private static (ulong Seconds, uint Nanoseconds) ToUnix(DateTime time)
+    {
+        long ticks = time.Ticks - DateTime.UnixEpoch.Ticks;
+        if (ticks < 0)
+        {
+            return (0, 0);
+        }
+
+        return ((ulong)(ticks / TimeSpan.TicksPerSecond), (uint)(ticks % TimeSpan.TicksPerSecond * 100));
+    }
+
+    private static DateTime FromUnix(ulong seconds, uint nanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(((long)seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100));
+
+    private ulong AddHandle(object handle)
+    {
+        ulong id = (ulong)Interlocked.Increment(ref _nextHandle);
+        _handles[id] = handle;
+        return id;
+    }
+
+    /// <summary>The merged path of a name in a directory node; the name is NUL-terminated in <paramref name="data"/>.</summary>
+    private int ChildPath(ulong parent, ReadOnlySpan<byte> data, out string path, out int used)
+    {
+        path = string.Empty;
+        if (!TryName(data, out string name, out used))
+        {
+            return EINVAL;
+        }
+
+        if (_nodes.PathOf(parent) is not { } parentPath)
+        {
+            return ENOENT;
+        }
+
+        path = Combine(parentPath, name);
+        return 0;
+    }
+
+    private static bool TryName(ReadOnlySpan<byte> data, out string name, out int used)
+    {
+        int end = data.IndexOf((byte)0);
+        if (end < 0)
+        {
+            end = data.Length;
+        }
+
+        used = Math.Min(end + 1, data.Length);
+        return EngineAdapter.TryDecodeName(data[..end], out name);
+    }
+
+    private static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
+
+    private static Span<byte> Payload(byte[] output) => output.AsSpan(sizeof(FuseOutHeader));
+
+    private int ReplyOk(ulong unique, byte[] output)
+    {
+        Send(unique, 0, output, 0);
+        return 0;
+    }
+
+    private void ReplyError(ulong unique, int errno, byte[] output) => Send(unique, -errno, output, 0);
+
+    private void Reply<T>(ulong unique, in T value, byte[] output)
+        where T : unmanaged
+    {
+        MemoryMarshal.Write(Payload(output), in value);
+        Send(unique, 0, output, Unsafe.SizeOf<T>());
+    }
+
+    private void Send(ulong unique, int error, byte[] output, int payloadLength)
+    {
+        var header = new FuseOutHeader { Length = (uint)(sizeof(FuseOutHeader) + payloadLength), Error = error, Unique = unique };
+        MemoryMarshal.Write(output.AsSpan(), in header);
+        fixed (byte* buffer = output)
+        {
+            // A failure means the request is gone (interrupted: ENOENT) or the connection is: the
+            // reader finds out at its next read.
+            _ = Libc.Write(_fd, buffer, (nint)header.Length);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct CreateReply
+    {
+        public FuseEntryOut Entry;
+        public FuseOpenOut Open;
+    }
+}

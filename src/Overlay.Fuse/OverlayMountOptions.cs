@@ -1,0 +1,39 @@
+namespace Overlay.Fuse;
+
+/// <summary>How <see cref="OverlayMount.Mount"/> mounts an overlay.</summary>
+public sealed record OverlayMountOptions
+{
+    /// <summary>
+    /// The FUSE subtype: the mount appears as type <c>fuse.</c> followed by this in /proc/mounts and
+    /// mount(8). <c>overlaynet</c> by default, the type the mount helper answers to.
+    /// </summary>
+    public string FileSystemType { get; init; } = "overlaynet";
+
+    /// <summary>The mount's source, as mount(8) lists it; <c>overlay</c> by default.</summary>
+    public string Source { get; init; } = "overlay";
+
+    /// <summary>How many threads read requests from the kernel; 4 by default.</summary>
+    public int Threads { get; init; } = 4;
+
+    /// <summary>
+    /// How long the kernel may cache names and attributes before asking again; 1 second by default.
+    /// Every change goes through the mount, so the cache only goes stale when a layer is changed
+    /// behind the overlay's back.
+    /// </summary>
+    public TimeSpan AttributeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Let users other than the mounting one use the mount (<c>allow_other</c>); <see langword="true"/>
+    /// by default. Without root it takes effect only where /etc/fuse.conf has <c>user_allow_other</c>.
+    /// </summary>
+    public bool AllowOther { get; init; } = true;
+
+    /// <summary>
+    /// The owner every object is reported with (the layers keep no owners); the mounting process's
+    /// effective user when <see langword="null"/>.
+    /// </summary>
+    public uint? OwnerUserId { get; init; }
+
+    /// <summary>The group every object is reported with; the mounting process's effective group when <see langword="null"/>.</summary>
+    public uint? OwnerGroupId { get; init; }
+}

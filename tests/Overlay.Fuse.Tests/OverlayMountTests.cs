@@ -1,0 +1,204 @@
+using Overlay.Fuse.Tests.Support;
+
+namespace Overlay.Fuse.Tests;
+
+/// <summary>The merged view through the mount, with plain System.IO: what each layer answers, and what a change leaves in the upper.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class OverlayMountTests
+{
+    private static void StandardLayers(string lower0)
+    {
+        File.WriteAllText(Path.Combine(lower0, "top.txt"), "top");
+        Directory.CreateDirectory(Path.Combine(lower0, "dir"));
+        File.WriteAllText(Path.Combine(lower0, "dir", "a.txt"), "a from lower0");
+        File.CreateSymbolicLink(Path.Combine(lower0, "link"), "top.txt");
+    }
+
+    private static void BottomLayer(string lower1)
+    {
+        File.WriteAllText(Path.Combine(lower1, "bottom.txt"), "bottom");
+        Directory.CreateDirectory(Path.Combine(lower1, "dir"));
+        File.WriteAllText(Path.Combine(lower1, "dir", "a.txt"), "a from lower1");
+        File.WriteAllText(Path.Combine(lower1, "dir", "b.txt"), "b from lower1");
+    }
+
+    [Fact]
+    public void Read_WhenLayersOverlap_TheTopmostAnswers()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        File.ReadAllText(mounted["dir/a.txt"]).Should().Be("a from lower0");
+        File.ReadAllText(mounted["dir/b.txt"]).Should().Be("b from lower1");
+        File.ReadAllText(mounted["bottom.txt"]).Should().Be("bottom");
+        File.ReadAllText(mounted["link"]).Should().Be("top");
+        new FileInfo(mounted["link"]).LinkTarget.Should().Be("top.txt");
+        Directory.GetFileSystemEntries(mounted.MountPoint).Select(Path.GetFileName).Should().BeEquivalentTo("bottom.txt", "dir", "link", "top.txt");
+        Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("a.txt", "b.txt");
+    }
+
+    [Fact]
+    public void Write_WhenFileIsInALower_CopiesItUpAndLeavesTheLowerAlone()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        string lowersBefore = TreeSnapshot.Of(mounted.Lower0) + TreeSnapshot.Of(mounted.Lower1);
+
+        File.AppendAllText(mounted["dir/b.txt"], " and more");
+
+        File.ReadAllText(mounted["dir/b.txt"]).Should().Be("b from lower1 and more");
+        File.ReadAllText(Path.Combine(mounted.Upper, "dir", "b.txt")).Should().Be("b from lower1 and more");
+        (TreeSnapshot.Of(mounted.Lower0) + TreeSnapshot.Of(mounted.Lower1)).Should().Be(lowersBefore);
+    }
+
+    [Fact]
+    public void Delete_WhenFileIsInALower_LeavesAWhiteoutThatIsNeverListed()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        File.Delete(mounted["dir/a.txt"]);
+
+        File.Exists(mounted["dir/a.txt"]).Should().BeFalse();
+        Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("b.txt");
+        // The kernel form: a character device 0/0 in the upper.
+        var whiteout = new FileInfo(Path.Combine(mounted.Upper, "dir", "a.txt"));
+        whiteout.Exists.Should().BeTrue();
+        whiteout.Length.Should().Be(0);
+        File.Exists(Path.Combine(mounted.Lower0, "dir", "a.txt")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void CreateDirectory_OverADeletedLowerDirectory_IsOpaqueAndHidesBelow()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        Directory.Delete(mounted["dir"], recursive: true);
+        Directory.CreateDirectory(mounted["dir"]);
+        File.WriteAllText(mounted["dir/new.txt"], "new");
+
+        Directory.GetFileSystemEntries(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("new.txt");
+        File.Exists(Path.Combine(mounted.Lower1, "dir", "b.txt")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Rename_OfALowerDirectory_MovesItsMergedContent()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        Directory.Move(mounted["dir"], mounted["moved"]);
+
+        Directory.Exists(mounted["dir"]).Should().BeFalse();
+        File.ReadAllText(mounted["moved/a.txt"]).Should().Be("a from lower0");
+        File.ReadAllText(mounted["moved/b.txt"]).Should().Be("b from lower1");
+    }
+
+    [Fact]
+    public void Stat_InodeNumbers_StayTheSameAcrossCopyUpAndRename()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        ulong before = Inode(mounted["dir/b.txt"]);
+        File.AppendAllText(mounted["dir/b.txt"], "!");
+        ulong afterCopyUp = Inode(mounted["dir/b.txt"]);
+        File.Move(mounted["dir/b.txt"], mounted["b.txt"]);
+        ulong afterRename = Inode(mounted["b.txt"]);
+
+        afterCopyUp.Should().Be(before);
+        afterRename.Should().Be(before);
+        Inode(mounted["dir/a.txt"]).Should().NotBe(before);
+    }
+
+    [Fact]
+    public void Truncate_AndChmod_ReachTheUpperCopy()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        using (var stream = new FileStream(mounted["top.txt"], FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(1);
+        }
+
+        File.SetUnixFileMode(mounted["top.txt"], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        File.ReadAllText(mounted["top.txt"]).Should().Be("t");
+        File.GetUnixFileMode(Path.Combine(mounted.Upper, "top.txt")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.ReadAllText(Path.Combine(mounted.Lower0, "top.txt")).Should().Be("top");
+    }
+
+    [Fact]
+    public void Link_IsRefusedWithEperm_AsTheEngineMakesNoHardLinks()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        var (code, output) = Run.Program(mounted.MountPoint, "ln", "top.txt", "hard");
+
+        code.Should().NotBe(0);
+        output.Should().Contain("Operation not permitted");
+        File.Exists(mounted["hard"]).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Mount_OfInMemoryLayers_ServesAndWritesTheMemoryUpper()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateTempSubdirectory("overlay-test-memory-").FullName;
+        var image = new Overlay.Layers.MemoryLayer("image").AddFile("/etc/motd", "hello\n").AddDirectory("/var/log");
+        var container = new Overlay.Layers.MemoryLayer("container");
+        var fs = new OverlayFileSystem([image], container, new OverlayOptions { Umask = 0 });
+        try
+        {
+            using (OverlayMount.Mount(fs, root))
+            {
+                Run.Shell(root, "echo world >> etc/motd && mkdir var/log/app && echo x > var/log/app/log && rm -r var/log/app");
+                Run.Checked(root, "cat", "etc/motd").Should().Be("hello\nworld\n");
+            }
+
+            fs.File.ReadAllText("/etc/motd").Should().Be("hello\nworld\n");
+            container.TryGetEntry("/etc/motd", out _).Should().BeTrue();
+            image.TryGetEntry("/etc/motd", out var lower).Should().BeTrue();
+            lower.Length.Should().Be(6);
+            fs.Directory.Exists("/var/log/app").Should().BeFalse();
+        }
+        finally
+        {
+            Mounts.Detach(root);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Mount_WhenMountPointIsMissing_ThrowsDirectoryNotFound()
+    {
+        Requires.Fuse();
+        var fs = new OverlayFileSystem([], new Overlay.Layers.MemoryLayer());
+        string missing = Path.Combine(Path.GetTempPath(), $"overlay-test-missing-{Guid.NewGuid():N}");
+
+        var mount = () => OverlayMount.Mount(fs, missing);
+
+        mount.Should().Throw<DirectoryNotFoundException>().WithMessage($"*{missing}*");
+    }
+
+    [Fact]
+    public void Dispose_Unmounts()
+    {
+        Requires.Fuse();
+        var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        string mountPoint = mounted.MountPoint;
+        File.Exists(mounted["top.txt"]).Should().BeTrue();
+
+        mounted.Mount.Dispose();
+
+        File.ReadAllText("/proc/self/mountinfo").Should().NotContain(mountPoint);
+        mounted.Mount.Unmounted.IsCompleted.Should().BeTrue();
+        mounted.Dispose();
+        Directory.Exists(mounted.Root).Should().BeFalse();
+    }
+
+    private static ulong Inode(string path) => ulong.Parse(Run.Checked("/", "stat", "-c", "%i", path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Overlay.Fuse.Tests.Support;
+
+namespace Overlay.Fuse.Tests;
+
+/// <summary>The mount served by another process: overlay mount, the mount(8) helper, and the server's death.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class ServerProcessTests
+{
+    [Fact]
+    public void KillNine_OfTheServer_LeavesAMountThatFailsFastAndUnmounts()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-kill-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        File.WriteAllText(Path.Combine(lower, "a"), "a");
+        using var server = Process.Start(new ProcessStartInfo(OverlayTool.Path)
+        {
+            ArgumentList = { "mount", lower, mountPoint, "--upper", Path.Combine(root, "upper"), "--work", Path.Combine(root, "work") },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            Mounts.WaitFor(mountPoint, mounted: true, TimeSpan.FromSeconds(30)).Should().BeTrue();
+            File.ReadAllText(Path.Combine(mountPoint, "a")).Should().Be("a");
+
+            server.Kill();
+            server.WaitForExit();
+
+            // The kernel ended the connection with the process: the mount answers ENOTCONN, at once.
+            var stat = Run.Program("/", "timeout", "10", "stat", mountPoint);
+            stat.ExitCode.Should().Be(1, stat.Output);
+            stat.Output.Should().Contain("Transport endpoint is not connected");
+            Run.Checked("/", "umount", mountPoint);
+            Mounts.IsMounted(mountPoint).Should().BeFalse();
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task OverlayMount_WithTrace_PrintsTheAnsweringLayer_AndUnmountsOnSigterm()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-trace-{Guid.NewGuid():N}")).FullName;
+        string top = Directory.CreateDirectory(Path.Combine(root, "top")).FullName;
+        string bottom = Directory.CreateDirectory(Path.Combine(root, "bottom")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        File.WriteAllText(Path.Combine(top, "from-top"), "t");
+        File.WriteAllText(Path.Combine(bottom, "from-bottom"), "b");
+        using var server = Process.Start(new ProcessStartInfo(OverlayTool.Path)
+        {
+            ArgumentList = { "mount", $"{top}:{bottom}", mountPoint, "--trace" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var trace = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Mounts.WaitFor(mountPoint, mounted: true, TimeSpan.FromSeconds(30)).Should().BeTrue();
+            Run.Checked("/", "cat", Path.Combine(mountPoint, "from-bottom"), Path.Combine(mountPoint, "from-top")).Should().Be("bt");
+            var (code, output) = Run.Program("/", "touch", Path.Combine(mountPoint, "new"));
+            code.Should().NotBe(0, "without --upper the mount is read-only");
+            output.Should().Contain("Read-only file system");
+
+            Run.Checked("/", "kill", "-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            server.WaitForExit(30_000).Should().BeTrue();
+
+            server.ExitCode.Should().Be(0);
+            Mounts.IsMounted(mountPoint).Should().BeFalse();
+            // IMAGE given as layers topmost first: the bottom one is layer 0.
+            (await trace).Should().Contain("lookup /from-bottom <- layer 0").And.Contain("lookup /from-top <- layer 1");
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MountHelper_ServesMountDashT_WithFuseOverlayfsOptions()
+    {
+        Requires.Fuse();
+        using var helper = OverlayTool.InstallHelper();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-helper-{Guid.NewGuid():N}")).FullName;
+        string top = Directory.CreateDirectory(Path.Combine(root, "top")).FullName;
+        string bottom = Directory.CreateDirectory(Path.Combine(root, "bottom")).FullName;
+        string upper = Directory.CreateDirectory(Path.Combine(root, "upper")).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        File.WriteAllText(Path.Combine(top, "f"), "top");
+        File.WriteAllText(Path.Combine(bottom, "f"), "bottom");
+        File.WriteAllText(Path.Combine(bottom, "g"), "g");
+        try
+        {
+            Run.Checked("/", "mount", "-t", "fuse." + helper.Type, "overlay", "-o", $"lowerdir={top}:{bottom},upperdir={upper},workdir={work}", mountPoint);
+
+            File.ReadLines("/proc/self/mounts").Should().Contain(l => l.Contains($" {mountPoint} fuse.{helper.Type} ", StringComparison.Ordinal));
+            File.ReadAllText(Path.Combine(mountPoint, "f")).Should().Be("top");
+            File.Delete(Path.Combine(mountPoint, "g"));
+            Run.Checked(upper, "stat", "-c", "%F %t:%T", "g").Should().Be("character special file 0:0\n");
+
+            Run.Checked("/", "umount", mountPoint);
+            Mounts.IsMounted(mountPoint).Should().BeFalse();
+        }
+        finally
+        {
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MountHelper_WhenALowerIsMissing_FailsWithItsName()
+    {
+        Requires.Fuse();
+        using var helper = OverlayTool.InstallHelper();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-helper-{Guid.NewGuid():N}")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        string missing = Path.Combine(root, "missing");
+        try
+        {
+            var (code, output) = Run.Program("/", "mount", "-t", "fuse." + helper.Type, "overlay", "-o", $"lowerdir={missing}", mountPoint);
+
+            code.Should().NotBe(0);
+            output.Should().Contain(missing);
+            Mounts.IsMounted(mountPoint).Should().BeFalse();
+        }
+        finally
+        {
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
