@@ -51,9 +51,9 @@ try
         using var fs = new OverlayFileSystem(lowersTopFirst: [baseLayer], upper: new MemoryLayer("container"));
         fs.File.AppendAllText("/etc/motd", " world");
         fs.File.Delete("/data/old.txt");
-        var progress = new List<ExportProgress>();
+        var progress = new List<OciProgress>();
         LayerTarExporter.ExportToFile(baseLayer, layerTar);
-        var result = LayerTarExporter.ExportToFile(fs.Upper!, changesTar, progress: new SyncProgress<ExportProgress>(progress.Add));
+        var result = LayerTarExporter.ExportToFile(fs.Upper!, changesTar, progress: new SyncProgress<OciProgress>(progress.Add));
         Expect(result.DiffId.ToString().StartsWith("sha256:", StringComparison.Ordinal), "a sha256 diff_id");
         Expect(progress.Count > 0, "progress reported");
     });

@@ -26,6 +26,7 @@ internal static class OverlayApp
         app.Configure(config =>
         {
             config.SetApplicationName("overlay");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.Settings.Registrar.RegisterInstance<IAnsiConsole>(console);
@@ -37,7 +38,8 @@ internal static class OverlayApp
             config.AddCommand<TreeCommand>("tree")
                 .WithDescription("The merged tree with provenance: the layer of each entry, what it shadows, whiteouts and opaque directories.")
                 .WithExample("tree", "image.tar", "/data")
-                .WithExample("tree", "image.tar", "--layer", "0");
+                .WithExample("tree", "image.tar", "--layer", "0")
+                .WithExample("tree", "image.tar", "/olddir", "--hidden");
             config.AddCommand<ExplainCommand>("explain")
                 .WithDescription("A lookup step by step, layer by layer, as the kernel does it.")
                 .WithExample("explain", "image.tar", "/data/delete.txt");
@@ -46,7 +48,8 @@ internal static class OverlayApp
                 .WithExample("cat", "image.tar", "/etc/passwd");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Flatten the merged view into one tar, like docker export.")
-                .WithExample("export", "image.tar", "-o", "rootfs.tar");
+                .WithExample("export", "image.tar", "-o", "rootfs.tar")
+                .WithExample("export", "image.tar", "-o", "-");
             config.AddCommand<DiffCommand>("diff")
                 .WithDescription("What a container's upper changed, as docker diff prints it.")
                 .WithExample("diff", "--upper", "container/diff", "--form", "kernel", "image.tar");
@@ -93,6 +96,7 @@ internal static class OverlayApp
         ["diff"] = typeof(UpperSettings),
         ["commit"] = typeof(CommitCommand.Settings),
         ["demo"] = typeof(JsonSettings),
+        ["mount"] = typeof(MountCommand.Settings),
     };
 
     /// <summary>The tool's version: the informational version without the source revision.</summary>

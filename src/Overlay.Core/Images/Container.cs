@@ -108,14 +108,15 @@ public sealed class Container : IDisposable
     /// </summary>
     /// <param name="tag">A name for the new image, or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
+    /// <param name="progress">Told after each member while the layer's diff_id is computed (stage <see cref="Oci.OciProgressStage.Exporting"/>, item <c>"layer"</c>) and when the layer is in the store (<see cref="Oci.OciProgressStage.Completed"/>).</param>
     /// <param name="cancellationToken">Checked while the layer is digested and copied; a cancelled commit leaves no image and no half-copied layer.</param>
     /// <returns>The new image.</returns>
     /// <exception cref="IOException">The container's layer holds what a layer tar cannot: a name starting with <c>.wh.</c>, or a redirected directory.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public Image Commit(string? tag = null, string? comment = null, CancellationToken cancellationToken = default)
+    public Image Commit(string? tag = null, string? comment = null, IProgress<Oci.OciProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _store.CommitLayer(Image, _upper, tag, comment, Id, cancellationToken);
+        return _store.CommitLayer(Image, _upper, tag, comment, Id, progress, cancellationToken);
     }
 
     /// <summary>

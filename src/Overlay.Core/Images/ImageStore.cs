@@ -128,11 +128,16 @@ public sealed partial class ImageStore : IDisposable
     /// </param>
     /// <param name="tag">A name for the image (e.g. "dockres/base:1"), or <see langword="null"/>.</param>
     /// <param name="comment">A comment kept with the image, or <see langword="null"/>.</param>
+    /// <param name="progress">
+    /// Told while each layer's diff_id is computed (stage <see cref="Oci.OciProgressStage.Exporting"/>,
+    /// item <c>"layer i/n"</c>, one report per member) and when each layer is in the store
+    /// (<see cref="Oci.OciProgressStage.Completed"/>); synchronously, on the calling thread.
+    /// </param>
     /// <param name="cancellationToken">Checked before each layer and while a layer is copied; a cancelled add leaves no image and no half-copied layer.</param>
     /// <returns>The image.</returns>
     /// <exception cref="ArgumentException">The diff_ids do not match the layers, or one is not a sha256 digest.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public Image AddImage(IReadOnlyList<ILayer> layersBottomFirst, IReadOnlyList<string>? diffIds = null, string? tag = null, string? comment = null, CancellationToken cancellationToken = default)
+    public Image AddImage(IReadOnlyList<ILayer> layersBottomFirst, IReadOnlyList<string>? diffIds = null, string? tag = null, string? comment = null, IProgress<Oci.OciProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layersBottomFirst);
         if (diffIds is not null && diffIds.Count != layersBottomFirst.Count)
@@ -152,8 +157,10 @@ public sealed partial class ImageStore : IDisposable
             for (int i = 0; i < layersBottomFirst.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string diffId = diffIds?[i] ?? DiffIdOf(layersBottomFirst[i], cancellationToken);
+                string item = $"layer {i + 1}/{layersBottomFirst.Count}";
+                string diffId = diffIds?[i] ?? DiffIdOf(layersBottomFirst[i], item, progress, cancellationToken);
                 parent = _layers.Register(layersBottomFirst[i], diffId, parent, cancellationToken).ChainId;
+                progress?.Report(new Oci.OciProgress(Oci.OciProgressStage.Completed, item, 0, null, 0) { Entry = diffId });
                 ids.Add(diffId);
             }
 
@@ -420,12 +427,13 @@ public sealed partial class ImageStore : IDisposable
         }
     }
 
-    internal Image CommitLayer(Image image, ILayer upper, string? tag, string? comment, string containerId, CancellationToken cancellationToken)
+    internal Image CommitLayer(Image image, ILayer upper, string? tag, string? comment, string containerId, IProgress<Oci.OciProgress>? progress, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            string diffId = DiffIdOf(upper, cancellationToken);
+            string diffId = DiffIdOf(upper, "layer", progress, cancellationToken);
             _layers.Register(upper, diffId, image.TopChainId, cancellationToken);
+            progress?.Report(new Oci.OciProgress(Oci.OciProgressStage.Completed, "layer", 0, null, 0) { Entry = diffId });
             return SaveImage([.. image.Layers.Select(l => l.DiffId), diffId], tag, image.Id, comment, containerId);
         }
     }
@@ -433,8 +441,17 @@ public sealed partial class ImageStore : IDisposable
     // ---- Layers
 
     /// <summary>A layer's diff_id: the sha256 of the layer tar Docker writes for it (<see cref="LayerTarExporter"/>).</summary>
-    private static string DiffIdOf(ILayer layer, CancellationToken cancellationToken) =>
-        LayerTarExporter.Export(layer, Stream.Null, cancellationToken: cancellationToken).DiffId.ToString();
+    private static string DiffIdOf(ILayer layer, string item, IProgress<Oci.OciProgress>? progress, CancellationToken cancellationToken)
+    {
+        var relay = progress is null ? null : new ItemRelay(progress, item);
+        return LayerTarExporter.Export(layer, Stream.Null, progress: relay, cancellationToken: cancellationToken).DiffId.ToString();
+    }
+
+    /// <summary>Passes a layer export's progress on, named after the layer of the image it is.</summary>
+    private sealed class ItemRelay(IProgress<Oci.OciProgress> inner, string item) : IProgress<Oci.OciProgress>
+    {
+        public void Report(Oci.OciProgress value) => inner.Report(value with { Item = item });
+    }
 
     private string? WhoUsesLayer(string chainId)
     {

@@ -131,10 +131,10 @@ internal abstract class ImageSource : IDisposable
 
                 var members = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
                 using var stream = new HandleRangeStream(handle, 0, RandomAccess.GetLength(handle));
-                using var reader = new TarArchiveReader(stream, limits, leaveOpen: true);
-                while (reader.GetNextEntry(cancellationToken) is { } entry)
+                using var reader = new LayerTarReader(stream, limits, leaveOpen: true);
+                while (reader.GetNextMember(cancellationToken) is { } entry)
                 {
-                    if (entry.Type != TarEntryType.RegularFile)
+                    if (entry.Type != TarMemberType.RegularFile)
                     {
                         continue;
                     }

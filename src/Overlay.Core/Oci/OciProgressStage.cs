@@ -17,4 +17,10 @@ public enum OciProgressStage
 
     /// <summary>An item is finished.</summary>
     Completed,
+
+    /// <summary>Writing a layer tar: reported after every member (<see cref="OciProgress.Entry"/> is its path).</summary>
+    Exporting,
+
+    /// <summary>Writing a file of an image: a layer blob, a config, a manifest or an index.</summary>
+    Writing,
 }

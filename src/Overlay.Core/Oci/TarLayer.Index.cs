@@ -18,9 +18,9 @@ public sealed partial class TarLayer
     {
         var root = TarLayerNode.Directory(DateTime.UnixEpoch);
         using var stream = new HandleRangeStream(data, offset, length);
-        using var reader = new TarArchiveReader(stream, options.Limits, leaveOpen: true);
+        using var reader = new LayerTarReader(stream, options.Limits, leaveOpen: true);
         int count = 0;
-        while (reader.GetNextEntry(cancellationToken) is { } entry)
+        while (reader.GetNextMember(cancellationToken) is { } entry)
         {
             count++;
             Add(root, entry, options, name);
@@ -33,13 +33,13 @@ public sealed partial class TarLayer
         return (root, count);
     }
 
-    private static void Add(TarLayerNode root, TarEntry entry, LayerTarOptions options, string layerName)
+    private static void Add(TarLayerNode root, TarMember entry, LayerTarOptions options, string layerName)
     {
         var parts = Split(entry.Name, entry.Name, layerName);
         if (parts.Count == 0)
         {
             // "." or "./": the root's own metadata.
-            if (entry.Type != TarEntryType.Directory)
+            if (entry.Type != TarMemberType.Directory)
             {
                 throw Hostile(layerName, entry.Name, "the layer's root must be a directory");
             }
@@ -54,7 +54,7 @@ public sealed partial class TarLayer
 
         if (options.WhiteoutForm == WhiteoutForm.Oci && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
         {
-            if (entry.Type is TarEntryType.Directory or TarEntryType.HardLink or TarEntryType.SymbolicLink)
+            if (entry.Type is TarMemberType.Directory or TarMemberType.HardLink or TarMemberType.SymbolicLink)
             {
                 throw Hostile(layerName, entry.Name, "a whiteout must be a plain file");
             }
@@ -85,7 +85,7 @@ public sealed partial class TarLayer
         TarLayerNode node;
         switch (entry.Type)
         {
-            case TarEntryType.Directory:
+            case TarMemberType.Directory:
                 if (parent.Children!.TryGetValue(baseName, out var existing) && existing.Kind == LayerEntryKind.Directory)
                 {
                     ApplyMetadata(existing, entry);
@@ -96,10 +96,10 @@ public sealed partial class TarLayer
                 node = TarLayerNode.Directory(entry.ModificationTimeUtc);
                 node.IsOpaque = IsKernelOpaque(entry, options);
                 break;
-            case TarEntryType.RegularFile:
+            case TarMemberType.RegularFile:
                 node = new TarLayerNode(LayerEntryKind.File) { Size = entry.Size, DataOffset = entry.DataOffset };
                 break;
-            case TarEntryType.SymbolicLink:
+            case TarMemberType.SymbolicLink:
                 if (entry.LinkName.Length == 0)
                 {
                     throw Hostile(layerName, entry.Name, "a symbolic link with an empty target");
@@ -107,11 +107,11 @@ public sealed partial class TarLayer
 
                 node = new TarLayerNode(LayerEntryKind.SymbolicLink) { LinkTarget = entry.LinkName };
                 break;
-            case TarEntryType.HardLink:
+            case TarMemberType.HardLink:
                 var target = HardLinkTarget(root, entry, layerName);
                 node = new TarLayerNode(LayerEntryKind.File) { Size = target.Size, DataOffset = target.DataOffset };
                 break;
-            case TarEntryType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
+            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
                 node = new TarLayerNode(LayerEntryKind.Whiteout);
                 break;
             default:
@@ -132,7 +132,7 @@ public sealed partial class TarLayer
         parent.Children[baseName] = node;
     }
 
-    private static TarLayerNode Parent(TarLayerNode root, List<string> parts, TarEntry entry, string layerName)
+    private static TarLayerNode Parent(TarLayerNode root, List<string> parts, TarMember entry, string layerName)
     {
         var node = root;
         for (int i = 0; i < parts.Count - 1; i++)
@@ -155,7 +155,7 @@ public sealed partial class TarLayer
         return node;
     }
 
-    private static TarLayerNode HardLinkTarget(TarLayerNode root, TarEntry entry, string layerName)
+    private static TarLayerNode HardLinkTarget(TarLayerNode root, TarMember entry, string layerName)
     {
         if (entry.LinkName.Length == 0)
         {
@@ -178,7 +178,7 @@ public sealed partial class TarLayer
             : throw Hostile(layerName, entry.Name, $"its hard link target '{entry.LinkName}' is not a regular file of this layer");
     }
 
-    private static void ApplyMetadata(TarLayerNode node, TarEntry entry)
+    private static void ApplyMetadata(TarLayerNode node, TarMember entry)
     {
         node.Mode = entry.Mode;
         node.LastWriteTimeUtc = entry.ModificationTimeUtc;
@@ -187,11 +187,11 @@ public sealed partial class TarLayer
         node.Explicit = true;
     }
 
-    private static bool IsKernelOpaque(TarEntry entry, LayerTarOptions options) =>
+    private static bool IsKernelOpaque(TarMember entry, LayerTarOptions options) =>
         options.WhiteoutForm == WhiteoutForm.Kernel
         && (IsY(entry, "trusted.overlay.opaque") || IsY(entry, "user.overlay.opaque"));
 
-    private static bool IsY(TarEntry entry, string attribute) =>
+    private static bool IsY(TarMember entry, string attribute) =>
         entry.ExtendedAttributes.TryGetValue(attribute, out var value) && value.AsSpan().SequenceEqual("y"u8);
 
     /// <summary>

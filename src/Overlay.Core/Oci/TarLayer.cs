@@ -192,7 +192,7 @@ public sealed partial class TarLayer : ILayer, IDisposable
     /// <summary>The tar member a path came from (ownership, extended attributes, device numbers), when a member named it.</summary>
     /// <param name="path">The absolute path inside the layer.</param>
     /// <returns>The member, or <see langword="null"/> for a missing path or a directory only implied by its children.</returns>
-    public TarEntry? GetTarEntry(string path) => Find(path)?.Source;
+    public TarMember? GetTarMember(string path) => Find(path)?.Source;
 
     /// <summary>Releases the tar file (and deletes the decompressed cache).</summary>
     public void Dispose()

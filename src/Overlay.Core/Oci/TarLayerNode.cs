@@ -26,7 +26,7 @@ internal sealed class TarLayerNode(LayerEntryKind kind)
     public bool Explicit { get; set; }
 
     /// <summary>The member it came from (ownership, xattrs); null for implicit directories.</summary>
-    public TarEntry? Source { get; set; }
+    public TarMember? Source { get; set; }
 
     public Dictionary<string, TarLayerNode>? Children { get; set; }
 

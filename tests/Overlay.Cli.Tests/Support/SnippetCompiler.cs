@@ -20,14 +20,14 @@ internal static class SnippetCompiler
             .Split(Path.PathSeparator)
             .Select(path => MetadataReference.CreateFromFile(path))]);
 
-    public static CSharpCompilation Compile(string program, CancellationToken cancellationToken)
+    public static CSharpCompilation Compile(string program, CancellationToken cancellationToken, OutputKind kind = OutputKind.ConsoleApplication)
     {
         var globalUsings = CSharpSyntaxTree.ParseText(string.Concat(ImplicitUsings.Select(u => $"global using {u};\n")), cancellationToken: cancellationToken);
         return CSharpCompilation.Create(
             "Snippet",
             [CSharpSyntaxTree.ParseText(program, cancellationToken: cancellationToken), globalUsings],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
     }
 
     /// <summary>The errors of a program, as "CS1503: message" lines.</summary>

@@ -109,7 +109,7 @@ public sealed partial class LayerBackendTests
         // overlay's) stamps the link's atime per the mount's atime policy.
         using var store = (HostDirectoryLayerStore)LayerStore.Create(LayerBackend.HostDirectory);
         var upper = store.CreateUpper(TimeProvider.System);
-        var metadata = new LayerMetadata(0, StandardLowers.BottomDirectoryTime, StandardLowers.TopFileTime);
+        var metadata = new LayerMetadata(0, LastAccessTimeUtc: StandardLowers.TopFileTime, LastWriteTimeUtc: StandardLowers.BottomDirectoryTime);
 
         upper.Publish(upper.StageSymbolicLink(target, metadata), "/link", keepParentTimes: true);
 

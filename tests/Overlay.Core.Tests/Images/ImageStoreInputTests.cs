@@ -37,6 +37,29 @@ public sealed class ImageStoreInputTests
     }
 
     [Fact]
+    public void AddImage_WithProgress_ReportsEachLayersMembersThenItsCompletion()
+    {
+        using var store = ImageStore.CreateInMemory();
+        var seen = new List<Overlay.Oci.OciProgress>();
+
+        var image = store.AddImage(
+            [new MemoryLayer().AddFile("/a", "a"), new MemoryLayer().AddFile("/b", "b").AddFile("/c", "c")],
+            progress: new SyncProgress(seen.Add), cancellationToken: TestContext.Current.CancellationToken);
+
+        seen.Select(p => $"{p.Stage} {p.Item} {p.Entry}").Should().Equal(
+            "Exporting layer 1/2 /a",
+            $"Completed layer 1/2 {image.Layers[0].DiffId}",
+            "Exporting layer 2/2 /b",
+            "Exporting layer 2/2 /c",
+            $"Completed layer 2/2 {image.Layers[1].DiffId}");
+    }
+
+    private sealed class SyncProgress(Action<Overlay.Oci.OciProgress> report) : IProgress<Overlay.Oci.OciProgress>
+    {
+        public void Report(Overlay.Oci.OciProgress value) => report(value);
+    }
+
+    [Fact]
     public void Open_WhenReopened_ReadsTheRecordsItWrote()
     {
         string root = Directory.CreateTempSubdirectory("overlay-store-").FullName;

@@ -73,7 +73,7 @@ public sealed class HostileTarTests
             .Should().Throw<InvalidDataException>().WithMessage($"*{fragment}*");
 
         // Gzipped, the same tar is refused the same way, and its decompressed cache is gone.
-        File.WriteAllBytes(dir["layer.tar.gz"], TarArchiveReaderTests.Gzip(tar()));
+        File.WriteAllBytes(dir["layer.tar.gz"], LayerTarReaderTests.Gzip(tar()));
         FluentActions.Invoking(() => TarLayer.Open(dir["layer.tar.gz"], options, null, Cancel))
             .Should().Throw<InvalidDataException>().WithMessage($"*{fragment}*");
         Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Should().BeEquivalentTo("layer.tar", "layer.tar.gz");
@@ -84,7 +84,7 @@ public sealed class HostileTarTests
     {
         using var dir = new TempDirectory();
         byte[] tar = new TestTar().Entry("zeros", '0', new byte[8 << 20], 0b110_100_100).ToArray();
-        File.WriteAllBytes(dir["bomb.tar.gz"], TarArchiveReaderTests.Gzip(tar));
+        File.WriteAllBytes(dir["bomb.tar.gz"], LayerTarReaderTests.Gzip(tar));
         var options = new LayerTarOptions { TemporaryDirectory = dir.Path, Limits = TarLimits.Default with { MaxExpansionRatio = 50 } };
         FluentActions.Invoking(() => TarLayer.Open(dir["bomb.tar.gz"], options, null, Cancel))
             .Should().Throw<InvalidDataException>().WithMessage("*bomb.tar.gz*decompression bomb*");
@@ -95,7 +95,7 @@ public sealed class HostileTarTests
     public void Open_DecompressedSizeOverTheLimit_IsRefused()
     {
         using var dir = new TempDirectory();
-        File.WriteAllBytes(dir["big.tar.gz"], TarArchiveReaderTests.Gzip(new TestTar().File("f", new string('f', 100_000)).ToArray()));
+        File.WriteAllBytes(dir["big.tar.gz"], LayerTarReaderTests.Gzip(new TestTar().File("f", new string('f', 100_000)).ToArray()));
         var options = new LayerTarOptions { TemporaryDirectory = dir.Path, Limits = TarLimits.Default with { MaxTotalSize = 50_000 } };
         FluentActions.Invoking(() => TarLayer.Open(dir["big.tar.gz"], options, null, Cancel))
             .Should().Throw<InvalidDataException>().WithMessage("*MaxTotalSize*");
@@ -105,7 +105,7 @@ public sealed class HostileTarTests
     public void Open_TruncatedGzip_IsRefused()
     {
         using var dir = new TempDirectory();
-        byte[] gz = TarArchiveReaderTests.Gzip(new TestTar().File("f", new string('f', 10_000)).ToArray());
+        byte[] gz = LayerTarReaderTests.Gzip(new TestTar().File("f", new string('f', 10_000)).ToArray());
         File.WriteAllBytes(dir["cut.tar.gz"], gz[..(gz.Length / 2)]);
         FluentActions.Invoking(() => TarLayer.Open(dir["cut.tar.gz"], new LayerTarOptions { TemporaryDirectory = dir.Path }, null, Cancel))
             .Should().Throw<InvalidDataException>().WithMessage("*truncated*");
@@ -203,8 +203,8 @@ public sealed class HostileTarTests
     public void Load_DockerArchiveWithWrongDiffId_Throws()
     {
         using var dir = new TempDirectory();
-        var members = TarArchiveReaderTests.ReadAll(File.OpenRead(OciImageTests.Fixture("docker-archive.tar")))
-            .Where(m => m.Entry.Type == TarEntryType.RegularFile).ToDictionary(m => m.Entry.Name, m => m.Data);
+        var members = LayerTarReaderTests.ReadAll(File.OpenRead(OciImageTests.Fixture("docker-archive.tar")))
+            .Where(m => m.Entry.Type == TarMemberType.RegularFile).ToDictionary(m => m.Entry.Name, m => m.Data);
         var entry = OciJson.Deserialize<DockerArchiveManifestEntry[]>(members["manifest.json"], "manifest.json")[0];
         string config = Encoding.UTF8.GetString(members[entry.Config]);
         var diffIds = OciJson.Deserialize<OciImageConfig>(members[entry.Config], "c").RootFs.DiffIds;

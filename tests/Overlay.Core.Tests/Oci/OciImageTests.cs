@@ -124,7 +124,7 @@ public sealed class OciImageTests
         layer.ListDirectory("/data").Where(e => e.Kind == LayerEntryKind.Whiteout).Select(e => e.Name).Should().BeEquivalentTo("delete.txt", "rename-src.txt");
         layer.TryGetEntry("/olddir", out var olddir).Should().BeTrue();
         olddir.IsOpaque.Should().BeTrue();
-        layer.GetTarEntry("/data/modify.txt")!.ExtendedAttributes.Should().ContainKey("trusted.overlay.origin");
+        layer.GetTarMember("/data/modify.txt")!.ExtendedAttributes.Should().ContainKey("trusted.overlay.origin");
         using var reader = new StreamReader(layer.OpenRead("/data/modify.txt"));
         reader.ReadToEnd().Should().Be("original\nmodified\n");
     }
@@ -141,7 +141,7 @@ public sealed class OciImageTests
     {
         using var dir = new TempDirectory();
         byte[] plain = File.ReadAllBytes(TestFixtures.Find("fixtures/docker/layers/commit.layer.tar"));
-        File.WriteAllBytes(dir["l.tar.gz"], TarArchiveReaderTests.Gzip(plain));
+        File.WriteAllBytes(dir["l.tar.gz"], LayerTarReaderTests.Gzip(plain));
         using (var zstd = new ZstdSharp.Compressor())
         {
             File.WriteAllBytes(dir["l.tar.zst"], zstd.Wrap(plain).ToArray());
@@ -178,7 +178,7 @@ public sealed class OciImageTests
     {
         var lines = new List<string>();
         using var stream = File.OpenRead(TestFixtures.Find("fixtures/docker/c1-export.tar"));
-        foreach (var (entry, data) in TarArchiveReaderTests.ReadAll(stream))
+        foreach (var (entry, data) in LayerTarReaderTests.ReadAll(stream))
         {
             string path = "/" + entry.Name.Trim('/');
             if (path == "/" || InitFiles.Any(f => path == f || path.StartsWith(f + "/", StringComparison.Ordinal)))
@@ -188,12 +188,12 @@ public sealed class OciImageTests
 
             string kind = entry.Type switch
             {
-                TarEntryType.Directory => "dir",
-                TarEntryType.SymbolicLink => "link " + entry.LinkName,
+                TarMemberType.Directory => "dir",
+                TarMemberType.SymbolicLink => "link " + entry.LinkName,
                 _ => "file " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)),
             };
             var time = InitParents.Contains(path) ? "-" : entry.ModificationTimeUtc.ToString("O");
-            lines.Add($"{path} {kind} {(entry.Type == TarEntryType.SymbolicLink ? "-" : Convert.ToString((int)entry.Mode, 8))} {time}");
+            lines.Add($"{path} {kind} {(entry.Type == TarMemberType.SymbolicLink ? "-" : Convert.ToString((int)entry.Mode, 8))} {time}");
         }
 
         lines.Sort(StringComparer.Ordinal);

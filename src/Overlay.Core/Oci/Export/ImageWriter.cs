@@ -34,7 +34,7 @@ public static class ImageWriter
     public static ImageExportResult WriteDockerArchive(
         ImageExportRequest image,
         string path,
-        IProgress<ExportProgress>? progress = null,
+        IProgress<OciProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -73,7 +73,7 @@ public static class ImageWriter
                         tar.WriteEntry(Header(id + "/layer.tar", '0', 0x81A4, data.Length, created), data, cancellationToken);
                     }
 
-                    progress?.Report(new ExportProgress($"layer {i + 1}/{layers.Count}", id + "/layer.tar", 0, layers[i].Result.UncompressedSize));
+                    progress?.Report(new OciProgress(OciProgressStage.Writing, $"layer {i + 1}/{layers.Count}", layers[i].Result.UncompressedSize, layers[i].Result.UncompressedSize, 0) { Entry = id + "/layer.tar" });
                 }
 
                 WriteBytes(tar, configDigest.Encoded + ".json", configBytes, created, cancellationToken);
@@ -86,7 +86,7 @@ public static class ImageWriter
                 WriteBytes(tar, DockerArchiveManifestEntry.FileName, OciJson.SerializeToUtf8Bytes<DockerArchiveManifestEntry[]>([entry]), 0, cancellationToken);
                 WriteBytes(tar, "repositories", Repositories(image.RepoTags, ids[^1]), 0, cancellationToken);
                 tar.Finish();
-                progress?.Report(new ExportProgress("manifest", DockerArchiveManifestEntry.FileName, 0, 0));
+                progress?.Report(new OciProgress(OciProgressStage.Writing, "manifest", 0, null, 0) { Entry = DockerArchiveManifestEntry.FileName });
                 return new ImageExportResult
                 {
                     ConfigDigest = configDigest,
@@ -118,7 +118,7 @@ public static class ImageWriter
     public static ImageExportResult WriteOciLayout(
         ImageExportRequest image,
         string directory,
-        IProgress<ExportProgress>? progress = null,
+        IProgress<OciProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -161,7 +161,7 @@ public static class ImageWriter
             File.WriteAllBytes(Path.Combine(staging, "index.json"), OciJson.SerializeToUtf8Bytes(index));
             cancellationToken.ThrowIfCancellationRequested();
             Directory.Move(staging, full);
-            progress?.Report(new ExportProgress("manifest", "index.json", 0, 0));
+            progress?.Report(new OciProgress(OciProgressStage.Writing, "manifest", 0, null, 0) { Entry = "index.json" });
             return new ImageExportResult
             {
                 ConfigDigest = configDigest,
@@ -179,9 +179,9 @@ public static class ImageWriter
     private sealed record StagedLayer(string Path, LayerExportResult Result);
 
     /// <summary>Passes a layer's progress on synchronously, under the image's stage name.</summary>
-    private sealed class StageRelay(IProgress<ExportProgress> inner, string stage) : IProgress<ExportProgress>
+    private sealed class StageRelay(IProgress<OciProgress> inner, string stage) : IProgress<OciProgress>
     {
-        public void Report(ExportProgress value) => inner.Report(value with { Stage = stage });
+        public void Report(OciProgress value) => inner.Report(value with { Item = stage });
     }
 
     private static string StagingDirectory(string destination)
@@ -195,7 +195,7 @@ public static class ImageWriter
         ImageExportRequest image,
         string staging,
         LayerCompression compression,
-        IProgress<ExportProgress>? progress,
+        IProgress<OciProgress>? progress,
         CancellationToken cancellationToken)
     {
         if (image.LayersBottomFirst.Count == 0)
@@ -222,7 +222,7 @@ public static class ImageWriter
             }
 
             staged.Add(new StagedLayer(path, result));
-            progress?.Report(new ExportProgress(stage, source.ToString(), result.EntryCount, result.UncompressedSize));
+            progress?.Report(new OciProgress(OciProgressStage.Completed, stage, result.UncompressedSize, result.UncompressedSize, result.EntryCount) { Entry = source.ToString() });
         }
 
         return staged;

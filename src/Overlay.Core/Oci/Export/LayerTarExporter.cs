@@ -53,7 +53,7 @@ public static class LayerTarExporter
         ILayer layer,
         Stream destination,
         LayerExportOptions? options = null,
-        IProgress<ExportProgress>? progress = null,
+        IProgress<OciProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -108,7 +108,7 @@ public static class LayerTarExporter
         ILayer layer,
         string path,
         LayerExportOptions? options = null,
-        IProgress<ExportProgress>? progress = null,
+        IProgress<OciProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -127,7 +127,7 @@ public static class LayerTarExporter
         ILayer layer,
         TarWriter writer,
         LayerExportOptions options,
-        IProgress<ExportProgress>? progress,
+        IProgress<OciProgress>? progress,
         string stage,
         CancellationToken cancellationToken)
     {
@@ -254,7 +254,7 @@ public static class LayerTarExporter
         {
             writer.WriteEntry(header, data, cancellationToken);
             _count++;
-            progress?.Report(new ExportProgress(stage, path, _count, writer.Position));
+            progress?.Report(new OciProgress(OciProgressStage.Exporting, stage, writer.Position, null, _count) { Entry = path });
         }
 
         private static int Permissions(UnixFileMode mode) => (int)mode & 0xFFF;

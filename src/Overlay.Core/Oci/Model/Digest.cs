@@ -99,7 +99,7 @@ public sealed class Digest : IEquatable<Digest>
     /// <param name="stream">The stream, read to its end.</param>
     /// <param name="what">What the bytes are, for the message (a blob's path, a layer's name).</param>
     /// <exception cref="InvalidDataException">The bytes have another digest.</exception>
-    public void Verify(Stream stream, string what)
+    internal void Verify(Stream stream, string what)
     {
         var actual = Compute(stream);
         if (!Equals(actual))

@@ -49,18 +49,18 @@ internal readonly record struct TarHeader
     /// type bits as well (Go's archive/tar stopped adding them in Go 1.9; moby adds them back), the
     /// modification time is whole seconds.
     /// </summary>
-    public static TarHeader FromEntry(TarEntry entry)
+    public static TarHeader FromEntry(TarMember entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var (flag, typeBits) = entry.Type switch
         {
-            TarEntryType.RegularFile => ('0', 0x8000),
-            TarEntryType.HardLink => ('1', 0x8000),
-            TarEntryType.SymbolicLink => ('2', 0xA000),
-            TarEntryType.CharacterDevice => ('3', 0x2000),
-            TarEntryType.BlockDevice => ('4', 0x6000),
-            TarEntryType.Directory => ('5', 0x4000),
-            TarEntryType.Fifo => ('6', 0x1000),
+            TarMemberType.RegularFile => ('0', 0x8000),
+            TarMemberType.HardLink => ('1', 0x8000),
+            TarMemberType.SymbolicLink => ('2', 0xA000),
+            TarMemberType.CharacterDevice => ('3', 0x2000),
+            TarMemberType.BlockDevice => ('4', 0x6000),
+            TarMemberType.Directory => ('5', 0x4000),
+            TarMemberType.Fifo => ('6', 0x1000),
             _ => throw new ArgumentOutOfRangeException(nameof(entry), $"Tar entry '{entry.Name}' has an unknown type {entry.Type}."),
         };
         return new TarHeader
@@ -70,7 +70,7 @@ internal readonly record struct TarHeader
             Mode = typeBits | ((int)entry.Mode & 0xFFF),
             Uid = entry.Uid,
             Gid = entry.Gid,
-            Size = entry.Type == TarEntryType.RegularFile ? entry.Size : 0,
+            Size = entry.Type == TarMemberType.RegularFile ? entry.Size : 0,
             ModificationTime = UnixSeconds(entry.ModificationTimeUtc),
             LinkName = entry.LinkName,
             UserName = entry.UserName ?? string.Empty,

@@ -107,7 +107,7 @@ public sealed class ImageWriterTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var progress = new SyncProgress(p =>
         {
-            if (p.Stage == "layer 2/2")
+            if (p.Item == "layer 2/2")
             {
                 cancel.Cancel();
             }
@@ -150,8 +150,8 @@ public sealed class ImageWriterTests : IDisposable
         return bytes;
     }
 
-    private sealed class SyncProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+    private sealed class SyncProgress(Action<OciProgress> report) : IProgress<OciProgress>
     {
-        public void Report(ExportProgress value) => report(value);
+        public void Report(OciProgress value) => report(value);
     }
 }

@@ -54,6 +54,20 @@ public sealed class LayerTarExporterTests : IDisposable
     }
 
     [Fact]
+    public void Export_ReportsEveryMemberAsAnExportingStepOfTheOneProgressType()
+    {
+        var upper = new MemoryLayer("u", new Support.ManualClock(T0)).AddFile("/etc/motd", "hi").AddDirectory("/var/log");
+        var seen = new List<OciProgress>();
+
+        var result = LayerTarExporter.Export(upper, Stream.Null, progress: new SyncProgress(seen.Add), cancellationToken: TestContext.Current.CancellationToken);
+
+        seen.Should().OnlyContain(p => p.Stage == OciProgressStage.Exporting && p.Item == "layer");
+        seen.Select(p => p.Entry).Should().Equal("/etc", "/etc/motd", "/var", "/var/log");
+        seen.Select(p => p.EntriesProcessed).Should().Equal(1, 2, 3, 4);
+        seen[^1].EntriesProcessed.Should().Be(result.EntryCount);
+    }
+
+    [Fact]
     public void ExportToFile_WhenCancelled_LeavesNoFileAndKeepsAnOlderOne()
     {
         var upper = new MemoryLayer("u", new Support.ManualClock(T0));
@@ -67,7 +81,7 @@ public sealed class LayerTarExporterTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var progress = new SyncProgress(p =>
         {
-            if (p.Entries == 10)
+            if (p.EntriesProcessed == 10)
             {
                 cancel.Cancel();
             }
@@ -239,8 +253,8 @@ public sealed class LayerTarExporterTests : IDisposable
         return RawTar.Read(output.ToArray());
     }
 
-    private sealed class SyncProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+    private sealed class SyncProgress(Action<OciProgress> report) : IProgress<OciProgress>
     {
-        public void Report(ExportProgress value) => report(value);
+        public void Report(OciProgress value) => report(value);
     }
 }

@@ -6,7 +6,7 @@ using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Oci;
 
-public sealed class TarArchiveReaderTests
+public sealed class LayerTarReaderTests
 {
     public static TheoryData<string> FixtureTars => new()
     {
@@ -19,11 +19,11 @@ public sealed class TarArchiveReaderTests
         "fixtures/docker/overlay-dirs/committed-layer.diff.tar",
     };
 
-    internal static List<(TarEntry Entry, byte[] Data)> ReadAll(Stream stream, TarLimits? limits = null)
+    internal static List<(TarMember Entry, byte[] Data)> ReadAll(Stream stream, TarLimits? limits = null)
     {
-        using var reader = new TarArchiveReader(stream, limits);
-        var list = new List<(TarEntry, byte[])>();
-        while (reader.GetNextEntry() is { } entry)
+        using var reader = new LayerTarReader(stream, limits);
+        var list = new List<(TarMember, byte[])>();
+        while (reader.GetNextMember() is { } entry)
         {
             var data = new MemoryStream();
             reader.OpenData().CopyTo(data);
@@ -46,7 +46,7 @@ public sealed class TarArchiveReaderTests
         var lines = tar.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         tar.WaitForExit();
         entries.Should().HaveCount(lines.Length);
-        entries.Where(e => e.Entry.Type == TarEntryType.RegularFile).Should().OnlyContain(e => e.Data.LongLength == e.Entry.Size);
+        entries.Where(e => e.Entry.Type == TarMemberType.RegularFile).Should().OnlyContain(e => e.Data.LongLength == e.Entry.Size);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class TarArchiveReaderTests
         var origin = entries["./data/chmod.txt"].ExtendedAttributes["trusted.overlay.origin"];
         origin[0].Should().Be(0);
         origin.Should().Contain(b => b >= 0x80, "the origin file handle is binary");
-        entries["./gonedir"].Type.Should().Be(TarEntryType.CharacterDevice);
+        entries["./gonedir"].Type.Should().Be(TarMemberType.CharacterDevice);
         entries["./gonedir"].DeviceMajor.Should().Be(0);
         entries["./data/chmod.txt"].Mode.Should().Be((UnixFileMode)0b110_000_000);
         entries["./data/link-to-keep"].LinkName.Should().Be("/data/keep.txt");

@@ -4,13 +4,13 @@ namespace Overlay.Oci.Model;
 /// One member of a tar archive, with its PAX and GNU extensions applied: the name and link name
 /// at full length, extended attributes, high-resolution times.
 /// </summary>
-public sealed class TarEntry
+public sealed class TarMember
 {
     /// <summary>The member's name exactly as the archive stores it (possibly <c>./</c>-prefixed, a directory possibly ending in '/').</summary>
     public required string Name { get; init; }
 
     /// <summary>What the member is.</summary>
-    public required TarEntryType Type { get; init; }
+    public required TarMemberType Type { get; init; }
 
     /// <summary>The permission bits, setuid, setgid and sticky included (the mode field masked to 07777).</summary>
     public UnixFileMode Mode { get; init; }
@@ -40,8 +40,8 @@ public sealed class TarEntry
     public long Size { get; init; }
 
     /// <summary>
-    /// The link target: for <see cref="TarEntryType.SymbolicLink"/> as stored, for
-    /// <see cref="TarEntryType.HardLink"/> the name of an earlier member. Other types can carry a
+    /// The link target: for <see cref="TarMemberType.SymbolicLink"/> as stored, for
+    /// <see cref="TarMemberType.HardLink"/> the name of an earlier member. Other types can carry a
     /// stray value (Docker writes one on whiteouts), which means nothing and is kept only as read.
     /// </summary>
     public string LinkName { get; init; } = string.Empty;
@@ -59,13 +59,13 @@ public sealed class TarEntry
     public IReadOnlyDictionary<string, string> PaxRecords { get; init; } = EmptyRecords;
 
     /// <summary>Where the member's header starts in the (uncompressed) archive, or -1 when not known.</summary>
-    public long HeaderOffset { get; init; } = -1;
+    internal long HeaderOffset { get; init; } = -1;
 
     /// <summary>Where the member's data starts in the (uncompressed) archive, or -1 when not known.</summary>
-    public long DataOffset { get; init; } = -1;
+    internal long DataOffset { get; init; } = -1;
 
     /// <summary>Whether the member is a directory.</summary>
-    public bool IsDirectory => Type == TarEntryType.Directory;
+    public bool IsDirectory => Type == TarMemberType.Directory;
 
     private static readonly IReadOnlyDictionary<string, byte[]> EmptyAttributes = new Dictionary<string, byte[]>(0);
 

@@ -15,7 +15,7 @@ namespace Overlay.Oci;
 /// names the member (or the header offset when no name is known yet); nothing else escapes for bad
 /// input. Every step advances by at least one 512-byte block, so no input makes the reader loop.
 /// </remarks>
-public sealed class TarArchiveReader : IDisposable
+public sealed class LayerTarReader : IDisposable
 {
     private const int Block = 512;
 
@@ -37,7 +37,7 @@ public sealed class TarArchiveReader : IDisposable
     /// <param name="stream">The uncompressed tar; seekable streams skip data by seeking.</param>
     /// <param name="limits">The limits; <see cref="TarLimits.Default"/> when omitted.</param>
     /// <param name="leaveOpen">Whether disposing the reader leaves the stream open.</param>
-    public TarArchiveReader(Stream stream, TarLimits? limits = null, bool leaveOpen = false)
+    public LayerTarReader(Stream stream, TarLimits? limits = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
@@ -47,16 +47,16 @@ public sealed class TarArchiveReader : IDisposable
     }
 
     /// <summary>How many members have been returned.</summary>
-    public int EntryCount { get; private set; }
+    public int MemberCount { get; private set; }
 
     /// <summary>The member returned last, whose data <see cref="OpenData"/> reads.</summary>
-    public TarEntry? Current { get; private set; }
+    public TarMember? Current { get; private set; }
 
     /// <summary>Reads the next member's header (skipping the unread data of the one before).</summary>
     /// <param name="cancellationToken">Cancels between members.</param>
     /// <returns>The member, or <see langword="null"/> at the end of the archive.</returns>
     /// <exception cref="InvalidDataException">The archive is malformed, truncated or over a limit.</exception>
-    public TarEntry? GetNextEntry(CancellationToken cancellationToken = default)
+    public TarMember? GetNextMember(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         SkipRest();
@@ -111,8 +111,8 @@ public sealed class TarArchiveReader : IDisposable
             }
 
             var entry = BuildEntry(type, size, headerOffset, pax, longName, longLink);
-            EntryCount++;
-            if (EntryCount > _limits.MaxEntries)
+            MemberCount++;
+            if (MemberCount > _limits.MaxEntries)
             {
                 throw Bad(headerOffset, entry.Name, $"the archive holds more than {_limits.MaxEntries} members (TarLimits.MaxEntries)");
             }
@@ -133,7 +133,7 @@ public sealed class TarArchiveReader : IDisposable
 
     /// <summary>
     /// A stream over the current member's data, read forward from the archive. Valid until the next
-    /// <see cref="GetNextEntry"/>.
+    /// <see cref="GetNextMember"/>.
     /// </summary>
     /// <returns>The data stream (empty for members without data).</returns>
     public Stream OpenData()
@@ -197,7 +197,7 @@ public sealed class TarArchiveReader : IDisposable
         return true;
     }
 
-    private TarEntry BuildEntry(char type, long size, long headerOffset, Dictionary<string, byte[]>? localPax, byte[]? longName, byte[]? longLink)
+    private TarMember BuildEntry(char type, long size, long headerOffset, Dictionary<string, byte[]>? localPax, byte[]? longName, byte[]? longLink)
     {
         var pax = Merge(localPax);
         bool ustar = _header.AsSpan(257, 5).SequenceEqual("ustar"u8);
@@ -246,17 +246,17 @@ public sealed class TarArchiveReader : IDisposable
 
         var entryType = type switch
         {
-            '0' or '\0' or '7' => name.EndsWith('/') ? TarEntryType.Directory : TarEntryType.RegularFile,
-            '1' => TarEntryType.HardLink,
-            '2' => TarEntryType.SymbolicLink,
-            '3' => TarEntryType.CharacterDevice,
-            '4' => TarEntryType.BlockDevice,
-            '5' or 'D' => TarEntryType.Directory,
-            '6' => TarEntryType.Fifo,
+            '0' or '\0' or '7' => name.EndsWith('/') ? TarMemberType.Directory : TarMemberType.RegularFile,
+            '1' => TarMemberType.HardLink,
+            '2' => TarMemberType.SymbolicLink,
+            '3' => TarMemberType.CharacterDevice,
+            '4' => TarMemberType.BlockDevice,
+            '5' or 'D' => TarMemberType.Directory,
+            '6' => TarMemberType.Fifo,
             'S' or 'M' => throw Bad(headerOffset, name, $"GNU {(type == 'S' ? "sparse" : "multi-volume")} members are not supported"),
             >= 'A' and <= 'Z' => throw Bad(headerOffset, name, $"unknown vendor member type '{type}'"),
             // POSIX: an unknown type is read as a regular file.
-            _ => TarEntryType.RegularFile,
+            _ => TarMemberType.RegularFile,
         };
 
         var xattrs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -286,7 +286,7 @@ public sealed class TarArchiveReader : IDisposable
         }
 
         long mode = ParseNumber(100, 8, headerOffset, "mode");
-        return new TarEntry
+        return new TarMember
         {
             Name = name,
             Type = entryType,
@@ -571,7 +571,7 @@ public sealed class TarArchiveReader : IDisposable
         }
     }
 
-    private int ReadData(TarEntry entry, Span<byte> buffer)
+    private int ReadData(TarMember entry, Span<byte> buffer)
     {
         if (Current != entry)
         {
@@ -618,7 +618,7 @@ public sealed class TarArchiveReader : IDisposable
                 ? $"Malformed tar at offset {headerOffset} (after member '{_lastName}'): {reason}."
                 : $"Malformed tar at offset {headerOffset}: {reason}.");
 
-    private sealed class MemberStream(TarArchiveReader reader, TarEntry entry) : Stream
+    private sealed class MemberStream(LayerTarReader reader, TarMember entry) : Stream
     {
         public override bool CanRead => true;
 
