@@ -43,9 +43,9 @@ public sealed class OverlayFileSystem : IFileSystem
             throw new ArgumentException($"Layer '{upper.Name}' cannot be both a lower and the upper: lowers are never written.", nameof(upper));
         }
 
-        if (upper is FileSystemLayer stored)
+        if (upper is not null && FileSystemLayer.WhyNotMountable(upper, lowers) is { } reason)
         {
-            CheckUpperStorage(stored, lowers);
+            throw new ArgumentException(reason, nameof(upper));
         }
 
         Options = options ?? new OverlayOptions();
@@ -54,7 +54,7 @@ public sealed class OverlayFileSystem : IFileSystem
             throw new ArgumentException($"The current directory must be an absolute path: '{Options.CurrentDirectory}'.", nameof(options));
         }
 
-        if (Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect && upper is not null && !upper.CanStoreRedirects)
+        if (Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect && upper is not null && upper.GetCapability<IDirectoryRedirects>() is null)
         {
             throw new ArgumentException(
                 $"The {nameof(DirectoryRenamePolicy.Redirect)} directory rename policy needs an upper that can store directory redirects, and layer '{upper.Name}' cannot (only a {nameof(MemoryLayer)} or a {nameof(HostDirectoryLayer)} in the kernel whiteout form can: OCI layers have no redirects).",
@@ -210,26 +210,4 @@ public sealed class OverlayFileSystem : IFileSystem
     /// reaches the host file directly, outside the overlay's FileShare table, watchers and index.
     /// </remarks>
     public IRandomAccess RandomAccess { get; }
-
-    /// <summary>An upper on storage must have a work directory and share no directory with a lower, as the kernel requires at mount.</summary>
-    private static void CheckUpperStorage(FileSystemLayer upper, ILayer[] lowers)
-    {
-        if (upper.WhyNotUpper is { } reason)
-        {
-            throw new ArgumentException(reason, nameof(upper));
-        }
-
-        foreach (var lower in lowers.OfType<FileSystemLayer>())
-        {
-            if (ReferenceEquals(lower.FileSystem, upper.FileSystem) || (lower is HostDirectoryLayer && upper is HostDirectoryLayer))
-            {
-                if (FileSystemLayer.Overlaps(lower.Root, upper.Root) || FileSystemLayer.Overlaps(lower.Root, upper.WorkDirectory!))
-                {
-                    throw new ArgumentException(
-                        $"The upper '{upper.Root}' (work directory '{upper.WorkDirectory}') and the lower '{lower.Root}' overlap: the upper's writes would change a lower.",
-                        nameof(upper));
-                }
-            }
-        }
-    }
 }

@@ -286,6 +286,35 @@ public partial class FileSystemLayer
         SetMode(WorkArea, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>
+    /// Why an upper cannot be mounted over these lowers, as the kernel refuses at mount: an upper on
+    /// storage needs a work directory, and shares no directory with a lower. Null when it can (any
+    /// upper that is not stored in a directory of a file system).
+    /// </summary>
+    internal static string? WhyNotMountable(IWritableLayer upper, IReadOnlyList<ILayer> lowers)
+    {
+        if (upper is not FileSystemLayer stored)
+        {
+            return null;
+        }
+
+        if (stored.WhyNotUpper is { } reason)
+        {
+            return reason;
+        }
+
+        foreach (var lower in lowers.OfType<FileSystemLayer>())
+        {
+            if ((ReferenceEquals(lower.FileSystem, stored.FileSystem) || (lower is HostDirectoryLayer && stored is HostDirectoryLayer))
+                && (Overlaps(lower.Root, stored.Root) || Overlaps(lower.Root, stored.WorkDirectory!)))
+            {
+                return $"The upper '{stored.Root}' (work directory '{stored.WorkDirectory}') and the lower '{lower.Root}' overlap: the upper's writes would change a lower.";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether two full paths are the same directory or one is inside the other.</summary>
     internal static bool Overlaps(string first, string second) => Contains(first, second) || Contains(second, first);
 

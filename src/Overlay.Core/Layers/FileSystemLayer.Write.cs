@@ -172,9 +172,6 @@ public partial class FileSystemLayer
         SetOpaqueMark(host, opaque, keepTimes: true);
     }
 
-    /// <inheritdoc />
-    public bool CanStoreRedirects => StoresRedirects;
-
     /// <summary>Whether the storage form can hold directory redirects (only the kernel form can).</summary>
     private protected virtual bool StoresRedirects => false;
 

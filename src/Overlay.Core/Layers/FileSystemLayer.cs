@@ -29,7 +29,7 @@ namespace Overlay.Layers;
 /// Thread-safe for reads. An overlay serialises its writes; two overlays must not share an upper.
 /// </para>
 /// </remarks>
-public partial class FileSystemLayer : IWritableLayer, IDisposable, IStagesConcurrently
+public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentStaging, IDirectoryRedirects, IWhiteoutRename, IHostFileHandles, IWholeFileReads
 {
     /// <summary>The prefix of an OCI whiteout's name.</summary>
     internal const string WhiteoutPrefix = ".wh.";

@@ -96,14 +96,14 @@ internal sealed partial class UnionEngine
 
     /// <summary>
     /// Whether a write's copy-up of this lower file is staged outside the lock: a large regular file,
-    /// an upper that allows it (<see cref="IStagesConcurrently"/>), and no trace handler (a traced
+    /// an upper that allows it (<see cref="IConcurrentStaging"/>), and no trace handler (a traced
     /// open reports one lookup; the staged way looks the path up twice).
     /// </summary>
     private bool StagesOutsideTheLock(in MergedNode node) =>
         !node.InUpper
         && node.Entry.Kind == LayerEntryKind.File
         && node.Entry.Length >= StagedCopyUpThreshold
-        && _upper is IStagesConcurrently { StagesConcurrently: true }
+        && _upperCapabilities?.Staging is not null
         && Trace is null;
 
     /// <summary>Publishes a copy staged outside the lock as the resolution's final object, parents first.</summary>
@@ -180,7 +180,7 @@ internal sealed partial class UnionEngine
         if (top.Entry.RedirectPath is not null)
         {
             // Opaque, it merges with nothing: a redirect would only point at what it no longer shows.
-            _upper.SetRedirect(top.Path, null);
+            _upperCapabilities!.Redirects?.SetRedirect(top.Path, null);
         }
 
         Emit(OverlayEventKind.OpaqueDirectory, top.Path);

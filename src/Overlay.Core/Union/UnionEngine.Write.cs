@@ -75,7 +75,7 @@ internal sealed partial class UnionEngine
                 // held, and the open runs again to publish it (or, if the file changed meanwhile,
                 // to act on what is there now).
                 using var data = _lowers[request.Layer].OpenRead(request.PathInLower);
-                request.Token = _upper!.StageFile(data, request.Metadata);
+                request.Token = _upperCapabilities!.Staging!.StageFile(data, request.Metadata);
             }
         }
         catch
@@ -90,7 +90,7 @@ internal sealed partial class UnionEngine
         {
             if (staged is { Token: { } unused, Published: false })
             {
-                _upper!.Discard(unused);
+                _upperCapabilities!.Staging!.Discard(unused);
             }
         }
     }
@@ -607,7 +607,7 @@ internal sealed partial class UnionEngine
             node = CopyUpNode(source);
             if (redirect is not null)
             {
-                _upper.SetRedirect(source.Path, redirect);
+                _upperCapabilities!.Redirects!.SetRedirect(source.Path, redirect);
             }
         }
         else
@@ -629,7 +629,14 @@ internal sealed partial class UnionEngine
         if (leaveWhiteout)
         {
             // The old name must never show the lower's object: one step where the upper can.
-            _upper.RenameLeavingWhiteout(source.Path, destination.Path);
+            if (_upperCapabilities!.WhiteoutRename is { } oneStep)
+            {
+                oneStep.RenameLeavingWhiteout(source.Path, destination.Path);
+            }
+            else
+            {
+                WritableLayers.RenameThenWhiteout(_upper, source.Path, destination.Path);
+            }
         }
         else
         {

@@ -32,6 +32,8 @@ internal sealed partial class UnionEngine
 
     private readonly ILayer[] _lowers;
     private readonly IWritableLayer? _upper;
+    private readonly LayerCapabilities[] _lowerCapabilities;
+    private readonly LayerCapabilities? _upperCapabilities;
     private readonly LowerIndex _index;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     // Each thread's events of the operation it is running: raised when that operation releases the
@@ -45,6 +47,8 @@ internal sealed partial class UnionEngine
     {
         _lowers = [.. lowersTopFirst];
         _upper = upper;
+        _lowerCapabilities = [.. _lowers.Select(LayerCapabilities.Of)];
+        _upperCapabilities = upper is null ? null : LayerCapabilities.Of(upper);
         Options = options;
         _umask = options.Umask;
         _index = new LowerIndex(_lowers);
@@ -87,6 +91,10 @@ internal sealed partial class UnionEngine
     public string LayerName(int layer) => layer == MergedNode.Upper ? _upper!.Name : _lowers[layer].Name;
 
     public ILayer LayerOf(in MergedNode node) => node.InUpper ? _upper! : _lowers[node.Layer];
+
+    /// <summary>What the layer holding a node can do.</summary>
+    private LayerCapabilities CapabilitiesOf(in MergedNode node) => node.InUpper ? _upperCapabilities! : _lowerCapabilities[node.Layer];
+
 
     // ---- Locking
 

@@ -209,38 +209,4 @@ public sealed class StagedCopyUpTests
         stream.Position = position;
         stream.WriteByte(value);
     }
-
-    /// <summary>A lower whose one file blocks its first reader after the first read, until released.</summary>
-    private sealed class GatedLower(MemoryLayer inner, string gatedPath) : ILayer
-    {
-        public MemoryLayer Inner { get; } = inner;
-
-        public ManualResetEventSlim Entered { get; } = new();
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public string Name => Inner.Name;
-
-        public bool TryGetEntry(string path, out LayerEntry entry) => Inner.TryGetEntry(path, out entry);
-
-        public IReadOnlyList<LayerEntry> ListDirectory(string path) => Inner.ListDirectory(path);
-
-        public Stream OpenRead(string path)
-        {
-            var stream = Inner.OpenRead(path);
-            return path == gatedPath && !Entered.IsSet ? new HookedReadStream(stream, HoldAfterTheFirstRead) : stream;
-        }
-
-        // The first read goes through; the next waits until the test releases it.
-        private int HoldAfterTheFirstRead(long read, int count)
-        {
-            if (read > 0 && !Release.IsSet)
-            {
-                Entered.Set();
-                Release.Wait(Hang);
-            }
-
-            return Math.Min(count, 64 * 1024);
-        }
-    }
 }
