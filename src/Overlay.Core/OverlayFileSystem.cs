@@ -19,6 +19,7 @@ public sealed class OverlayFileSystem : IFileSystem
     private readonly UnionEngine _engine;
     private readonly Lock _traceGate = new();
     private EventHandler<OverlayEvent>? _trace;
+    private EventHandler<OverlayEvent>? _lookupTrace;
     private string _currentDirectory;
 
     /// <summary>Builds an overlay.</summary>
@@ -86,11 +87,12 @@ public sealed class OverlayFileSystem : IFileSystem
     }
 
     /// <summary>
-    /// Each step the engine takes: which layer answered a lookup, each copy-up, whiteout and opaque
-    /// directory written, and each created, deleted, renamed or changed path. Raised when the
-    /// operation that took the step has finished, outside the overlay's lock, on the thread that ran
-    /// it. Nothing is recorded while no handler is attached. A handler must not throw: the operation
-    /// has already taken effect, and the exception would reach its caller.
+    /// Each step the engine takes that writes: each copy-up, whiteout and opaque directory written,
+    /// and each created, deleted, renamed or changed path (lookups are <see cref="LookupTrace"/>'s).
+    /// Raised when the operation that took the step has finished, outside the overlay's lock, on the
+    /// thread that ran it. Nothing is recorded while no handler is attached, and a handler changes
+    /// nothing of how the overlay works. A handler must not throw: the operation has already taken
+    /// effect, and the exception would reach its caller.
     /// </summary>
     public event EventHandler<OverlayEvent>? Trace
     {
@@ -121,6 +123,44 @@ public sealed class OverlayFileSystem : IFileSystem
     }
 
     private void RaiseTrace(OverlayEvent e) => _trace?.Invoke(this, e);
+
+    /// <summary>
+    /// Each lookup and each step of its walk (<see cref="OverlayEventKind.Lookup"/>,
+    /// <see cref="OverlayEventKind.LookupStep"/>, <see cref="OverlayEventKind.LookupMerge"/>,
+    /// <see cref="OverlayEventKind.LookupWhiteout"/>): which layer answered each name. Raised as
+    /// <see cref="Trace"/> is. While a handler is attached every lookup walks the layers (the lookup
+    /// cache is not used, and a large copy-up is made under the lock, so an open reports one
+    /// lookup): attach one only to look at lookups.
+    /// </summary>
+    public event EventHandler<OverlayEvent>? LookupTrace
+    {
+        add
+        {
+            lock (_traceGate)
+            {
+                bool first = _lookupTrace is null;
+                _lookupTrace += value;
+                if (first && _lookupTrace is not null)
+                {
+                    _engine.LookupTrace += RaiseLookupTrace;
+                }
+            }
+        }
+
+        remove
+        {
+            lock (_traceGate)
+            {
+                _lookupTrace -= value;
+                if (_lookupTrace is null)
+                {
+                    _engine.LookupTrace -= RaiseLookupTrace;
+                }
+            }
+        }
+    }
+
+    private void RaiseLookupTrace(OverlayEvent e) => _lookupTrace?.Invoke(this, e);
 
     /// <summary>The settings this overlay was built with.</summary>
     public OverlayOptions Options { get; }

@@ -602,7 +602,7 @@ internal sealed class PosixIo
 
     private bool RemoveEmptyDirectory(string fullPath, bool topLevel, bool throwWhenNotEmpty)
     {
-        var error = OverlayWatchHub.RemovingDirectory(() => _engine.DeleteDirectory(fullPath));
+        var error = _engine.DeleteDirectory(fullPath);
         switch (error)
         {
             case Errno.None:

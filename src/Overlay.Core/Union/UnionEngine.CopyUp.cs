@@ -96,15 +96,15 @@ internal sealed partial class UnionEngine
 
     /// <summary>
     /// Whether a write's copy-up of this lower file is staged outside the lock: a large regular file,
-    /// an upper that allows it (<see cref="IConcurrentStaging"/>), and no trace handler (a traced
-    /// open reports one lookup; the staged way looks the path up twice).
+    /// an upper that allows it (<see cref="IConcurrentStaging"/>), and no lookup trace handler (a
+    /// traced open reports one lookup; the staged way looks the path up twice).
     /// </summary>
     private bool StagesOutsideTheLock(in MergedNode node) =>
         !node.InUpper
         && node.Entry.Kind == LayerEntryKind.File
         && node.Entry.Length >= StagedCopyUpThreshold
         && _upperCapabilities?.Staging is not null
-        && Trace is null;
+        && !LookupsTraced;
 
     /// <summary>Publishes a copy staged outside the lock as the resolution's final object, parents first.</summary>
     private MergedNode PublishStaged(Resolution resolution, StagedCopyUp staged)

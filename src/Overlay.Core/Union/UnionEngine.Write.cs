@@ -347,7 +347,7 @@ internal sealed partial class UnionEngine
             }
         }
 
-        Emit(OverlayEventKind.Created, path);
+        EmitChange(OverlayEventKind.Created, path, kind);
     }
 
     /// <summary>
@@ -431,6 +431,7 @@ internal sealed partial class UnionEngine
 
     private void RemoveName(Resolution resolution)
     {
+        var removed = resolution.Node!.Value.Entry.Kind;
         CopyUpAncestors(resolution);
         string path = resolution.Path;
         if (resolution.LowerHasName)
@@ -445,7 +446,7 @@ internal sealed partial class UnionEngine
 
         // The file's holders keep their locks on an object no name reaches; a new file here is free.
         _shares.Unlink(path);
-        Emit(OverlayEventKind.Deleted, path);
+        EmitChange(OverlayEventKind.Deleted, path, removed);
     }
 
     /// <summary>
@@ -663,7 +664,7 @@ internal sealed partial class UnionEngine
             _readers.Rename(source.Path, destination.Path);
         }
 
-        Emit(OverlayEventKind.Renamed, destination.Path, oldPath: source.Path);
+        EmitChange(OverlayEventKind.Renamed, destination.Path, node.Entry.Kind, oldPath: source.Path);
         return Errno.None;
     }
 
@@ -720,7 +721,7 @@ internal sealed partial class UnionEngine
 
         var node = CopyUpNode(resolution);
         change(node);
-        Emit(OverlayEventKind.Changed, node.Path);
+        EmitChange(OverlayEventKind.Changed, node.Path, node.Entry.Kind);
         return Errno.None;
     }
 }

@@ -36,9 +36,10 @@ internal sealed partial class UnionEngine
     private readonly LayerCapabilities? _upperCapabilities;
     private readonly LowerIndex _index;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    // Each thread's events of the operation it is running: raised when that operation releases the
-    // lock, on that thread, so a handler sees only finished operations and never another thread's.
-    private readonly ThreadLocal<List<OverlayEvent>> _pendingEvents = new(() => []);
+    // Each thread's events and changes of the operation it is running (OverlayEvent, NamespaceChange):
+    // raised when that operation releases the lock, on that thread, so a handler sees only finished
+    // operations and never another thread's.
+    private readonly ThreadLocal<List<object>> _pendingEvents = new(() => []);
     private readonly UnixFileMode _umask;
     private readonly LowerReaders _readers = new();
     private readonly ShareTable _shares = new();
@@ -58,7 +59,17 @@ internal sealed partial class UnionEngine
         }
     }
 
+    /// <summary>The engine's steps other than lookups: copy-ups, whiteouts, opaque marks, and the namespace's changes.</summary>
     public event Action<OverlayEvent>? Trace;
+
+    /// <summary>
+    /// The lookups and each step of their walks. Only while a handler is attached are lookups made
+    /// the slow way (no lookup cache, no staged copy-up: a traced open reports one lookup).
+    /// </summary>
+    public event Action<OverlayEvent>? LookupTrace;
+
+    /// <summary>The change feed: each change of the merged namespace, with the object's kind, for the library's watchers.</summary>
+    public event Action<NamespaceChange>? ChangeFeed;
 
     public OverlayOptions Options { get; }
 
@@ -129,17 +140,34 @@ internal sealed partial class UnionEngine
         }
     }
 
+    /// <summary>Whether lookups are traced: only then are their steps recorded, the slow way.</summary>
+    private bool LookupsTraced => LookupTrace is not null;
+
+    private static bool IsLookup(OverlayEventKind kind) =>
+        kind is OverlayEventKind.Lookup or OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout;
+
     private void Emit(OverlayEventKind kind, string path, string? layer = null, string? oldPath = null)
     {
-        if (Trace is not null)
+        if ((IsLookup(kind) ? LookupTrace : Trace) is not null)
         {
             _pendingEvents.Value!.Add(new OverlayEvent(kind, path, layer, oldPath));
         }
     }
 
+    /// <summary>A change of the namespace: to the change feed with the object's kind, and to the trace.</summary>
+    private void EmitChange(OverlayEventKind kind, string path, LayerEntryKind objectKind, string? oldPath = null)
+    {
+        if (ChangeFeed is not null)
+        {
+            _pendingEvents.Value!.Add(new NamespaceChange(kind, path, oldPath, objectKind));
+        }
+
+        Emit(kind, path, oldPath: oldPath);
+    }
+
     private void FlushEvents()
     {
-        if (Trace is not { } trace || !_pendingEvents.IsValueCreated)
+        if ((Trace is null && LookupTrace is null && ChangeFeed is null) || !_pendingEvents.IsValueCreated)
         {
             return;
         }
@@ -150,11 +178,19 @@ internal sealed partial class UnionEngine
             return;
         }
 
-        var events = pending.ToArray();
+        var items = pending.ToArray();
         pending.Clear();
-        foreach (var e in events)
+        foreach (var item in items)
         {
-            trace(e);
+            switch (item)
+            {
+                case NamespaceChange change:
+                    ChangeFeed?.Invoke(change);
+                    break;
+                case OverlayEvent e:
+                    (IsLookup(e.Kind) ? LookupTrace : Trace)?.Invoke(e);
+                    break;
+            }
         }
     }
 
@@ -285,7 +321,7 @@ internal sealed partial class UnionEngine
         var root = RootNode();
         result.Ancestors.Add(root);
         int hops = 0;
-        if (Trace is not null)
+        if (LookupsTraced)
         {
             EmitFound(root);
         }
@@ -348,7 +384,7 @@ internal sealed partial class UnionEngine
 
             var directory = result.Ancestors[^1];
             var child = Child(directory, part, childPath, out bool whiteout);
-            if (Trace is not null)
+            if (LookupsTraced)
             {
                 EmitStep(directory, partString ??= part.ToString(), child, whiteout);
             }
@@ -539,7 +575,7 @@ internal sealed partial class UnionEngine
 
     private void EmitLookup(Resolution resolution)
     {
-        if (Trace is not null && resolution.Error == Errno.None)
+        if (LookupsTraced && resolution.Error == Errno.None)
         {
             Emit(OverlayEventKind.Lookup, resolution.Path, resolution.Node is { } node ? LayerName(node.Layer) : null);
         }

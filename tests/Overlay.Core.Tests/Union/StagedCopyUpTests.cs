@@ -60,6 +60,32 @@ public sealed class StagedCopyUpTests
     }
 
     [Fact]
+    public async Task WithATraceHandlerAndAWatcher_ALargeCopyUpIsStillStaged()
+    {
+        var lower = new GatedLower(Image(), "/data/big.db");
+        var upper = new MemoryLayer("upper");
+        var overlay = new OverlayFileSystem([lower], upper);
+        var traced = new System.Collections.Concurrent.ConcurrentQueue<OverlayEventKind>();
+        overlay.Trace += (_, e) => traced.Enqueue(e.Kind);
+        var changed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var watcher = overlay.FileSystemWatcher.New("/data");
+        watcher.Changed += (_, e) => changed.Enqueue(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+
+        var append = Task.Run(() => overlay.File.AppendAllText("/data/big.db", "!"), Token);
+        lower.Entered.Wait(Hang, Token).Should().BeTrue("the copy-up reads the lower file");
+        var others = Task.Run(() => overlay.File.ReadAllText("/etc/motd").Should().Be("hello"), Token);
+        await others.WaitAsync(Hang, Token); // not behind the copy-up's lock
+        append.IsCompleted.Should().BeFalse();
+
+        lower.Release.Set();
+        await append.WaitAsync(Hang, Token);
+        traced.Should().Contain(OverlayEventKind.CopyUp);
+        changed.Should().Contain("/data/big.db");
+        upper.StagedCount.Should().Be(0);
+    }
+
+    [Fact]
     public void ALargeHostLowerFile_IsCopiedUpWholeIntoAHostUpper()
     {
         using var scratch = new ScratchDirectory();
