@@ -16,7 +16,7 @@ namespace Overlay;
 /// </remarks>
 public sealed class OverlayFileSystem : IFileSystem
 {
-    private readonly UnionEngine _engine;
+    private readonly PosixIo _io;
     private readonly Lock _traceGate = new();
     private EventHandler<OverlayEvent>? _trace;
     private EventHandler<OverlayEvent>? _lookupTrace;
@@ -62,10 +62,8 @@ public sealed class OverlayFileSystem : IFileSystem
                 nameof(options));
         }
 
-        _engine = new UnionEngine(lowers, upper, Options);
         _currentDirectory = Options.CurrentDirectory;
-        var watchHub = new OverlayWatchHub(_engine);
-        var io = new PosixIo(_engine, watchHub);
+        var io = _io = new PosixIo(new UnionEngine(lowers, upper, Options));
         Path = new OverlayPath(this, io);
         File = new OverlayFile(this, io);
         Directory = new OverlayDirectory(this, io);
@@ -75,7 +73,7 @@ public sealed class OverlayFileSystem : IFileSystem
         RandomAccess = new OverlayRandomAccess(this);
         DriveInfo = new OverlayDriveInfoFactory(this);
         FileVersionInfo = new OverlayFileVersionInfoFactory(this);
-        FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
+        FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, io.Watchers);
     }
 
     /// <summary>Builds an overlay from lowers given topmost first.</summary>
@@ -104,7 +102,7 @@ public sealed class OverlayFileSystem : IFileSystem
                 _trace += value;
                 if (first && _trace is not null)
                 {
-                    _engine.Trace += RaiseTrace;
+                    _io.Trace += RaiseTrace;
                 }
             }
         }
@@ -116,7 +114,7 @@ public sealed class OverlayFileSystem : IFileSystem
                 _trace -= value;
                 if (_trace is null)
                 {
-                    _engine.Trace -= RaiseTrace;
+                    _io.Trace -= RaiseTrace;
                 }
             }
         }
@@ -142,7 +140,7 @@ public sealed class OverlayFileSystem : IFileSystem
                 _lookupTrace += value;
                 if (first && _lookupTrace is not null)
                 {
-                    _engine.LookupTrace += RaiseLookupTrace;
+                    _io.LookupTrace += RaiseLookupTrace;
                 }
             }
         }
@@ -154,7 +152,7 @@ public sealed class OverlayFileSystem : IFileSystem
                 _lookupTrace -= value;
                 if (_lookupTrace is null)
                 {
-                    _engine.LookupTrace -= RaiseLookupTrace;
+                    _io.LookupTrace -= RaiseLookupTrace;
                 }
             }
         }
@@ -166,13 +164,13 @@ public sealed class OverlayFileSystem : IFileSystem
     public OverlayOptions Options { get; }
 
     /// <summary>The lower layers, topmost first.</summary>
-    public IReadOnlyList<ILayer> LowersTopFirst => _engine.Lowers;
+    public IReadOnlyList<ILayer> LowersTopFirst => _io.Lowers;
 
     /// <summary>The upper layer, or <see langword="null"/> when the overlay is read-only.</summary>
-    public IWritableLayer? Upper => _engine.Upper;
+    public IWritableLayer? Upper => _io.Upper;
 
     /// <summary>Whether the overlay has no upper: every write fails with EROFS.</summary>
-    public bool IsReadOnly => _engine.IsReadOnly;
+    public bool IsReadOnly => _io.IsReadOnly;
 
     /// <summary>The overlay's current directory, against which relative paths resolve.</summary>
     public string CurrentDirectory
@@ -183,17 +181,17 @@ public sealed class OverlayFileSystem : IFileSystem
 
     /// <summary>The differences of the merged view from the lowers, sorted by path, as <c>docker diff</c> lists them.</summary>
     /// <returns>Every path added, modified or deleted by the upper.</returns>
-    public IReadOnlyList<OverlayChange> Changes() => _engine.Changes();
+    public IReadOnlyList<OverlayChange> Changes() => _io.Changes();
 
     /// <summary>Empties the upper layer, so the merged view is the lowers' again.</summary>
     /// <exception cref="InvalidOperationException">The overlay is read-only.</exception>
-    public void ResetUpper() => _engine.ResetUpper();
+    public void ResetUpper() => _io.ResetUpper();
 
     /// <summary>
     /// Forgets the index of the lowers' content. Call it after a lower was changed outside the
     /// overlay; lowers are otherwise assumed never to change.
     /// </summary>
-    public void InvalidateIndex() => _engine.InvalidateIndex();
+    public void InvalidateIndex() => _io.InvalidateIndex();
 
     /// <inheritdoc />
     public IFile File { get; }

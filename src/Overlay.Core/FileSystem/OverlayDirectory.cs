@@ -52,17 +52,7 @@ internal sealed class OverlayDirectory : IDirectory
             throw new ArgumentException("Invalid UnixFileMode value.", nameof(unixCreateMode));
         }
 
-        string full = Full(path);
-        if (!_io.DirectoryExists(full))
-        {
-            _io.CreateDirectory(PosixIo.GetDirectoryName(full));
-            var error = _io.Engine.CreateDirectory(full, unixCreateMode);
-            if (error != Overlay.Union.Errno.EEXIST || !_io.DirectoryExists(full))
-            {
-                IoErrors.Check(error, full, isDirectory: true);
-            }
-        }
-
+        _io.CreateDirectory(Full(path), unixCreateMode);
         return _fileSystem.DirectoryInfo.New(path);
     }
 
@@ -99,7 +89,7 @@ internal sealed class OverlayDirectory : IDirectory
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
         IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
-        _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
+        _io.CreateSymbolicLink(full, pathToTarget);
         return _fileSystem.DirectoryInfo.New(path);
     }
 

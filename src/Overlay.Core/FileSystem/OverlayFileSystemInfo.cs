@@ -84,7 +84,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
                 return Status.Node.Entry.Mode;
             }
 
-            return Io.Engine.Stat(FullName, followLinks: true, out var target) == Errno.None ? target.Entry.Mode : (UnixFileMode)(-1);
+            return Io.TargetMode(FullName) ?? (UnixFileMode)(-1);
         }
         set
         {
@@ -130,7 +130,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     }
 
     public string? LinkTarget =>
-        Io.Engine.ReadLink(FullName, out var target) == Errno.None ? target : null;
+        Io.ReadLink(FullName, out var target) == Errno.None ? target : null;
 
     private void SetTimes(DateTime? access, DateTime? write)
     {
@@ -143,7 +143,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     {
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
         IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
-        IoErrors.Check(Io.Engine.CreateSymbolicLink(FullName, pathToTarget), FullName, this is OverlayDirectoryInfo);
+        Io.CreateAsSymbolicLink(FullName, pathToTarget, this is OverlayDirectoryInfo);
         Invalidate();
     }
 
@@ -158,7 +158,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         string path = PosixIo.TrimEndingSeparator(FullName);
 
         // readlink(2) of the path as given: a trailing separator makes it follow the link.
-        var error = Io.Engine.ReadLink(FullName, out var target);
+        var error = Io.ReadLink(FullName, out var target);
         if (error == Errno.EINVAL)
         {
             return null;
@@ -170,7 +170,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         string current = Combine(path, target!);
         if (returnFinalTarget)
         {
-            for (int hops = 1; Io.Engine.ReadLink(current, out var next) == Errno.None; hops++)
+            for (int hops = 1; Io.ReadLink(current, out var next) == Errno.None; hops++)
             {
                 if (hops >= 40)
                 {

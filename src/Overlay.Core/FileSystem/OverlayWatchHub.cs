@@ -31,9 +31,6 @@ internal enum WatchChange
 /// </summary>
 internal sealed class OverlayWatchHub
 {
-    [ThreadStatic]
-    private static bool t_created;
-
     private readonly UnionEngine _engine;
     private readonly Lock _gate = new();
     private OverlayFileSystemWatcher[] _watchers = [];
@@ -83,28 +80,6 @@ internal sealed class OverlayWatchHub
         }
     }
 
-    /// <summary>
-    /// Starts watching an open for the creation of its file (a truncation of a created file changes
-    /// nothing): call <see cref="EndOpen"/> with the value returned, in a finally block.
-    /// </summary>
-    /// <returns>The state of an open this one runs inside (a watcher's handler may open files while an open's events are raised).</returns>
-    public static bool BeginOpen()
-    {
-        bool outer = t_created;
-        t_created = false;
-        return outer;
-    }
-
-    /// <summary>Ends what <see cref="BeginOpen"/> started.</summary>
-    /// <param name="outer">What <see cref="BeginOpen"/> returned.</param>
-    /// <returns>Whether the open created its file.</returns>
-    public static bool EndOpen(bool outer)
-    {
-        bool created = t_created;
-        t_created = outer;
-        return created;
-    }
-
     /// <summary>The merged path a stream opened at <paramref name="fullPath"/> writes to: its links followed.</summary>
     public string WrittenPath(string fullPath) =>
         Active && _engine.Stat(fullPath, followLinks: true, out var node) == Errno.None ? node.Path : fullPath;
@@ -127,7 +102,6 @@ internal sealed class OverlayWatchHub
         switch (change.Kind)
         {
             case OverlayEventKind.Created:
-                t_created = true;
                 Deliver(WatchChange.Create, change.Path, null, change.IsDirectory);
                 break;
             case OverlayEventKind.Deleted:

@@ -16,16 +16,45 @@ internal sealed class PosixIo
     private const UnixFileMode DirectoryCreateMode = (UnixFileMode)0b111_111_111; // 0777, before the umask
 
     private readonly UnionEngine _engine;
-    private readonly OverlayWatchHub? _watchers;
+    private readonly OverlayWatchHub _watchers;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SafeFileHandle, string> _lowerHandles = new();
 
-    public PosixIo(UnionEngine engine, OverlayWatchHub? watchers = null)
+    public PosixIo(UnionEngine engine)
     {
         _engine = engine;
-        _watchers = watchers;
+        _watchers = new OverlayWatchHub(engine);
     }
 
-    public UnionEngine Engine => _engine;
+    /// <summary>The overlay's watchers, fed by the engine's change feed and by this door's streams.</summary>
+    public OverlayWatchHub Watchers => _watchers;
+
+    // ---- The overlay as a whole
+
+    public IReadOnlyList<Layers.ILayer> Lowers => _engine.Lowers;
+
+    public Layers.IWritableLayer? Upper => _engine.Upper;
+
+    public bool IsReadOnly => _engine.IsReadOnly;
+
+    public IReadOnlyList<OverlayChange> Changes() => _engine.Changes();
+
+    public void ResetUpper() => _engine.ResetUpper();
+
+    public void InvalidateIndex() => _engine.InvalidateIndex();
+
+    /// <summary>The engine's trace of its writes.</summary>
+    public event Action<OverlayEvent>? Trace
+    {
+        add => _engine.Trace += value;
+        remove => _engine.Trace -= value;
+    }
+
+    /// <summary>The engine's trace of its lookups (the slow way while it has a handler).</summary>
+    public event Action<OverlayEvent>? LookupTrace
+    {
+        add => _engine.LookupTrace += value;
+        remove => _engine.LookupTrace -= value;
+    }
 
     // ---- Status
 
@@ -77,6 +106,21 @@ internal sealed class PosixIo
         }
     }
 
+    /// <summary>stat(2) of a path, links followed: the mode of what it names; null when it names nothing (a dangling link).</summary>
+    public UnixFileMode? TargetMode(string fullPath) =>
+        _engine.Stat(fullPath, followLinks: true, out var target) == Errno.None ? target.Entry.Mode : null;
+
+    /// <summary>readlink(2).</summary>
+    /// <returns>The errno: EINVAL when the path is not a link.</returns>
+    public Errno ReadLink(string fullPath, out string? target) => _engine.ReadLink(fullPath, out target);
+
+    /// <summary>File and Directory.CreateSymbolicLink: symlink(2), a missing name blamed on its directory when that is missing too.</summary>
+    public void CreateSymbolicLink(string fullPath, string target) => Check(_engine.CreateSymbolicLink(fullPath, target), fullPath);
+
+    /// <summary>FileSystemInfo.CreateAsSymbolicLink: symlink(2), the error said of a file or a directory as the info is.</summary>
+    public void CreateAsSymbolicLink(string fullPath, string target, bool isDirectory) =>
+        IoErrors.Check(_engine.CreateSymbolicLink(fullPath, target), fullPath, isDirectory);
+
     /// <summary>FileSystemInfo's cache check: a failed lstat other than "not there" is thrown as it is.</summary>
     public FileStatus RequireStatus(string fullPath)
     {
@@ -116,20 +160,7 @@ internal sealed class PosixIo
         ValidateOpen(mode, access, share, options, createMode);
         var flags = FlagsFor(mode, access);
 
-        Stream? stream = null;
-        ShareLease? lease = null;
-        bool outer = OverlayWatchHub.BeginOpen();
-        Errno error;
-        bool created;
-        try
-        {
-            error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out stream, out lease);
-        }
-        finally
-        {
-            created = OverlayWatchHub.EndOpen(outer);
-        }
-
+        var error = _engine.Open(fullPath, flags, createMode ?? DefaultCreateMode, shareLock, out var stream, out var lease, out bool created);
         if (error != Errno.None)
         {
             throw OpenFailed(fullPath, error);
@@ -144,7 +175,7 @@ internal sealed class PosixIo
             }
 
             string? watchedPath = null;
-            if (_watchers is { Active: true } && (flags & OpenFlags.Write) != 0)
+            if (_watchers.Active && (flags & OpenFlags.Write) != 0)
             {
                 // open(2) with O_TRUNC of an existing file is an IN_MODIFY; of a file it creates, nothing.
                 watchedPath = _watchers.WrittenPath(fullPath);
@@ -214,26 +245,14 @@ internal sealed class PosixIo
         ArgumentOutOfRangeException.ThrowIfNegative(preallocationSize);
         ValidateOpen(mode, access, share, options, null);
         var flags = FlagsFor(mode, access);
-        SafeFileHandle? handle = null;
-        string? lowerFile = null;
-        bool outer = OverlayWatchHub.BeginOpen();
-        Errno error;
-        bool created;
-        try
-        {
-            error = _engine.OpenHandle(fullPath, flags, DefaultCreateMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared, out handle, out lowerFile);
-        }
-        finally
-        {
-            created = OverlayWatchHub.EndOpen(outer);
-        }
+        var error = _engine.OpenHandle(fullPath, flags, DefaultCreateMode, share == FileShare.None ? ShareLock.Exclusive : ShareLock.Shared, out var handle, out var lowerFile, out bool created);
 
         if (error != Errno.None)
         {
             throw OpenFailed(fullPath, error);
         }
 
-        if (_watchers is { Active: true } && (flags & OpenFlags.Truncate) != 0 && !created)
+        if (_watchers.Active && (flags & OpenFlags.Truncate) != 0 && !created)
         {
             _watchers.DataChanged(_watchers.WrittenPath(fullPath));
         }
@@ -533,15 +552,18 @@ internal sealed class PosixIo
 
     // ---- Directories
 
-    /// <summary>Directory.CreateDirectory: mkdir(2) with 0777 (less the umask), parents first; an existing directory is fine.</summary>
-    public void CreateDirectory(string fullPath)
+    /// <summary>
+    /// Directory.CreateDirectory: mkdir(2) with <paramref name="mode"/> (0777 when omitted; less the
+    /// umask), its missing parents first with 0777; an existing directory is fine.
+    /// </summary>
+    public void CreateDirectory(string fullPath, UnixFileMode mode = DirectoryCreateMode)
     {
         if (fullPath.Length == 1)
         {
             return;
         }
 
-        var error = _engine.CreateDirectory(fullPath, DirectoryCreateMode);
+        var error = _engine.CreateDirectory(fullPath, mode);
         if (error == Errno.None || (error == Errno.EEXIST && DirectoryExists(fullPath)))
         {
             return;
@@ -574,7 +596,7 @@ internal sealed class PosixIo
 
         while (missing.TryPop(out var path))
         {
-            var created = _engine.CreateDirectory(path, DirectoryCreateMode);
+            var created = _engine.CreateDirectory(path, missing.Count == 0 ? mode : DirectoryCreateMode);
             if (created == Errno.EEXIST && (missing.Count > 0 || DirectoryExists(path)))
             {
                 continue;

@@ -14,7 +14,7 @@ internal sealed partial class UnionEngine
     /// (read-write with no write included) or truncates copies the file up first.
     /// </summary>
     public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, out Stream? stream) =>
-        Open(path, flags, createMode, ShareLock.None, out stream, out _);
+        Open(path, flags, createMode, ShareLock.None, StreamOpener.Instance, out stream, out _, out _);
 
     /// <summary>
     /// open(2), then flock(2) with LOCK_NB as .NET's FileStream takes it on Linux. Every check of
@@ -28,13 +28,14 @@ internal sealed partial class UnionEngine
     /// <param name="share">The lock to take.</param>
     /// <param name="stream">The stream opened.</param>
     /// <param name="lease">The lock taken, which the caller releases when the stream closes; <see langword="null"/> when none was.</param>
+    /// <param name="created">Whether the open created the file (O_CREAT at a free name).</param>
     /// <returns>The errno.</returns>
-    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease) =>
-        Open(path, flags, createMode, share, StreamOpener.Instance, out stream, out lease);
+    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease, out bool created) =>
+        Open(path, flags, createMode, share, StreamOpener.Instance, out stream, out lease, out created);
 
     /// <summary>
     /// open(2) for a host-disk descriptor: the same lookup, checks, lock test, creation and copy-up
-    /// as <see cref="Open(string, OpenFlags, UnixFileMode, ShareLock, out Stream?, out ShareLease?)"/>,
+    /// as <see cref="Open(string, OpenFlags, UnixFileMode, ShareLock, out Stream?, out ShareLease?, out bool)"/>,
     /// but the object is opened as a native handle of the layer that holds it. The share table is
     /// only consulted: a raw handle cannot release a lock when it closes, so none is kept.
     /// </summary>
@@ -44,28 +45,30 @@ internal sealed partial class UnionEngine
     /// <param name="share">The lock an open would take, tested against the locks held.</param>
     /// <param name="handle">The handle opened.</param>
     /// <param name="lowerFile">The merged path of the file when the handle is on a lower's file (a read-only open); otherwise null.</param>
+    /// <param name="created">Whether the open created the file (O_CREAT at a free name).</param>
     /// <returns>The errno.</returns>
     /// <exception cref="NotSupportedException">The layer holding the object (the upper, for a write) is not on the host disk.</exception>
-    public Errno OpenHandle(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? lowerFile)
+    public Errno OpenHandle(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? lowerFile, out bool created)
     {
         var opener = new HandleOpener();
-        var error = Open(path, flags, createMode, share, opener, out handle, out var lease);
+        var error = Open(path, flags, createMode, share, opener, out handle, out var lease, out created);
         lease?.Release();
         lowerFile = handle is null ? null : opener.LowerFile;
         return error;
     }
 
-    private Errno Open<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? opened, out ShareLease? lease)
+    private Errno Open<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? opened, out ShareLease? lease, out bool created)
         where T : class, IDisposable
     {
         opened = null;
         lease = null;
+        created = false;
         StagedCopyUp? staged = null;
         try
         {
             while (true)
             {
-                var error = OpenLocked(path, flags, createMode, share, opener, ref staged, out opened, out lease);
+                var error = OpenLocked(path, flags, createMode, share, opener, ref staged, out opened, out lease, out created);
                 if (staged is not { Token: null } request)
                 {
                     return error;
@@ -98,11 +101,12 @@ internal sealed partial class UnionEngine
     // staged: in, a copy staged outside the lock by an earlier pass, or null; out, a request to
     // stage one (no token yet) when the open needs a large lower file copied up and none is staged:
     // the open then did nothing and holds no lease.
-    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, ref StagedCopyUp? staged, out T? stream, out ShareLease? lease)
+    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, ref StagedCopyUp? staged, out T? stream, out ShareLease? lease, out bool created)
         where T : class, IDisposable
     {
         stream = null;
         lease = null;
+        created = false;
         bool writes = (flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0;
         bool creates = (flags & OpenFlags.Create) != 0;
         bool exclusive = creates && (flags & OpenFlags.Exclusive) != 0;
@@ -169,6 +173,7 @@ internal sealed partial class UnionEngine
                 _shares.TryAcquire(resolution.Path, share, out lease);
                 CopyUpAncestors(resolution);
                 CreateInUpper(resolution, LayerEntryKind.File, createMode & ~_umask, null);
+                created = true;
                 stream = opener.OpenUpper(_upper, resolution.Path, access);
                 return Errno.None;
             }
