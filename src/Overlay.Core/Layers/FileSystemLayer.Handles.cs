@@ -93,7 +93,7 @@ public partial class FileSystemLayer
     {
         length = 0;
         if (!HasHostHandles || path.Length < 2 || path[0] != '/' || path[^1] == '/' || HasDotSegment(path)
-            || (IsOci && path.AsSpan(path.LastIndexOf('/') + 1).StartsWith(WhiteoutPrefix, StringComparison.Ordinal)))
+            || (IsOci && OciWhiteout.IsReserved(path.AsSpan(path.LastIndexOf('/') + 1))))
         {
             return null;
         }

@@ -65,11 +65,11 @@ public partial class FileSystemLayer
         foreach (var name in ListNames(host))
         {
             string child = host + Separator + name;
-            if (IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (IsOci && OciWhiteout.Decode(name, out string? hidden) != OciName.Plain)
             {
-                if (!name.StartsWith(MetaPrefix, StringComparison.Ordinal) && name.Length > WhiteoutPrefix.Length)
+                if (hidden is { Length: > 0 })
                 {
-                    (whiteouts ??= []).Add((name[WhiteoutPrefix.Length..], Stat(child)));
+                    (whiteouts ??= []).Add((hidden, Stat(child)));
                 }
 
                 continue;
@@ -133,7 +133,7 @@ public partial class FileSystemLayer
         path == "/" ? Stat(hostPath) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
 
     /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
-    private protected bool IsReserved(string name) => IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
+    private protected bool IsReserved(string name) => IsOci && OciWhiteout.IsReserved(name);
 
     /// <summary>The storage path of a layer path that must be an object of the given kind.</summary>
     private protected string RequireKind(string path, HostEntryKind kind)
@@ -189,7 +189,7 @@ public partial class FileSystemLayer
 
     /// <summary>Whether a storage directory is marked opaque in the layer's form.</summary>
     private protected virtual bool IsOpaqueDirectory(string hostPath) =>
-        IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists;
+        IsOci && Stat(hostPath + Separator + OciWhiteout.OpaqueMarker).Exists;
 
     /// <summary>A storage directory's redirect (kernel form only), or <see langword="null"/>.</summary>
     private protected virtual string? ReadRedirect(string hostPath) => null;

@@ -196,7 +196,7 @@ public partial class FileSystemLayer
     /// <summary>Marks a storage directory opaque or clears the mark, keeping its times when asked.</summary>
     private protected virtual void SetOpaqueMark(string hostDirectory, bool opaque, bool keepTimes)
     {
-        string marker = hostDirectory + Separator + OpaqueMarker;
+        string marker = hostDirectory + Separator + OciWhiteout.OpaqueMarker;
         var before = keepTimes ? Stat(hostDirectory) : HostEntry.Missing;
         bool present = Stat(marker).Exists;
         if (opaque == present)
@@ -317,7 +317,7 @@ public partial class FileSystemLayer
         if (IsReserved(name))
         {
             throw new IOException(
-                $"The name '{name}' of '{path}' cannot be stored in layer '{Name}': its whiteout form ({WhiteoutForm}) reserves names starting with '{WhiteoutPrefix}'.",
+                $"The name '{name}' of '{path}' cannot be stored in layer '{Name}': its whiteout form ({WhiteoutForm}) reserves names starting with '{OciWhiteout.Prefix}'.",
                 22);
         }
 

@@ -31,15 +31,6 @@ namespace Overlay.Layers;
 /// </remarks>
 public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentStaging, IDirectoryRedirects, IWhiteoutRename, IHostFileHandles, IWholeFileReads
 {
-    /// <summary>The prefix of an OCI whiteout's name.</summary>
-    internal const string WhiteoutPrefix = ".wh.";
-
-    /// <summary>The OCI marker of an opaque directory.</summary>
-    internal const string OpaqueMarker = ".wh..wh..opq";
-
-    /// <summary>The prefix of the OCI form's own meta names (the opaque marker, aufs' links).</summary>
-    internal const string MetaPrefix = ".wh..wh.";
-
     private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
     private const UnixFileMode WhiteoutFileMode = 0;
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
@@ -339,7 +330,7 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         {
             int slash = path.IndexOf('/', start);
             var component = path.AsSpan(start, slash - start);
-            if (IsOci && component.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (IsOci && OciWhiteout.IsReserved(component))
             {
                 return false;
             }
@@ -366,7 +357,7 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     private protected static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 
     /// <summary>The storage path of the OCI whiteout of a layer path.</summary>
-    private protected string WhiteoutHostPath(string path) => HostPath(Combine(ParentOf(path), WhiteoutPrefix + NameOf(path)));
+    private protected string WhiteoutHostPath(string path) => HostPath(Combine(ParentOf(path), OciWhiteout.NameFor(NameOf(path))));
 
     /// <summary>Joins a layer directory and a name.</summary>
     private protected static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
