@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -108,7 +109,7 @@ internal sealed class OverlayDirectory : IDirectory
             throw IoErrors.For(Overlay.Union.Errno.ENOENT, full, isDirectory: true);
         }
 
-        _fileSystem.CurrentDirectory = PosixIo.TrimEndingSeparator(full);
+        _fileSystem.CurrentDirectory = PosixPath.TrimEndingSeparators(full);
     }
 
     public string GetDirectoryRoot(string path)
@@ -123,7 +124,7 @@ internal sealed class OverlayDirectory : IDirectory
     {
         string full = Full(path);
         // As System.IO: the parent of "/a/b/" is "/a/b", the directory name of the full path.
-        string? parent = System.IO.Path.GetDirectoryName(full);
+        string? parent = PosixPath.GetDirectoryName(full);
         return parent is null ? null : _fileSystem.DirectoryInfo.New(parent);
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using Overlay.Union;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -33,8 +34,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     {
         get
         {
-            string trimmed = PosixIo.TrimEndingSeparator(FullName);
-            return trimmed == "/" ? "/" : System.IO.Path.GetFileName(trimmed);
+            string trimmed = PosixPath.TrimEndingSeparators(FullName);
+            return trimmed == "/" ? "/" : PosixPath.GetFileName(trimmed);
         }
     }
 
@@ -155,7 +156,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public IFileSystemInfo? ResolveLinkTarget(bool returnFinalTarget)
     {
-        string path = PosixIo.TrimEndingSeparator(FullName);
+        string path = PosixPath.TrimEndingSeparators(FullName);
 
         // readlink(2) of the path as given: a trailing separator makes it follow the link.
         var error = Io.ReadLink(FullName, out var target);
@@ -166,7 +167,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
         // A missing link is blamed on its directory when that is missing too (always, for a directory).
         IoErrors.Check(error, FullName, this is OverlayDirectoryInfo ||
-            (error == Errno.ENOENT && !Io.DirectoryExists(PosixIo.GetDirectoryName(path))));
+            (error == Errno.ENOENT && !Io.DirectoryExists(PosixPath.DirectoryOf(path))));
         string current = Combine(path, target!);
         if (returnFinalTarget)
         {
@@ -187,7 +188,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             : OverlayFileSystem.FileInfo.New(current);
 
         static string Combine(string link, string target) =>
-            target.StartsWith('/') ? target : PosixIo.GetDirectoryName(link).TrimEnd('/') + "/" + target;
+            target.StartsWith('/') ? target : PosixPath.DirectoryOf(link).TrimEnd('/') + "/" + target;
     }
 
     public override string ToString() => OriginalPath;

@@ -2,6 +2,7 @@ using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layers;
 using Overlay.Union;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -61,7 +62,7 @@ internal sealed class PosixIo
     /// <summary>lstat(2), then stat(2) when the object is a link: what FileSystemInfo caches.</summary>
     public FileStatus Status(string fullPath)
     {
-        string trimmed = TrimEndingSeparator(fullPath);
+        string trimmed = PosixPath.TrimEndingSeparators(fullPath);
         if (_engine.Stat(trimmed, followLinks: false, out var node) is var error && error != Errno.None)
         {
             return new FileStatus(false, false, default, error);
@@ -95,7 +96,7 @@ internal sealed class PosixIo
     /// is missing too, as System.IO decides between DirectoryNotFound and FileNotFound.
     /// </summary>
     public Exception Fail(Errno error, string fullPath) => error == Errno.ENOENT
-        ? IoErrors.For(error, fullPath, isDirectory: !DirectoryExists(GetDirectoryName(fullPath)))
+        ? IoErrors.For(error, fullPath, isDirectory: !DirectoryExists(PosixPath.DirectoryOf(fullPath)))
         : IoErrors.For(error, fullPath);
 
     public void Check(Errno error, string fullPath)
@@ -140,7 +141,7 @@ internal sealed class PosixIo
 
     public void ThrowNotFound(string fullPath)
     {
-        bool isDirectory = !DirectoryExists(GetDirectoryName(fullPath));
+        bool isDirectory = !DirectoryExists(PosixPath.DirectoryOf(fullPath));
         throw IoErrors.For(Errno.ENOENT, fullPath, isDirectory);
     }
 
@@ -215,7 +216,7 @@ internal sealed class PosixIo
     {
         // A missing name is blamed on its directory when that is missing too, creating or not: a
         // create through a dangling link whose target's directory is missing is "file not found".
-        bool isDirectory = error == Errno.ENOENT && !DirectoryExists(GetDirectoryName(TrimEndingSeparator(fullPath)));
+        bool isDirectory = error == Errno.ENOENT && !DirectoryExists(PosixPath.DirectoryOf(PosixPath.TrimEndingSeparators(fullPath)));
         return IoErrors.For(error == Errno.EISDIR ? Errno.EACCES : error, fullPath, isDirectory);
     }
 
@@ -340,7 +341,7 @@ internal sealed class PosixIo
                 return;
             case Errno.ENOENT:
                 // As System.IO asks it: the "directory" of "/a/missing/" is "/a/missing".
-                string directory = System.IO.Path.GetDirectoryName(fullPath) ?? "/";
+                string directory = PosixPath.GetDirectoryName(fullPath) ?? "/";
                 if (directory.Length > 0 && !DirectoryExists(directory))
                 {
                     throw IoErrors.For(error, fullPath, isDirectory: true);
@@ -372,7 +373,7 @@ internal sealed class PosixIo
     private void CopyFile(string sourceFullPath, string destinationFullPath, bool overwrite, bool asLink)
     {
         using var source = Open(sourceFullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None, null, asLink ? ShareLock.None : ShareLock.Shared);
-        _engine.Stat(TrimEndingSeparator(sourceFullPath), followLinks: true, out var sourceNode);
+        _engine.Stat(PosixPath.TrimEndingSeparators(sourceFullPath), followLinks: true, out var sourceNode);
         Stream destination;
         try
         {
@@ -411,7 +412,7 @@ internal sealed class PosixIo
             error = _engine.Rename(sourceFullPath, destinationFullPath, noReplace: false);
             if (error != Errno.None)
             {
-                bool isDirectory = error == Errno.ENOENT && !DirectoryExists(System.IO.Path.GetDirectoryName(destinationFullPath) ?? "/");
+                bool isDirectory = error == Errno.ENOENT && !DirectoryExists(PosixPath.GetDirectoryName(destinationFullPath) ?? "/");
                 throw IoErrors.For(error, destinationFullPath, isDirectory);
             }
 
@@ -444,7 +445,7 @@ internal sealed class PosixIo
                 DeleteFile(sourceFullPath);
                 return;
             case Errno.ENOENT:
-                bool destinationDirectoryMissing = !DirectoryExists(System.IO.Path.GetDirectoryName(destinationFullPath) ?? "/");
+                bool destinationDirectoryMissing = !DirectoryExists(PosixPath.GetDirectoryName(destinationFullPath) ?? "/");
                 throw IoErrors.For(error, destinationDirectoryMissing ? destinationFullPath : sourceFullPath, destinationDirectoryMissing);
             case Errno.EEXIST:
                 throw IoErrors.For(error, destinationFullPath);
@@ -575,10 +576,10 @@ internal sealed class PosixIo
         }
 
         // Create the missing parents top-down, then the directory itself.
-        string trimmed = TrimEndingSeparator(fullPath);
+        string trimmed = PosixPath.TrimEndingSeparators(fullPath);
         var missing = new Stack<string>();
         missing.Push(trimmed);
-        for (string parent = GetDirectoryName(trimmed); parent.Length > 1; parent = GetDirectoryName(parent))
+        for (string parent = PosixPath.DirectoryOf(trimmed); parent.Length > 1; parent = PosixPath.DirectoryOf(parent))
         {
             var parentError = _engine.CreateDirectory(parent, DirectoryCreateMode);
             if (parentError == Errno.None || parentError == Errno.EEXIST)
@@ -618,7 +619,7 @@ internal sealed class PosixIo
     {
         if (!RemoveEmptyDirectory(fullPath, topLevel: true, throwWhenNotEmpty: !recursive))
         {
-            RemoveDirectoryRecursive(TrimEndingSeparator(fullPath));
+            RemoveDirectoryRecursive(PosixPath.TrimEndingSeparators(fullPath));
         }
     }
 
@@ -697,8 +698,8 @@ internal sealed class PosixIo
     /// </summary>
     public void MoveDirectory(string sourceFullPath, string destinationFullPath)
     {
-        string source = TrimEndingSeparator(sourceFullPath);
-        string destination = TrimEndingSeparator(destinationFullPath);
+        string source = PosixPath.TrimEndingSeparators(sourceFullPath);
+        string destination = PosixPath.TrimEndingSeparators(destinationFullPath);
         if (string.Equals(source, destination, StringComparison.Ordinal))
         {
             throw IoErrors.Plain($"Source and destination path must be different: '{sourceFullPath}'.");
@@ -772,11 +773,11 @@ internal sealed class PosixIo
 
         // As System.IO: a pattern with directories in it ("sub/*.txt", "../*.log") searches the
         // directory it names, and the paths returned keep that part as written.
-        string? patternDirectory = System.IO.Path.GetDirectoryName(searchPattern);
+        string? patternDirectory = PosixPath.GetDirectoryName(searchPattern);
         if (!string.IsNullOrEmpty(patternDirectory))
         {
-            userPath = System.IO.Path.Join(userPath, patternDirectory);
-            fullPath = System.IO.Path.GetFullPath(System.IO.Path.Join(fullPath, patternDirectory));
+            userPath = PosixPath.Join(userPath, patternDirectory);
+            fullPath = PosixPath.GetFullPath(PosixPath.Join(fullPath, patternDirectory), "/");
             searchPattern = searchPattern[(patternDirectory.Length + 1)..];
         }
 
@@ -793,7 +794,7 @@ internal sealed class PosixIo
             {
                 if (Matches(pattern, special, options))
                 {
-                    yield return System.IO.Path.Join(userPath, relative.Length == 0 ? special : relative + "/" + special);
+                    yield return PosixPath.Join(userPath, relative.Length == 0 ? special : relative + "/" + special);
                 }
             }
         }
@@ -816,12 +817,12 @@ internal sealed class PosixIo
             string relativeName = relative.Length == 0 ? name : relative + "/" + name;
             if (Matches(pattern, name, options) && (isDirectory ? directories : files))
             {
-                yield return System.IO.Path.Join(userPath, relativeName);
+                yield return PosixPath.Join(userPath, relativeName);
             }
 
             if (options.RecurseSubdirectories && isDirectory && (options.MaxRecursionDepth > depth))
             {
-                string childFull = System.IO.Path.Join(fullPath, name);
+                string childFull = PosixPath.Join(fullPath, name);
                 var error = _engine.ReadDirectory(childFull, out var children);
                 if (error != Errno.None)
                 {
@@ -874,16 +875,5 @@ internal sealed class PosixIo
         }
 
         return FileSystemName.TranslateWin32Expression(pattern);
-    }
-
-    // ---- Paths
-
-    public static string TrimEndingSeparator(string path) =>
-        path.Length > 1 && path[^1] == '/' ? path.TrimEnd('/') is { Length: > 0 } t ? t : "/" : path;
-
-    public static string GetDirectoryName(string path)
-    {
-        string trimmed = path.Length > 1 && path[^1] == '/' ? path[..^1] : path;
-        return System.IO.Path.GetDirectoryName(trimmed) ?? "/";
     }
 }

@@ -1,4 +1,5 @@
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -22,7 +23,7 @@ public partial class FileSystemLayer
             return true;
         }
 
-        string name = NameOf(path);
+        string name = PosixPath.NameOf(path);
         if (IsReserved(name) || !ParentsAreDirectories(path))
         {
             return false;
@@ -48,7 +49,7 @@ public partial class FileSystemLayer
     public IReadOnlyList<LayerEntry> ListDirectory(string path)
     {
         CheckLayerPath(path);
-        if (path != "/" && (IsReserved(NameOf(path)) || !ParentsAreDirectories(path)))
+        if (path != "/" && (IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path)))
         {
             return [];
         }
@@ -130,7 +131,7 @@ public partial class FileSystemLayer
     /// rule); missing when a parent is not a directory or the name is reserved.
     /// </summary>
     private protected HostEntry StatContained(string path, string hostPath) =>
-        path == "/" ? Stat(hostPath) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
+        path == "/" ? Stat(hostPath) : IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
 
     /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
     private protected bool IsReserved(string name) => IsOci && OciWhiteout.IsReserved(name);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -112,7 +113,7 @@ public partial class FileSystemLayer
         }
 
         string hostStaged = WorkArea + Separator + token;
-        string hostParent = HostPath(ParentOf(path));
+        string hostParent = HostPath(PosixPath.ParentOf(path));
         var parentBefore = keepParentTimes ? Stat(hostParent) : HostEntry.Missing;
         var kept = KeepParents(path);
         if (staged.Kind is null && IsOci)
@@ -153,7 +154,7 @@ public partial class FileSystemLayer
         }
         else
         {
-            StampChanged(ParentOf(path));
+            StampChanged(PosixPath.ParentOf(path));
         }
     }
 

@@ -1,4 +1,5 @@
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -14,7 +15,7 @@ public partial class FileSystemLayer
         SetMode(host, mode);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -26,7 +27,7 @@ public partial class FileSystemLayer
         SetMode(host, mode);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -38,7 +39,7 @@ public partial class FileSystemLayer
         CreateLink(host, target);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -65,7 +66,7 @@ public partial class FileSystemLayer
             if (hadWhiteout)
             {
                 kept.Restore();
-                StampChanged(ParentOf(path));
+                StampChanged(PosixPath.ParentOf(path));
                 return;
             }
 
@@ -74,7 +75,7 @@ public partial class FileSystemLayer
 
         Remove(host, found);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -112,8 +113,8 @@ public partial class FileSystemLayer
     {
         keptSource.Restore();
         keptDestination.Restore();
-        StampChanged(ParentOf(sourcePath));
-        StampChanged(ParentOf(destinationPath));
+        StampChanged(PosixPath.ParentOf(sourcePath));
+        StampChanged(PosixPath.ParentOf(destinationPath));
     }
 
     /// <inheritdoc />
@@ -313,7 +314,7 @@ public partial class FileSystemLayer
         CheckLayerPath(path);
         RequireUpper();
         RequireNotRoot(path, "replace");
-        string name = NameOf(path);
+        string name = PosixPath.NameOf(path);
         if (IsReserved(name))
         {
             throw new IOException(

@@ -2,6 +2,7 @@ using System.IO.Abstractions;
 using System.Text;
 using Overlay.Layers.Host;
 using Overlay.Union;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -346,21 +347,8 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         return true;
     }
 
-    /// <summary>The parent of a layer path ("/" for a name in the root).</summary>
-    private protected static string ParentOf(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash <= 0 ? "/" : path[..slash];
-    }
-
-    /// <summary>The last component of a layer path.</summary>
-    private protected static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
-
     /// <summary>The storage path of the OCI whiteout of a layer path.</summary>
-    private protected string WhiteoutHostPath(string path) => HostPath(Combine(ParentOf(path), OciWhiteout.NameFor(NameOf(path))));
-
-    /// <summary>Joins a layer directory and a name.</summary>
-    private protected static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
+    private protected string WhiteoutHostPath(string path) => HostPath(PosixPath.Combine(PosixPath.ParentOf(path), OciWhiteout.NameFor(PosixPath.NameOf(path))));
 
     private static void CheckLayerPath(string path)
     {

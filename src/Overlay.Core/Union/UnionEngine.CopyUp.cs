@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -205,7 +206,7 @@ internal sealed partial class UnionEngine
     {
         foreach (var entry in _upper!.ListDirectory(directory))
         {
-            string path = LowerIndex.Combine(directory, entry.Name);
+            string path = PosixPath.Combine(directory, entry.Name);
             if (entry.Kind == LayerEntryKind.Whiteout)
             {
                 _upper.Delete(path);

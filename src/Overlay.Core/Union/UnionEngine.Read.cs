@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -77,7 +78,7 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = entry.IsDirectory ? LowerOf(directory.Lower, entry) : null;
-                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
+                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
             }
         }
 
@@ -91,7 +92,7 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, name), child.Entry, child.Layer, lower, LowerIndex.Combine(lowerDirectory.Path, name)));
+                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, name), child.Entry, child.Layer, lower, PosixPath.Combine(lowerDirectory.Path, name)));
             }
         }
 
@@ -116,7 +117,7 @@ internal sealed partial class UnionEngine
         {
             foreach (var name in lower.Children.Keys)
             {
-                if (!directory.InUpper || !_upper!.TryGetEntry(LowerIndex.Combine(directory.Path, name), out _))
+                if (!directory.InUpper || !_upper!.TryGetEntry(PosixPath.Combine(directory.Path, name), out _))
                 {
                     return false;
                 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -219,7 +220,7 @@ internal sealed partial class UnionEngine
         string? path = childPath;
         if (directory.InUpper)
         {
-            path ??= LowerIndex.Combine(directory.Path, name);
+            path ??= PosixPath.Combine(directory.Path, name);
             if (_upper!.TryGetEntry(path, out var upperEntry))
             {
                 switch (upperEntry.Kind)
@@ -238,12 +239,12 @@ internal sealed partial class UnionEngine
         if (directory.Lower is { } lowerDirectory
             && lowerDirectory.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out string? key, out var child))
         {
-            path ??= LowerIndex.Combine(directory.Path, key);
+            path ??= PosixPath.Combine(directory.Path, key);
 
             // Where the lowers hold it: under the merged path unless the directory is redirected.
             string lowerPath = lowerDirectory.Path == directory.Path
                 ? path
-                : LowerIndex.Combine(lowerDirectory.Path, key);
+                : PosixPath.Combine(lowerDirectory.Path, key);
             var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, key, lowerPath);
             return new MergedNode(path, child.Entry, child.Layer, lower, lowerPath);
         }
@@ -547,7 +548,7 @@ internal sealed partial class UnionEngine
             int? whiteoutLayer = upperWhiteout ? MergedNode.Upper
                 : parent.Lower is { } lower && lower.Whiteouts.TryGetValue(name, out int layer) ? layer
                 : null;
-            string path = LowerIndex.Combine(parent.Path, name);
+            string path = PosixPath.Combine(parent.Path, name);
             if (whiteoutLayer is { } hiding)
             {
                 Emit(OverlayEventKind.LookupWhiteout, path, LayerName(hiding));

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Overlay.Layers;
 using Overlay.Oci.Model;
 using Overlay.Oci.Tar;
+using Overlay.Paths;
 
 namespace Overlay.Oci.Export;
 
@@ -149,7 +150,7 @@ public static class LayerTarExporter
             foreach (var child in children)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var path = directory == "/" ? "/" + child.Name : directory + "/" + child.Name;
+                var path = PosixPath.Combine(directory, child.Name);
                 if (OciWhiteout.IsReserved(child.Name))
                 {
                     throw new IOException(
