@@ -170,7 +170,7 @@ internal sealed class OverlayDirectory : IDirectory
         string full = Full(path);
 
         // The listing is taken now, as System.IO opens the directory when enumeration is requested.
-        return _io.Enumerate(full, path, searchPattern, options, files, directories);
+        return _io.Enumeration.Enumerate(full, path, searchPattern, options, files, directories);
     }
 
     public IEnumerable<string> EnumerateDirectories(string path) => Enumerate(path, "*", Compatible, false, true);

@@ -3,35 +3,9 @@ using Overlay.Paths;
 
 namespace Overlay.Union;
 
-/// <content>Operations that only read the merged tree.</content>
+/// <content>Merged directory listings (the kernel's <c>readdir.c</c>): the upper's names with the lower index's, minus whiteouts.</content>
 internal sealed partial class UnionEngine
 {
-    /// <summary>stat(2) / lstat(2) of a merged path.</summary>
-    public Errno Stat(string path, bool followLinks, out MergedNode node)
-    {
-        using var scope = Read();
-        return LookupShared(path, followLinks, out node);
-    }
-
-    /// <summary>readlink(2): the target of a symbolic link, as stored.</summary>
-    public Errno ReadLink(string path, out string? target)
-    {
-        target = null;
-        var error = Stat(path, followLinks: false, out var node);
-        if (error != Errno.None)
-        {
-            return error;
-        }
-
-        if (!node.IsSymbolicLink)
-        {
-            return Errno.EINVAL;
-        }
-
-        target = node.Entry.LinkTarget;
-        return Errno.None;
-    }
-
     /// <summary>
     /// The merged listing of a directory: the upper's names and the lowers' visible names, whiteouts
     /// taken out, sorted ordinally (a deterministic order; the kernel's own order is an
