@@ -91,6 +91,7 @@ public static class SeedStory
                 """);
             var container = store.CreateContainer("walkthrough/app:1", new ContainerOptions { Name = "c1", Hostname = "c1" });
             container.FileSystem.Trace += (_, e) => _trace.Add(e);
+            container.FileSystem.LookupTrace += (_, e) => _trace.Add(e);
             _layerNames[container.MountId + "-init"] = "init";
             _layerNames[container.MountId] = "container";
             output.WriteLine($"  container {container.Name} {container.Id}");

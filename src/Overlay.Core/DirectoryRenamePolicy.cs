@@ -21,7 +21,7 @@ public enum DirectoryRenamePolicy
     /// <c>trusted.overlay.redirect</c> attribute: the old name when it stays in the same parent, the
     /// absolute path of its lower directory otherwise), rename it, and leave a whiteout at the old
     /// name. The directory stays merged (not opaque): its lower children show under the new name.
-    /// Needs an upper that can store redirects (<see cref="Layers.IWritableLayer.CanStoreRedirects"/>).
+    /// Needs an upper that can store redirects (<see cref="Layers.IDirectoryRedirects"/>).
     /// </summary>
     Redirect,
 }

@@ -3,7 +3,7 @@ namespace Overlay;
 /// <summary>What the union engine did.</summary>
 public enum OverlayEventKind
 {
-    /// <summary>A path was looked up; <see cref="OverlayEvent.Layer"/> names the layer that answered (none when not found).</summary>
+    /// <summary>A path was looked up; <see cref="OverlayEvent.Layer"/> names the layer that answered (none when not found). This and the other lookup kinds are raised by <see cref="OverlayFileSystem.LookupTrace"/>, the others by <see cref="OverlayFileSystem.Trace"/>.</summary>
     Lookup,
 
     /// <summary>An object was copied from a lower into the upper.</summary>

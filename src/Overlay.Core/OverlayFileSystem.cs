@@ -31,9 +31,10 @@ namespace Overlay;
 public sealed class OverlayFileSystem : IFileSystem, IDisposable
 {
     private readonly UnionEngine _engine;
+    private readonly PosixIo _io;
     private readonly Lock _traceGate = new();
     private EventHandler<OverlayEvent>? _trace;
-    private readonly OverlayWatchHub _watchHub;
+    private EventHandler<OverlayEvent>? _lookupTrace;
     private string _currentDirectory;
     private int _disposed;
 
@@ -59,9 +60,9 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
             throw new ArgumentException($"Layer '{upper.Name}' cannot be both a lower and the upper: lowers are never written.", nameof(upper));
         }
 
-        if (upper is FileSystemLayer stored)
+        if (upper is not null && FileSystemLayer.WhyNotMountable(upper, lowers) is { } reason)
         {
-            CheckUpperStorage(stored, lowers);
+            throw new ArgumentException(reason, nameof(upper));
         }
 
         Options = options ?? new OverlayOptions();
@@ -70,17 +71,16 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
             throw new ArgumentException($"The current directory must be an absolute path: '{Options.CurrentDirectory}'.", nameof(options));
         }
 
-        if (Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect && upper is not null && !upper.CanStoreRedirects)
+        if (Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect && upper is not null && upper.GetCapability<IDirectoryRedirects>() is null)
         {
             throw new ArgumentException(
                 $"The {nameof(DirectoryRenamePolicy.Redirect)} directory rename policy needs an upper that can store directory redirects, and layer '{upper.Name}' cannot (only a {nameof(MemoryLayer)} or a {nameof(HostDirectoryLayer)} in the kernel whiteout form can: OCI layers have no redirects).",
                 nameof(options));
         }
 
-        _engine = new UnionEngine(lowers, upper, Options);
         _currentDirectory = Options.CurrentDirectory;
-        var watchHub = _watchHub = new OverlayWatchHub(_engine);
-        var io = new PosixIo(_engine, watchHub);
+        _engine = new UnionEngine(lowers, upper, Options);
+        var io = _io = new PosixIo(_engine);
         Path = new OverlayPath(this, io);
         File = new OverlayFile(this, io);
         Directory = new OverlayDirectory(this, io);
@@ -90,7 +90,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
         RandomAccess = new OverlayRandomAccess(this);
         DriveInfo = new OverlayDriveInfoFactory(this);
         FileVersionInfo = new OverlayFileVersionInfoFactory(this);
-        FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
+        FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, io.Watchers);
     }
 
     /// <summary>
@@ -104,11 +104,12 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     }
 
     /// <summary>
-    /// Each step the engine takes: which layer answered a lookup, each copy-up, whiteout and opaque
-    /// directory written, and each created, deleted, renamed or changed path. Raised when the
-    /// operation that took the step has finished, outside the overlay's lock, on the thread that ran
-    /// it. Nothing is recorded while no handler is attached. A handler must not throw: the operation
-    /// has already taken effect, and the exception would reach its caller.
+    /// Each step the engine takes that writes: each copy-up, whiteout and opaque directory written,
+    /// and each created, deleted, renamed or changed path (lookups are <see cref="LookupTrace"/>'s).
+    /// Raised when the operation that took the step has finished, outside the overlay's lock, on the
+    /// thread that ran it. Nothing is recorded while no handler is attached, and a handler changes
+    /// nothing of how the overlay works. A handler must not throw: the operation has already taken
+    /// effect, and the exception would reach its caller.
     /// </summary>
     public event EventHandler<OverlayEvent>? Trace
     {
@@ -120,7 +121,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
                 _trace += value;
                 if (first && _trace is not null)
                 {
-                    _engine.Trace += RaiseTrace;
+                    _io.Trace += RaiseTrace;
                 }
             }
         }
@@ -132,7 +133,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
                 _trace -= value;
                 if (_trace is null)
                 {
-                    _engine.Trace -= RaiseTrace;
+                    _io.Trace -= RaiseTrace;
                 }
             }
         }
@@ -140,19 +141,60 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
 
     private void RaiseTrace(OverlayEvent e) => _trace?.Invoke(this, e);
 
+    /// <summary>
+    /// Each lookup and each step of its walk (<see cref="OverlayEventKind.Lookup"/>,
+    /// <see cref="OverlayEventKind.LookupStep"/>, <see cref="OverlayEventKind.LookupMerge"/>,
+    /// <see cref="OverlayEventKind.LookupWhiteout"/>): which layer answered each name. Raised as
+    /// <see cref="Trace"/> is. While a handler is attached every lookup walks the layers (the lookup
+    /// cache is not used, and a large copy-up is made under the lock, so an open reports one
+    /// lookup): attach one only to look at lookups.
+    /// </summary>
+    public event EventHandler<OverlayEvent>? LookupTrace
+    {
+        add
+        {
+            lock (_traceGate)
+            {
+                bool first = _lookupTrace is null;
+                _lookupTrace += value;
+                if (first && _lookupTrace is not null)
+                {
+                    _io.LookupTrace += RaiseLookupTrace;
+                }
+            }
+        }
+
+        remove
+        {
+            lock (_traceGate)
+            {
+                _lookupTrace -= value;
+                if (_lookupTrace is null)
+                {
+                    _io.LookupTrace -= RaiseLookupTrace;
+                }
+            }
+        }
+    }
+
+    private void RaiseLookupTrace(OverlayEvent e) => _lookupTrace?.Invoke(this, e);
+
     /// <summary>The settings this overlay was built with.</summary>
     public OverlayOptions Options { get; }
 
     /// <summary>The lower layers, topmost first.</summary>
-    public IReadOnlyList<ILayer> LowersTopFirst => _engine.Lowers;
+    public IReadOnlyList<ILayer> LowersTopFirst => _io.Lowers;
 
     /// <summary>The upper layer, or <see langword="null"/> when the overlay is read-only.</summary>
-    public IWritableLayer? Upper => _engine.Upper;
+    public IWritableLayer? Upper => _io.Upper;
 
     /// <summary>Whether the overlay has no upper: every write fails with EROFS.</summary>
-    public bool IsReadOnly => _engine.IsReadOnly;
+    public bool IsReadOnly => _io.IsReadOnly;
 
-    /// <summary>The union engine behind the facade, for servers that speak POSIX to it (Overlay.Fuse).</summary>
+    /// <summary>
+    /// The union engine behind the facade, for servers that speak POSIX to it (Overlay.Fuse). The
+    /// facade itself reaches the engine only through <see cref="PosixIo"/>.
+    /// </summary>
     internal UnionEngine Engine => _engine;
 
     /// <summary>The overlay's current directory, against which relative paths resolve.</summary>
@@ -168,7 +210,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     public IReadOnlyList<OverlayChange> Changes()
     {
         ThrowIfDisposed();
-        return _engine.Changes();
+        return _io.Changes();
     }
 
     /// <summary>Empties the upper layer, so the merged view is the lowers' again.</summary>
@@ -177,7 +219,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     public void ResetUpper()
     {
         ThrowIfDisposed();
-        _engine.ResetUpper();
+        _io.ResetUpper();
     }
 
     /// <summary>
@@ -188,7 +230,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     public void InvalidateIndex()
     {
         ThrowIfDisposed();
-        _engine.InvalidateIndex();
+        _io.InvalidateIndex();
     }
 
     /// <summary>Whether <see cref="Dispose"/> was called.</summary>
@@ -206,17 +248,23 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
             return;
         }
 
-        _watchHub.DisposeAll();
+        _io.Watchers.DisposeAll();
         lock (_traceGate)
         {
             if (_trace is not null)
             {
-                _engine.Trace -= RaiseTrace;
+                _io.Trace -= RaiseTrace;
                 _trace = null;
+            }
+
+            if (_lookupTrace is not null)
+            {
+                _io.LookupTrace -= RaiseLookupTrace;
+                _lookupTrace = null;
             }
         }
 
-        _engine.InvalidateIndex();
+        _io.InvalidateIndex();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
@@ -276,26 +324,4 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     /// reaches the host file directly, outside the overlay's FileShare table, watchers and index.
     /// </remarks>
     public IRandomAccess RandomAccess { get; }
-
-    /// <summary>An upper on storage must have a work directory and share no directory with a lower, as the kernel requires at mount.</summary>
-    private static void CheckUpperStorage(FileSystemLayer upper, ILayer[] lowers)
-    {
-        if (upper.WhyNotUpper is { } reason)
-        {
-            throw new ArgumentException(reason, nameof(upper));
-        }
-
-        foreach (var lower in lowers.OfType<FileSystemLayer>())
-        {
-            if (ReferenceEquals(lower.FileSystem, upper.FileSystem) || (lower is HostDirectoryLayer && upper is HostDirectoryLayer))
-            {
-                if (FileSystemLayer.Overlaps(lower.Root, upper.Root) || FileSystemLayer.Overlaps(lower.Root, upper.WorkDirectory!))
-                {
-                    throw new ArgumentException(
-                        $"The upper '{upper.Root}' (work directory '{upper.WorkDirectory}') and the lower '{lower.Root}' overlap: the upper's writes would change a lower.",
-                        nameof(upper));
-                }
-            }
-        }
-    }
 }

@@ -97,7 +97,7 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
             if (trace)
             {
                 var writer = streams.Error;
-                fs.Trace += (_, e) =>
+                fs.LookupTrace += (_, e) =>
                 {
                     if (e.Kind == OverlayEventKind.Lookup)
                     {

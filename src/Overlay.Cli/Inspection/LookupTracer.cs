@@ -26,7 +26,7 @@ internal static class LookupTracer
     {
         var events = new List<OverlayEvent>();
         void OnTrace(object? sender, OverlayEvent e) => events.Add(e);
-        fs.Trace += OnTrace;
+        fs.LookupTrace += OnTrace;
         try
         {
             // File.Exists answers "/" without asking the engine; Directory.Exists asks it the same way.
@@ -34,7 +34,7 @@ internal static class LookupTracer
         }
         finally
         {
-            fs.Trace -= OnTrace;
+            fs.LookupTrace -= OnTrace;
         }
 
         var walks = new List<List<LookupStep>>();

@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -52,17 +53,7 @@ internal sealed class OverlayDirectory : IDirectory
             throw new ArgumentException("Invalid UnixFileMode value.", nameof(unixCreateMode));
         }
 
-        string full = Full(path);
-        if (!_io.DirectoryExists(full))
-        {
-            _io.CreateDirectory(PosixIo.GetDirectoryName(full));
-            var error = _io.Engine.CreateDirectory(full, unixCreateMode);
-            if (error != Overlay.Union.Errno.EEXIST || !_io.DirectoryExists(full))
-            {
-                IoErrors.Check(error, full, isDirectory: true);
-            }
-        }
-
+        _io.CreateDirectory(Full(path), unixCreateMode);
         return _fileSystem.DirectoryInfo.New(path);
     }
 
@@ -99,7 +90,7 @@ internal sealed class OverlayDirectory : IDirectory
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
         IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
-        _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
+        _io.CreateSymbolicLink(full, pathToTarget);
         return _fileSystem.DirectoryInfo.New(path);
     }
 
@@ -118,7 +109,7 @@ internal sealed class OverlayDirectory : IDirectory
             throw IoErrors.For(Overlay.Union.Errno.ENOENT, full, isDirectory: true);
         }
 
-        _fileSystem.CurrentDirectory = PosixIo.TrimEndingSeparator(full);
+        _fileSystem.CurrentDirectory = PosixPath.TrimEndingSeparators(full);
     }
 
     public string GetDirectoryRoot(string path)
@@ -133,7 +124,7 @@ internal sealed class OverlayDirectory : IDirectory
     {
         string full = Full(path);
         // As System.IO: the parent of "/a/b/" is "/a/b", the directory name of the full path.
-        string? parent = System.IO.Path.GetDirectoryName(full);
+        string? parent = PosixPath.GetDirectoryName(full);
         return parent is null ? null : _fileSystem.DirectoryInfo.New(parent);
     }
 
@@ -179,7 +170,7 @@ internal sealed class OverlayDirectory : IDirectory
         string full = Full(path);
 
         // The listing is taken now, as System.IO opens the directory when enumeration is requested.
-        return _io.Enumerate(full, path, searchPattern, options, files, directories);
+        return _io.Enumeration.Enumerate(full, path, searchPattern, options, files, directories);
     }
 
     public IEnumerable<string> EnumerateDirectories(string path) => Enumerate(path, "*", Compatible, false, true);

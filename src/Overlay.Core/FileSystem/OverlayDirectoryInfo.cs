@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -13,7 +14,7 @@ internal sealed class OverlayDirectoryInfo : OverlayFileSystemInfo, IDirectoryIn
     public override bool Exists => Status is { Exists: true, IsDirectory: true };
 
     public IDirectoryInfo? Parent =>
-        System.IO.Path.GetDirectoryName(PosixIo.TrimEndingSeparator(FullName)) is { } parent ? OverlayFileSystem.DirectoryInfo.New(parent) : null;
+        PosixPath.GetDirectoryName(PosixPath.TrimEndingSeparators(FullName)) is { } parent ? OverlayFileSystem.DirectoryInfo.New(parent) : null;
 
     public IDirectoryInfo Root => OverlayFileSystem.DirectoryInfo.New("/");
 
@@ -26,13 +27,13 @@ internal sealed class OverlayDirectoryInfo : OverlayFileSystemInfo, IDirectoryIn
     public IDirectoryInfo CreateSubdirectory(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (System.IO.Path.IsPathRooted(path))
+        if (PosixPath.IsPathRooted(path))
         {
             throw new ArgumentException($"Second path fragment must not be a drive or UNC name: '{path}'.", nameof(path));
         }
 
-        string full = OverlayFileSystem.Path.GetFullPath(System.IO.Path.Join(FullName, path));
-        string root = PosixIo.TrimEndingSeparator(FullName);
+        string full = OverlayFileSystem.Path.GetFullPath(PosixPath.Join(FullName, path));
+        string root = PosixPath.TrimEndingSeparators(FullName);
         if (!full.StartsWith(root == "/" ? "/" : root + "/", StringComparison.Ordinal))
         {
             throw new ArgumentException($"The directory specified, '{path}', is not a subdirectory of '{FullName}'.", nameof(path));

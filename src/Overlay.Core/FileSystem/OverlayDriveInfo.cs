@@ -46,7 +46,7 @@ internal sealed class OverlayDriveInfo(OverlayFileSystem fileSystem, string name
     private DriveInfo? HostDrive()
     {
         ILayer? storage = (ILayer?)fileSystem.Upper ?? (fileSystem.LowersTopFirst.Count > 0 ? fileSystem.LowersTopFirst[0] : null);
-        return storage is FileSystemLayer { HasHostHandles: true } host ? new DriveInfo(host.Root) : null;
+        return storage?.GetCapability<IHostFileHandles>() is { } host ? new DriveInfo(host.HostDirectory) : null;
     }
 
     private (long Total, long Free, long Available) Sizes()

@@ -77,7 +77,7 @@ internal sealed partial class OverlayFile : IFile
         string full = Full(path);
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
         IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
-        _io.Check(_io.Engine.CreateSymbolicLink(full, pathToTarget), full);
+        _io.CreateSymbolicLink(full, pathToTarget);
         return _fileSystem.FileInfo.New(path);
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using System.Runtime.Versioning;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -14,7 +15,7 @@ internal sealed class OverlayFileInfo : OverlayFileSystemInfo, IFileInfo
     public override bool Exists => Status is { Exists: true, IsDirectory: false };
 
     /// <summary>As System.IO's FileInfo: the last component as written, so "/a/b/" has none.</summary>
-    public override string Name => System.IO.Path.GetFileName(FullName);
+    public override string Name => PosixPath.GetFileName(FullName);
 
     public long Length
     {
@@ -29,7 +30,7 @@ internal sealed class OverlayFileInfo : OverlayFileSystemInfo, IFileInfo
         }
     }
 
-    public string? DirectoryName => System.IO.Path.GetDirectoryName(FullName);
+    public string? DirectoryName => PosixPath.GetDirectoryName(FullName);
 
     public IDirectoryInfo? Directory => DirectoryName is { } name ? OverlayFileSystem.DirectoryInfo.New(name) : null;
 

@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using Overlay.Union;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -33,8 +34,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     {
         get
         {
-            string trimmed = PosixIo.TrimEndingSeparator(FullName);
-            return trimmed == "/" ? "/" : System.IO.Path.GetFileName(trimmed);
+            string trimmed = PosixPath.TrimEndingSeparators(FullName);
+            return trimmed == "/" ? "/" : PosixPath.GetFileName(trimmed);
         }
     }
 
@@ -84,7 +85,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
                 return Status.Node.Entry.Mode;
             }
 
-            return Io.Engine.Stat(FullName, followLinks: true, out var target) == Errno.None ? target.Entry.Mode : (UnixFileMode)(-1);
+            return Io.TargetMode(FullName) ?? (UnixFileMode)(-1);
         }
         set
         {
@@ -130,7 +131,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     }
 
     public string? LinkTarget =>
-        Io.Engine.ReadLink(FullName, out var target) == Errno.None ? target : null;
+        Io.ReadLink(FullName, out var target) == Errno.None ? target : null;
 
     private void SetTimes(DateTime? access, DateTime? write)
     {
@@ -143,7 +144,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
     {
         ArgumentException.ThrowIfNullOrEmpty(pathToTarget);
         IoErrors.ThrowIfNullCharacter(pathToTarget, nameof(pathToTarget));
-        IoErrors.Check(Io.Engine.CreateSymbolicLink(FullName, pathToTarget), FullName, this is OverlayDirectoryInfo);
+        Io.CreateAsSymbolicLink(FullName, pathToTarget, this is OverlayDirectoryInfo);
         Invalidate();
     }
 
@@ -155,10 +156,10 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
     public IFileSystemInfo? ResolveLinkTarget(bool returnFinalTarget)
     {
-        string path = PosixIo.TrimEndingSeparator(FullName);
+        string path = PosixPath.TrimEndingSeparators(FullName);
 
         // readlink(2) of the path as given: a trailing separator makes it follow the link.
-        var error = Io.Engine.ReadLink(FullName, out var target);
+        var error = Io.ReadLink(FullName, out var target);
         if (error == Errno.EINVAL)
         {
             return null;
@@ -166,11 +167,11 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
 
         // A missing link is blamed on its directory when that is missing too (always, for a directory).
         IoErrors.Check(error, FullName, this is OverlayDirectoryInfo ||
-            (error == Errno.ENOENT && !Io.DirectoryExists(PosixIo.GetDirectoryName(path))));
+            (error == Errno.ENOENT && !Io.DirectoryExists(PosixPath.DirectoryOf(path))));
         string current = Combine(path, target!);
         if (returnFinalTarget)
         {
-            for (int hops = 1; Io.Engine.ReadLink(current, out var next) == Errno.None; hops++)
+            for (int hops = 1; Io.ReadLink(current, out var next) == Errno.None; hops++)
             {
                 if (hops >= 40)
                 {
@@ -187,7 +188,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             : OverlayFileSystem.FileInfo.New(current);
 
         static string Combine(string link, string target) =>
-            target.StartsWith('/') ? target : PosixIo.GetDirectoryName(link).TrimEnd('/') + "/" + target;
+            target.StartsWith('/') ? target : PosixPath.DirectoryOf(link).TrimEnd('/') + "/" + target;
     }
 
     public override string ToString() => OriginalPath;

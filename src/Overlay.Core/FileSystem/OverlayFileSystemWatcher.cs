@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.ComponentModel;
 using System.IO.Abstractions;
 using System.IO.Enumeration;
+using Overlay.Paths;
 
 namespace Overlay.FileSystem;
 
@@ -317,7 +318,7 @@ internal sealed class OverlayFileSystemWatcher : IFileSystemWatcher
 
     private bool Matches(string relativeName)
     {
-        var name = System.IO.Path.GetFileName(relativeName.AsSpan());
+        var name = PosixPath.GetFileName(relativeName.AsSpan());
         if (name.IsEmpty)
         {
             return false;

@@ -22,20 +22,15 @@ internal enum WatchChange
 }
 
 /// <summary>
-/// The watchers of one overlay and what feeds them: the engine's Created, Deleted, Renamed and
-/// Changed events (never its internals: lookups, copy-ups, whiteouts, opaque marks), and the data
-/// writes of the overlay's streams, which the engine does not see. Subscribed to the engine only
+/// The watchers of one overlay and what feeds them: the engine's change feed (created, deleted,
+/// renamed and changed objects, each with its kind; never the engine's internals, and not its
+/// public trace, so a watcher leaves the lookup cache and the staged copy-up on), and the data
+/// writes of the overlay's streams, which the engine does not see. Subscribed to the feed only
 /// while a watcher raises events. Everything is delivered on the thread of the operation, after
 /// the overlay's lock was released.
 /// </summary>
 internal sealed class OverlayWatchHub
 {
-    [ThreadStatic]
-    private static int t_removingDirectory;
-
-    [ThreadStatic]
-    private static bool t_created;
-
     private readonly UnionEngine _engine;
     private readonly Lock _gate = new();
     private OverlayFileSystemWatcher[] _watchers = [];
@@ -62,7 +57,7 @@ internal sealed class OverlayWatchHub
             Volatile.Write(ref _watchers, [.. _watchers, watcher]);
             if (first)
             {
-                _engine.Trace += OnEngineEvent;
+                _engine.ChangeFeed += OnChange;
             }
         }
     }
@@ -80,7 +75,7 @@ internal sealed class OverlayWatchHub
             Volatile.Write(ref _watchers, [.. _watchers.Where(w => !ReferenceEquals(w, watcher))]);
             if (_watchers.Length == 0)
             {
-                _engine.Trace -= OnEngineEvent;
+                _engine.ChangeFeed -= OnChange;
             }
         }
     }
@@ -92,42 +87,6 @@ internal sealed class OverlayWatchHub
         {
             watcher.Dispose();
         }
-    }
-
-    /// <summary>Runs an rmdir, so that its Deleted event is known to be a directory's.</summary>
-    public static T RemovingDirectory<T>(Func<T> remove)
-    {
-        t_removingDirectory++;
-        try
-        {
-            return remove();
-        }
-        finally
-        {
-            t_removingDirectory--;
-        }
-    }
-
-    /// <summary>
-    /// Starts watching an open for the creation of its file (a truncation of a created file changes
-    /// nothing): call <see cref="EndOpen"/> with the value returned, in a finally block.
-    /// </summary>
-    /// <returns>The state of an open this one runs inside (a watcher's handler may open files while an open's events are raised).</returns>
-    public static bool BeginOpen()
-    {
-        bool outer = t_created;
-        t_created = false;
-        return outer;
-    }
-
-    /// <summary>Ends what <see cref="BeginOpen"/> started.</summary>
-    /// <param name="outer">What <see cref="BeginOpen"/> returned.</param>
-    /// <returns>Whether the open created its file.</returns>
-    public static bool EndOpen(bool outer)
-    {
-        bool created = t_created;
-        t_created = outer;
-        return created;
     }
 
     /// <summary>The merged path a stream opened at <paramref name="fullPath"/> writes to: its links followed.</summary>
@@ -147,31 +106,25 @@ internal sealed class OverlayWatchHub
         }
     }
 
-    private void OnEngineEvent(OverlayEvent e)
+    private void OnChange(NamespaceChange change)
     {
-        switch (e.Kind)
+        switch (change.Kind)
         {
             case OverlayEventKind.Created:
-                t_created = true;
-                Deliver(WatchChange.Create, e.Path, null, IsDirectory(e.Path));
+                Deliver(WatchChange.Create, change.Path, null, change.IsDirectory);
                 break;
             case OverlayEventKind.Deleted:
-                Deliver(WatchChange.Delete, e.Path, null, t_removingDirectory > 0);
+                Deliver(WatchChange.Delete, change.Path, null, change.IsDirectory);
                 break;
             case OverlayEventKind.Renamed:
-                Deliver(WatchChange.Rename, e.Path, e.OldPath, IsDirectory(e.Path));
-                break;
-            case OverlayEventKind.Changed:
-                Deliver(WatchChange.Attrib, e.Path, null, isDirectory: false);
+                Deliver(WatchChange.Rename, change.Path, change.OldPath, change.IsDirectory);
                 break;
             default:
-                // Lookups, copy-ups, whiteouts and opaque marks are the overlay's own mechanics.
+                // inotify's IN_ATTRIB: the watcher reports it as a file's change.
+                Deliver(WatchChange.Attrib, change.Path, null, isDirectory: false);
                 break;
         }
     }
-
-    private bool IsDirectory(string path) =>
-        _engine.Stat(path, followLinks: false, out var node) == Errno.None && node.IsDirectory;
 
     private void Deliver(WatchChange change, string path, string? oldPath, bool isDirectory)
     {

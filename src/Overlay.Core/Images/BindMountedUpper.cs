@@ -17,8 +17,13 @@ namespace Overlay.Images;
 /// with EBUSY, as it does on a mount point.</para>
 /// <para>The container's diff, commit and export read the real upper, so these files never appear
 /// in them.</para>
+/// <para>Capabilities: staging is the upper's own, so the upper's <see cref="IConcurrentStaging"/>
+/// is forwarded as it is; those that name paths (host handles, whole-file reads, redirects, the
+/// one-step rename leaving a whiteout) are offered when the upper offers them, through this layer,
+/// so the bind mounts and the making of <c>/etc</c> apply to them too. Any other is not offered:
+/// this layer cannot know whether it would bypass the bind mounts.</para>
 /// </remarks>
-internal sealed class BindMountedUpper : IWritableLayer
+internal sealed class BindMountedUpper : IWritableLayer, IHostFileHandles, IWholeFileReads, IDirectoryRedirects, IWhiteoutRename
 {
     private const string Etc = "/etc";
     private const int EBUSY = 16;
@@ -46,7 +51,20 @@ internal sealed class BindMountedUpper : IWritableLayer
 
     public string Name => _upper.Name;
 
-    public bool CanStoreRedirects => _upper.CanStoreRedirects;
+    public string HostDirectory => _upper.GetCapability<IHostFileHandles>()!.HostDirectory;
+
+    public TCapability? GetCapability<TCapability>()
+        where TCapability : class
+    {
+        if (typeof(TCapability) == typeof(IConcurrentStaging))
+        {
+            return _upper.GetCapability<TCapability>();
+        }
+
+        bool throughThis = typeof(TCapability) == typeof(IHostFileHandles) || typeof(TCapability) == typeof(IWholeFileReads)
+            || typeof(TCapability) == typeof(IDirectoryRedirects) || typeof(TCapability) == typeof(IWhiteoutRename);
+        return throughThis && _upper.GetCapability<TCapability>() is not null ? this as TCapability : null;
+    }
 
     // ---- Reading
 
@@ -93,6 +111,15 @@ internal sealed class BindMountedUpper : IWritableLayer
     public Stream OpenFile(string path, FileAccess access) =>
         BindPaths.TryGetValue(path, out string? name) ? _files.Open(name, access) : _upper.OpenFile(path, access);
 
+    public WholeFileRead OpenWholeFile(string path, bool asLower) =>
+        BindPaths.TryGetValue(path, out string? name) ? WholeFileRead.FromStream(_files.Open(name, FileAccess.Read))
+        : _upper.GetCapability<IWholeFileReads>()!.OpenWholeFile(path, asLower);
+
+    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandle(string path, FileAccess access) =>
+        BindPaths.ContainsKey(path)
+            ? throw new NotSupportedException($"'{path}' is a bind mount of the container, not a file of its upper: it has no operating-system handle to give.")
+            : _upper.GetCapability<IHostFileHandles>()!.OpenHandle(path, access);
+
     // ---- Writing
 
     public void CreateDirectory(string path, UnixFileMode mode)
@@ -130,7 +157,7 @@ internal sealed class BindMountedUpper : IWritableLayer
     {
         Prepare(sourcePath);
         Prepare(destinationPath);
-        _upper.RenameLeavingWhiteout(sourcePath, destinationPath);
+        _upper.GetCapability<IWhiteoutRename>()!.RenameLeavingWhiteout(sourcePath, destinationPath);
     }
 
     public void SetUnixFileMode(string path, UnixFileMode mode)
@@ -166,7 +193,7 @@ internal sealed class BindMountedUpper : IWritableLayer
     public void SetRedirect(string path, string? redirect)
     {
         MaterializeEtc(path);
-        _upper.SetRedirect(path, redirect);
+        _upper.GetCapability<IDirectoryRedirects>()!.SetRedirect(path, redirect);
     }
 
     public string StageFile(Stream? content, LayerMetadata metadata) => _upper.StageFile(content, metadata);

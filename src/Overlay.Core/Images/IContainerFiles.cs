@@ -30,18 +30,20 @@ internal sealed class MemoryContainerFiles(string root) : IContainerFiles
 {
     private readonly MemoryLayer _files = new("container files");
 
+    private IWritableLayer Writable => _files;
+
     public void Write(string name, string content) =>
         _files.AddFile("/" + name, content, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
     public LayerEntry Stat(string name) =>
         _files.TryGetEntry("/" + name, out var entry) ? entry : throw new FileNotFoundException($"Container file '{name}' is missing.", PathOf(name));
 
-    public Stream Open(string name, FileAccess access) => _files.OpenFile("/" + name, access);
+    public Stream Open(string name, FileAccess access) => Writable.OpenFile("/" + name, access);
 
-    public void SetUnixFileMode(string name, UnixFileMode mode) => _files.SetUnixFileMode("/" + name, mode);
+    public void SetUnixFileMode(string name, UnixFileMode mode) => Writable.SetUnixFileMode("/" + name, mode);
 
     public void SetTimes(string name, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc) =>
-        _files.SetTimes("/" + name, lastAccessTimeUtc, lastWriteTimeUtc);
+        Writable.SetTimes("/" + name, lastAccessTimeUtc, lastWriteTimeUtc);
 
     public string PathOf(string name) => root + "/" + name;
 

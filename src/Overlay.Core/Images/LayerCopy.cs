@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Images;
 
@@ -51,11 +52,7 @@ internal static class LayerCopy
         return target.StageFile(data, metadata);
     }
 
-    public static string Join(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
+    public static string Join(string directory, string name) => PosixPath.Combine(directory, name);
 
-    public static string ParentOf(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash <= 0 ? "/" : path[..slash];
-    }
+    public static string ParentOf(string path) => PosixPath.ParentOf(path);
 }

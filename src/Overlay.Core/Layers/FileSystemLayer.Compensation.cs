@@ -1,4 +1,5 @@
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -26,7 +27,7 @@ public partial class FileSystemLayer
         }
 
         var kept = new List<(string Host, HostEntry Entry)>();
-        string directory = ParentOf(path);
+        string directory = PosixPath.ParentOf(path);
         while (true)
         {
             string host = HostPath(directory);
@@ -41,7 +42,7 @@ public partial class FileSystemLayer
                 break;
             }
 
-            directory = ParentOf(directory);
+            directory = PosixPath.ParentOf(directory);
         }
 
         return new KeptDirectories(this, kept);

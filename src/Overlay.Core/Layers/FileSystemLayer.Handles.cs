@@ -19,7 +19,40 @@ public partial class FileSystemLayer
     /// object at its own name. Another <see cref="System.IO.Abstractions.IFileSystem"/> (a
     /// MockFileSystem) is not known to take concurrent calls.
     /// </summary>
-    bool IStagesConcurrently.StagesConcurrently => FileSystem.GetType() == typeof(System.IO.Abstractions.FileSystem);
+    private bool StagesConcurrently => FileSystem.GetType() == typeof(System.IO.Abstractions.FileSystem);
+
+    /// <inheritdoc />
+    string IHostFileHandles.HostDirectory => Root;
+
+    /// <summary>
+    /// The capabilities the storage has: host handles and whole-file reads from the host disk only,
+    /// staging beside other calls on the real disk only, redirects in the kernel form only; the
+    /// one-step rename that leaves a whiteout always (where the storage cannot, it takes two).
+    /// </summary>
+    TCapability? ILayer.GetCapability<TCapability>()
+        where TCapability : class
+    {
+        bool offered = typeof(TCapability) == typeof(IHostFileHandles) || typeof(TCapability) == typeof(IWholeFileReads) ? HasHostHandles
+            : typeof(TCapability) == typeof(IConcurrentStaging) ? StagesConcurrently
+            : typeof(TCapability) == typeof(IDirectoryRedirects) ? StoresRedirects
+            : true;
+        return offered ? this as TCapability : null;
+    }
+
+    /// <inheritdoc />
+    SafeFileHandle IHostFileHandles.OpenHandle(string path, FileAccess access) => OpenHostHandle(path, access);
+
+    /// <inheritdoc />
+    WholeFileRead IWholeFileReads.OpenWholeFile(string path, bool asLower)
+    {
+        if (TryOpenReadQuickly(path, asLower, out long length) is { } handle)
+        {
+            return WholeFileRead.FromHandle(handle, length);
+        }
+
+        // Refused: the usual way, without asking the quick one a second time.
+        return WholeFileRead.FromStream(asLower ? OpenReadCheckingEachParent(path) : OpenFile(path, FileAccess.Read));
+    }
 
     /// <summary>
     /// The root as <see cref="TryOpenReadQuickly"/> names it: with every link on the way to it
@@ -60,7 +93,7 @@ public partial class FileSystemLayer
     {
         length = 0;
         if (!HasHostHandles || path.Length < 2 || path[0] != '/' || path[^1] == '/' || HasDotSegment(path)
-            || (IsOci && path.AsSpan(path.LastIndexOf('/') + 1).StartsWith(WhiteoutPrefix, StringComparison.Ordinal)))
+            || (IsOci && OciWhiteout.IsReserved(path.AsSpan(path.LastIndexOf('/') + 1))))
         {
             return null;
         }

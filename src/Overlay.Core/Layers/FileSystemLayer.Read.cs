@@ -1,4 +1,5 @@
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -22,7 +23,7 @@ public partial class FileSystemLayer
             return true;
         }
 
-        string name = NameOf(path);
+        string name = PosixPath.NameOf(path);
         if (IsReserved(name) || !ParentsAreDirectories(path))
         {
             return false;
@@ -48,7 +49,7 @@ public partial class FileSystemLayer
     public IReadOnlyList<LayerEntry> ListDirectory(string path)
     {
         CheckLayerPath(path);
-        if (path != "/" && (IsReserved(NameOf(path)) || !ParentsAreDirectories(path)))
+        if (path != "/" && (IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path)))
         {
             return [];
         }
@@ -65,11 +66,11 @@ public partial class FileSystemLayer
         foreach (var name in ListNames(host))
         {
             string child = host + Separator + name;
-            if (IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (IsOci && OciWhiteout.Decode(name, out string? hidden) != OciName.Plain)
             {
-                if (!name.StartsWith(MetaPrefix, StringComparison.Ordinal) && name.Length > WhiteoutPrefix.Length)
+                if (hidden is { Length: > 0 })
                 {
-                    (whiteouts ??= []).Add((name[WhiteoutPrefix.Length..], Stat(child)));
+                    (whiteouts ??= []).Add((hidden, Stat(child)));
                 }
 
                 continue;
@@ -130,10 +131,10 @@ public partial class FileSystemLayer
     /// rule); missing when a parent is not a directory or the name is reserved.
     /// </summary>
     private protected HostEntry StatContained(string path, string hostPath) =>
-        path == "/" ? Stat(hostPath) : IsReserved(NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
+        path == "/" ? Stat(hostPath) : IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path) ? HostEntry.Missing : Stat(hostPath);
 
     /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
-    private protected bool IsReserved(string name) => IsOci && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
+    private protected bool IsReserved(string name) => IsOci && OciWhiteout.IsReserved(name);
 
     /// <summary>The storage path of a layer path that must be an object of the given kind.</summary>
     private protected string RequireKind(string path, HostEntryKind kind)
@@ -189,7 +190,7 @@ public partial class FileSystemLayer
 
     /// <summary>Whether a storage directory is marked opaque in the layer's form.</summary>
     private protected virtual bool IsOpaqueDirectory(string hostPath) =>
-        IsOci && Stat(hostPath + Separator + OpaqueMarker).Exists;
+        IsOci && Stat(hostPath + Separator + OciWhiteout.OpaqueMarker).Exists;
 
     /// <summary>A storage directory's redirect (kernel form only), or <see langword="null"/>.</summary>
     private protected virtual string? ReadRedirect(string hostPath) => null;

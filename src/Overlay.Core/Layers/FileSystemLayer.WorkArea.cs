@@ -1,5 +1,6 @@
 using System.Globalization;
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -112,7 +113,7 @@ public partial class FileSystemLayer
         }
 
         string hostStaged = WorkArea + Separator + token;
-        string hostParent = HostPath(ParentOf(path));
+        string hostParent = HostPath(PosixPath.ParentOf(path));
         var parentBefore = keepParentTimes ? Stat(hostParent) : HostEntry.Missing;
         var kept = KeepParents(path);
         if (staged.Kind is null && IsOci)
@@ -153,7 +154,7 @@ public partial class FileSystemLayer
         }
         else
         {
-            StampChanged(ParentOf(path));
+            StampChanged(PosixPath.ParentOf(path));
         }
     }
 
@@ -284,6 +285,35 @@ public partial class FileSystemLayer
 
         FileSystem.Directory.CreateDirectory(WorkArea);
         SetMode(WorkArea, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// Why an upper cannot be mounted over these lowers, as the kernel refuses at mount: an upper on
+    /// storage needs a work directory, and shares no directory with a lower. Null when it can (any
+    /// upper that is not stored in a directory of a file system).
+    /// </summary>
+    internal static string? WhyNotMountable(IWritableLayer upper, IReadOnlyList<ILayer> lowers)
+    {
+        if (upper is not FileSystemLayer stored)
+        {
+            return null;
+        }
+
+        if (stored.WhyNotUpper is { } reason)
+        {
+            return reason;
+        }
+
+        foreach (var lower in lowers.OfType<FileSystemLayer>())
+        {
+            if ((ReferenceEquals(lower.FileSystem, stored.FileSystem) || (lower is HostDirectoryLayer && stored is HostDirectoryLayer))
+                && (Overlaps(lower.Root, stored.Root) || Overlaps(lower.Root, stored.WorkDirectory!)))
+            {
+                return $"The upper '{stored.Root}' (work directory '{stored.WorkDirectory}') and the lower '{lower.Root}' overlap: the upper's writes would change a lower.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether two full paths are the same directory or one is inside the other.</summary>

@@ -1,4 +1,5 @@
 using Overlay.Layers.Host;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -14,7 +15,7 @@ public partial class FileSystemLayer
         SetMode(host, mode);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -26,7 +27,7 @@ public partial class FileSystemLayer
         SetMode(host, mode);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -38,7 +39,7 @@ public partial class FileSystemLayer
         CreateLink(host, target);
         RemoveWhiteoutOf(path);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -65,7 +66,7 @@ public partial class FileSystemLayer
             if (hadWhiteout)
             {
                 kept.Restore();
-                StampChanged(ParentOf(path));
+                StampChanged(PosixPath.ParentOf(path));
                 return;
             }
 
@@ -74,7 +75,7 @@ public partial class FileSystemLayer
 
         Remove(host, found);
         kept.Restore();
-        StampChanged(ParentOf(path));
+        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <inheritdoc />
@@ -112,8 +113,8 @@ public partial class FileSystemLayer
     {
         keptSource.Restore();
         keptDestination.Restore();
-        StampChanged(ParentOf(sourcePath));
-        StampChanged(ParentOf(destinationPath));
+        StampChanged(PosixPath.ParentOf(sourcePath));
+        StampChanged(PosixPath.ParentOf(destinationPath));
     }
 
     /// <inheritdoc />
@@ -172,9 +173,6 @@ public partial class FileSystemLayer
         SetOpaqueMark(host, opaque, keepTimes: true);
     }
 
-    /// <inheritdoc />
-    public bool CanStoreRedirects => StoresRedirects;
-
     /// <summary>Whether the storage form can hold directory redirects (only the kernel form can).</summary>
     private protected virtual bool StoresRedirects => false;
 
@@ -199,7 +197,7 @@ public partial class FileSystemLayer
     /// <summary>Marks a storage directory opaque or clears the mark, keeping its times when asked.</summary>
     private protected virtual void SetOpaqueMark(string hostDirectory, bool opaque, bool keepTimes)
     {
-        string marker = hostDirectory + Separator + OpaqueMarker;
+        string marker = hostDirectory + Separator + OciWhiteout.OpaqueMarker;
         var before = keepTimes ? Stat(hostDirectory) : HostEntry.Missing;
         bool present = Stat(marker).Exists;
         if (opaque == present)
@@ -316,11 +314,11 @@ public partial class FileSystemLayer
         CheckLayerPath(path);
         RequireUpper();
         RequireNotRoot(path, "replace");
-        string name = NameOf(path);
+        string name = PosixPath.NameOf(path);
         if (IsReserved(name))
         {
             throw new IOException(
-                $"The name '{name}' of '{path}' cannot be stored in layer '{Name}': its whiteout form ({WhiteoutForm}) reserves names starting with '{WhiteoutPrefix}'.",
+                $"The name '{name}' of '{path}' cannot be stored in layer '{Name}': its whiteout form ({WhiteoutForm}) reserves names starting with '{OciWhiteout.Prefix}'.",
                 22);
         }
 

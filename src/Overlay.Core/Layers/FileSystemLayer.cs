@@ -2,6 +2,7 @@ using System.IO.Abstractions;
 using System.Text;
 using Overlay.Layers.Host;
 using Overlay.Union;
+using Overlay.Paths;
 
 namespace Overlay.Layers;
 
@@ -29,17 +30,8 @@ namespace Overlay.Layers;
 /// Thread-safe for reads. An overlay serialises its writes; two overlays must not share an upper.
 /// </para>
 /// </remarks>
-public partial class FileSystemLayer : IWritableLayer, IDisposable, IStagesConcurrently
+public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentStaging, IDirectoryRedirects, IWhiteoutRename, IHostFileHandles, IWholeFileReads
 {
-    /// <summary>The prefix of an OCI whiteout's name.</summary>
-    internal const string WhiteoutPrefix = ".wh.";
-
-    /// <summary>The OCI marker of an opaque directory.</summary>
-    internal const string OpaqueMarker = ".wh..wh..opq";
-
-    /// <summary>The prefix of the OCI form's own meta names (the opaque marker, aufs' links).</summary>
-    internal const string MetaPrefix = ".wh..wh.";
-
     private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
     private const UnixFileMode WhiteoutFileMode = 0;
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
@@ -339,7 +331,7 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IStagesConcu
         {
             int slash = path.IndexOf('/', start);
             var component = path.AsSpan(start, slash - start);
-            if (IsOci && component.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (IsOci && OciWhiteout.IsReserved(component))
             {
                 return false;
             }
@@ -355,21 +347,8 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IStagesConcu
         return true;
     }
 
-    /// <summary>The parent of a layer path ("/" for a name in the root).</summary>
-    private protected static string ParentOf(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash <= 0 ? "/" : path[..slash];
-    }
-
-    /// <summary>The last component of a layer path.</summary>
-    private protected static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
-
     /// <summary>The storage path of the OCI whiteout of a layer path.</summary>
-    private protected string WhiteoutHostPath(string path) => HostPath(Combine(ParentOf(path), WhiteoutPrefix + NameOf(path)));
-
-    /// <summary>Joins a layer directory and a name.</summary>
-    private protected static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
+    private protected string WhiteoutHostPath(string path) => HostPath(PosixPath.Combine(PosixPath.ParentOf(path), OciWhiteout.NameFor(PosixPath.NameOf(path))));
 
     private static void CheckLayerPath(string path)
     {

@@ -29,4 +29,23 @@ public interface ILayer
     /// <param name="path">The absolute path of a file inside the layer.</param>
     /// <returns>A readable, seekable stream over the file's data.</returns>
     Stream OpenRead(string path);
+
+    /// <summary>
+    /// Asks the layer for an optional capability: one of the capability interfaces of this namespace
+    /// (<see cref="IHostFileHandles"/>, <see cref="IWholeFileReads"/>, <see cref="IConcurrentStaging"/>,
+    /// <see cref="IDirectoryRedirects"/>, <see cref="IWhiteoutRename"/>). The overlay never infers
+    /// what a layer can do from its type: it asks here, and takes its general way when the answer
+    /// is <see langword="null"/>.
+    /// </summary>
+    /// <remarks>
+    /// By default the layer itself, when it implements the interface. A layer whose capability
+    /// depends on its storage answers <see langword="null"/> when the storage cannot. A decorator
+    /// (a layer that wraps another) forwards the capabilities it does not change to the layer it
+    /// wraps, and answers with its own object, or <see langword="null"/>, for those whose paths or
+    /// calls it changes.
+    /// </remarks>
+    /// <typeparam name="TCapability">The capability interface.</typeparam>
+    /// <returns>The object that provides it, or <see langword="null"/> when the layer does not.</returns>
+    TCapability? GetCapability<TCapability>()
+        where TCapability : class => this as TCapability;
 }

@@ -7,7 +7,9 @@ namespace Overlay.Layers;
 /// <remarks>
 /// The engine checks every overlay rule (existence, emptiness, whiteouts, copy-up) before it calls
 /// these members, so a layer only stores what it is told. Members throw <see cref="IOException"/>
-/// when the storage itself fails.
+/// when the storage itself fails. What an upper can do beyond these members (redirects, a rename
+/// that leaves a whiteout in one step, staging beside other calls) it declares through
+/// <see cref="ILayer.GetCapability{TCapability}"/>.
 /// </remarks>
 public interface IWritableLayer : ILayer
 {
@@ -44,16 +46,6 @@ public interface IWritableLayer : ILayer
     /// <param name="destinationPath">Its new path; the parent exists.</param>
     void Rename(string sourcePath, string destinationPath);
 
-    /// <summary>
-    /// Renames an entry and leaves a whiteout at its old name, in one step where the storage can
-    /// (the kernel's <c>RENAME_WHITEOUT</c>); by default a <see cref="Rename"/> followed by a
-    /// published whiteout.
-    /// </summary>
-    /// <param name="sourcePath">The entry to move; a whiteout takes its place.</param>
-    /// <param name="destinationPath">Its new path; the parent exists.</param>
-    void RenameLeavingWhiteout(string sourcePath, string destinationPath) =>
-        WritableLayers.RenameThenWhiteout(this, sourcePath, destinationPath);
-
     /// <summary>Changes an entry's permission bits.</summary>
     /// <param name="path">The entry's path.</param>
     /// <param name="mode">The new permission bits.</param>
@@ -69,22 +61,6 @@ public interface IWritableLayer : ILayer
     /// <param name="path">The directory's path.</param>
     /// <param name="opaque">Whether it hides the directories of the same name below.</param>
     void SetOpaque(string path, bool opaque);
-
-    /// <summary>
-    /// Whether this layer can store a directory's redirect (<see cref="SetRedirect"/>), which the
-    /// <see cref="DirectoryRenamePolicy.Redirect"/> policy needs; <see langword="false"/> by default.
-    /// </summary>
-    bool CanStoreRedirects => false;
-
-    /// <summary>
-    /// Records where a directory's lower content is (<see cref="LayerEntry.RedirectPath"/>), or
-    /// clears the record; the directory's times are kept. By default the layer cannot store it.
-    /// </summary>
-    /// <param name="path">The directory's path.</param>
-    /// <param name="redirect">The redirect as the kernel stores it, or <see langword="null"/> to remove it.</param>
-    /// <exception cref="NotSupportedException">The layer cannot store redirects.</exception>
-    void SetRedirect(string path, string? redirect) =>
-        throw new NotSupportedException($"Layer '{Name}' cannot store directory redirects.");
 
     /// <summary>Builds a complete regular file in the work area.</summary>
     /// <param name="content">The data to copy in, or <see langword="null"/> for an empty file.</param>

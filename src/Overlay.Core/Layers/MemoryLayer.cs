@@ -5,9 +5,15 @@ namespace Overlay.Layers;
 /// <summary>
 /// A layer held in memory: a lower built from code (a test fixture, an image in a unit test) or a
 /// fast upper. Thread-safe; its work area is a set of detached objects that
-/// <see cref="Publish"/> attaches in one step under the layer's lock.
+/// <see cref="IWritableLayer.Publish"/> attaches in one step under the layer's lock.
 /// </summary>
-public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
+/// <remarks>
+/// Its public members build and read it; the members the overlay writes an upper with are those of
+/// <see cref="IWritableLayer"/> and of the capabilities it offers (<see cref="IConcurrentStaging"/>:
+/// the tree has its lock and a staged file is built before it is attached under it;
+/// <see cref="IDirectoryRedirects"/>; <see cref="IWholeFileReads"/>), implemented explicitly.
+/// </remarks>
+public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWholeFileReads
 {
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
     private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
@@ -165,35 +171,35 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public Stream OpenRead(string path) => OpenFile(path, FileAccess.Read);
-
-    /// <summary>Always: the tree has its lock, and a staged file is built before it is attached under it.</summary>
-    bool IStagesConcurrently.StagesConcurrently => true;
+    public Stream OpenRead(string path) => new MemoryFileStream(RequireFile(path), FileAccess.Read, _clock);
 
     /// <summary>Reads a whole file of this layer.</summary>
     /// <param name="path">The file's absolute path.</param>
     /// <returns>Its bytes.</returns>
     public byte[] ReadAllBytes(string path) => RequireFile(path).Data!.ToArray();
 
+    /// <summary>A copy taken under the layer's lock: nothing to read afterwards.</summary>
+    WholeFileRead IWholeFileReads.OpenWholeFile(string path, bool asLower) => WholeFileRead.FromBytes(ReadAllBytes(path));
+
     // ---- Writing
 
     /// <inheritdoc />
-    public void CreateDirectory(string path, UnixFileMode mode) =>
+    void IWritableLayer.CreateDirectory(string path, UnixFileMode mode) =>
         Attach(path, new MemoryNode(LayerEntryKind.Directory, mode, Now), replace: false);
 
     /// <inheritdoc />
-    public void CreateFile(string path, UnixFileMode mode) =>
+    void IWritableLayer.CreateFile(string path, UnixFileMode mode) =>
         Attach(path, new MemoryNode(LayerEntryKind.File, mode, Now), replace: false);
 
     /// <inheritdoc />
-    public void CreateSymbolicLink(string path, string target) =>
+    void IWritableLayer.CreateSymbolicLink(string path, string target) =>
         Attach(path, new MemoryNode(LayerEntryKind.SymbolicLink, (UnixFileMode)0b111_111_111, Now) { LinkTarget = target }, replace: false);
 
     /// <inheritdoc />
-    public Stream OpenFile(string path, FileAccess access) => new MemoryFileStream(RequireFile(path), access, _clock);
+    Stream IWritableLayer.OpenFile(string path, FileAccess access) => new MemoryFileStream(RequireFile(path), access, _clock);
 
     /// <inheritdoc />
-    public void Delete(string path)
+    void IWritableLayer.Delete(string path)
     {
         lock (_gate)
         {
@@ -208,7 +214,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public void Rename(string sourcePath, string destinationPath)
+    void IWritableLayer.Rename(string sourcePath, string destinationPath)
     {
         lock (_gate)
         {
@@ -231,7 +237,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public void SetUnixFileMode(string path, UnixFileMode mode)
+    void IWritableLayer.SetUnixFileMode(string path, UnixFileMode mode)
     {
         lock (_gate)
         {
@@ -240,7 +246,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public void SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
+    void IWritableLayer.SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc)
     {
         lock (_gate)
         {
@@ -258,7 +264,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public void SetOpaque(string path, bool opaque)
+    void IWritableLayer.SetOpaque(string path, bool opaque)
     {
         lock (_gate)
         {
@@ -273,10 +279,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public bool CanStoreRedirects => true;
-
-    /// <inheritdoc />
-    public void SetRedirect(string path, string? redirect)
+    void IDirectoryRedirects.SetRedirect(string path, string? redirect)
     {
         lock (_gate)
         {
@@ -293,7 +296,12 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     // ---- The work area
 
     /// <inheritdoc />
-    public string StageFile(Stream? content, LayerMetadata metadata)
+    string IWritableLayer.StageFile(Stream? content, LayerMetadata metadata) => StageFile(content, metadata);
+
+    /// <inheritdoc />
+    string IConcurrentStaging.StageFile(Stream? content, LayerMetadata metadata) => StageFile(content, metadata);
+
+    private string StageFile(Stream? content, LayerMetadata metadata)
     {
         var node = new MemoryNode(LayerEntryKind.File, metadata.Mode, Now);
         if (content is not null)
@@ -306,18 +314,18 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public string StageDirectory(LayerMetadata metadata, bool opaque) =>
+    string IWritableLayer.StageDirectory(LayerMetadata metadata, bool opaque) =>
         Stage(new MemoryNode(LayerEntryKind.Directory, metadata.Mode, Now) { IsOpaque = opaque }, metadata);
 
     /// <inheritdoc />
-    public string StageSymbolicLink(string target, LayerMetadata metadata) =>
+    string IWritableLayer.StageSymbolicLink(string target, LayerMetadata metadata) =>
         Stage(new MemoryNode(LayerEntryKind.SymbolicLink, (UnixFileMode)0b111_111_111, Now) { LinkTarget = target }, metadata);
 
     /// <inheritdoc />
-    public string StageWhiteout() => Stage(new MemoryNode(LayerEntryKind.Whiteout, 0, Now), null);
+    string IWritableLayer.StageWhiteout() => Stage(new MemoryNode(LayerEntryKind.Whiteout, 0, Now), null);
 
     /// <inheritdoc />
-    public void Publish(string token, string path, bool keepParentTimes)
+    void IWritableLayer.Publish(string token, string path, bool keepParentTimes)
     {
         lock (_gate)
         {
@@ -339,7 +347,12 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <inheritdoc />
-    public void Discard(string token)
+    void IWritableLayer.Discard(string token) => Discard(token);
+
+    /// <inheritdoc />
+    void IConcurrentStaging.Discard(string token) => Discard(token);
+
+    private void Discard(string token)
     {
         lock (_gate)
         {
@@ -348,7 +361,7 @@ public sealed class MemoryLayer : IWritableLayer, IStagesConcurrently
     }
 
     /// <summary>The number of objects staged in the work area and neither published nor discarded.</summary>
-    public int StagedCount
+    internal int StagedCount
     {
         get
         {

@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Oci;
 
@@ -97,7 +98,7 @@ public sealed partial class TarLayer
         foreach (var (name, node) in directory.Children!.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             state.CancellationToken.ThrowIfCancellationRequested();
-            string childPath = path == "/" ? "/" + name : path + "/" + name;
+            string childPath = PosixPath.Combine(path, name);
             var layer = state.Layer;
             switch (node.Kind)
             {

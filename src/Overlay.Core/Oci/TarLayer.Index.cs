@@ -6,12 +6,6 @@ namespace Overlay.Oci;
 
 public sealed partial class TarLayer
 {
-    /// <summary>The OCI whiteout prefix.</summary>
-    internal const string WhiteoutPrefix = ".wh.";
-
-    /// <summary>The OCI opaque-directory marker.</summary>
-    internal const string OpaqueMarker = ".wh..wh..opq";
-
     private static (TarLayerNode Root, int Count) BuildIndex(
         SafeFileHandle data, long offset, long length, LayerTarOptions options, string name,
         IProgress<OciProgress>? progress, CancellationToken cancellationToken)
@@ -52,27 +46,26 @@ public sealed partial class TarLayer
         string baseName = parts[^1];
         var parent = Parent(root, parts, entry, layerName);
 
-        if (options.WhiteoutForm == WhiteoutForm.Oci && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        if (options.WhiteoutForm == WhiteoutForm.Oci && OciWhiteout.Decode(baseName, out string? deleted) is var meaning && meaning != OciName.Plain)
         {
             if (entry.Type is TarMemberType.Directory or TarMemberType.HardLink or TarMemberType.SymbolicLink)
             {
                 throw Hostile(layerName, entry.Name, "a whiteout must be a plain file");
             }
 
-            if (baseName == OpaqueMarker)
+            if (meaning == OciName.OpaqueMarker)
             {
                 parent.IsOpaque = true;
                 return;
             }
 
-            if (baseName.StartsWith(WhiteoutPrefix + WhiteoutPrefix, StringComparison.Ordinal))
+            if (meaning == OciName.Meta)
             {
                 // aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the tree, as Docker reads it.
                 return;
             }
 
-            string deleted = baseName[WhiteoutPrefix.Length..];
-            if (deleted.Length == 0 || deleted is "." or "..")
+            if (deleted!.Length == 0 || deleted is "." or "..")
             {
                 throw Hostile(layerName, entry.Name, "a whiteout must name something ('.wh.' alone, '.wh..' and '.wh...' are not names)");
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -40,7 +41,7 @@ internal sealed class LowerIndex
             return null;
         }
 
-        return Get(path ?? Combine(parent.Path, name), child.DirectoryLayers);
+        return Get(path ?? PosixPath.Combine(parent.Path, name), child.DirectoryLayers);
     }
 
     /// <summary>
@@ -164,11 +165,4 @@ internal sealed class LowerIndex
 
         return new LowerDirectory(path, layers, children, hidden);
     }
-
-    public static string Combine(string directory, string name) =>
-        directory.Length == 1 ? "/" + name : directory + "/" + name;
-
-    /// <inheritdoc cref="Combine(string, string)"/>
-    public static string Combine(string directory, ReadOnlySpan<char> name) =>
-        directory.Length == 1 ? string.Concat("/", name) : string.Concat(directory, "/", name);
 }

@@ -1,3 +1,5 @@
+using Overlay.Paths;
+
 namespace Overlay.Union;
 
 /// <summary>
@@ -73,7 +75,7 @@ internal sealed class Resolution : IDisposable
     public MergedNode Parent => Ancestors[^1];
 
     /// <summary>The final component's path in the merged tree.</summary>
-    public string Path => Node?.Path ?? (FreePath ??= LowerIndex.Combine(Parent.Path, Name));
+    public string Path => Node?.Path ?? (FreePath ??= PosixPath.Combine(Parent.Path, Name));
 
     /// <summary>The merged path of a free final name, once known (the walk sets it when it has it at hand).</summary>
     public string? FreePath { get; set; }

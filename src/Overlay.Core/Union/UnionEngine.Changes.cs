@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -32,7 +33,7 @@ internal sealed partial class UnionEngine
     {
         foreach (var entry in _upper!.ListDirectory(directory))
         {
-            string path = LowerIndex.Combine(directory, entry.Name);
+            string path = PosixPath.Combine(directory, entry.Name);
             bool inLower = lower is not null && lower.Children.ContainsKey(entry.Name);
             if (entry.Kind == LayerEntryKind.Whiteout)
             {
@@ -64,9 +65,9 @@ internal sealed partial class UnionEngine
                 // The opaque directory hides every lower name that the upper does not hold again.
                 foreach (var name in childLower.Children.Keys)
                 {
-                    if (!_upper.TryGetEntry(LowerIndex.Combine(path, name), out var held) || held.Kind == LayerEntryKind.Whiteout)
+                    if (!_upper.TryGetEntry(PosixPath.Combine(path, name), out var held) || held.Kind == LayerEntryKind.Whiteout)
                     {
-                        changes.Add(new OverlayChange(OverlayChangeKind.Deleted, LowerIndex.Combine(path, name)));
+                        changes.Add(new OverlayChange(OverlayChangeKind.Deleted, PosixPath.Combine(path, name)));
                     }
                 }
 
@@ -94,7 +95,7 @@ internal sealed partial class UnionEngine
             string name = child.Entry.Name;
             seen.Add(name);
             bool inImage = image is not null && image.Children.ContainsKey(name);
-            if (inImage && !child.InUpper && child.PathInLower == LowerIndex.Combine(image!.Path, name))
+            if (inImage && !child.InUpper && child.PathInLower == PosixPath.Combine(image!.Path, name))
             {
                 continue;
             }
@@ -112,7 +113,7 @@ internal sealed partial class UnionEngine
             {
                 if (!seen.Contains(name))
                 {
-                    changes.Add(new OverlayChange(OverlayChangeKind.Deleted, LowerIndex.Combine(directory.Path, name)));
+                    changes.Add(new OverlayChange(OverlayChangeKind.Deleted, PosixPath.Combine(directory.Path, name)));
                 }
             }
         }
@@ -134,7 +135,7 @@ internal sealed partial class UnionEngine
             var gone = _shares.LockedPaths().FindAll(path => _upper.TryGetEntry(path, out _));
             foreach (var entry in _upper.ListDirectory("/"))
             {
-                _upper.Delete(LowerIndex.Combine("/", entry.Name));
+                _upper.Delete(PosixPath.Combine("/", entry.Name));
             }
 
             _upper.SetOpaque("/", false);

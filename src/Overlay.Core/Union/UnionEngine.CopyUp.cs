@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -96,15 +97,15 @@ internal sealed partial class UnionEngine
 
     /// <summary>
     /// Whether a write's copy-up of this lower file is staged outside the lock: a large regular file,
-    /// an upper that allows it (<see cref="IStagesConcurrently"/>), and no trace handler (a traced
-    /// open reports one lookup; the staged way looks the path up twice).
+    /// an upper that allows it (<see cref="IConcurrentStaging"/>), and no lookup trace handler (a
+    /// traced open reports one lookup; the staged way looks the path up twice).
     /// </summary>
     private bool StagesOutsideTheLock(in MergedNode node) =>
         !node.InUpper
         && node.Entry.Kind == LayerEntryKind.File
         && node.Entry.Length >= StagedCopyUpThreshold
-        && _upper is IStagesConcurrently { StagesConcurrently: true }
-        && Trace is null;
+        && _upperCapabilities?.Staging is not null
+        && !LookupsTraced;
 
     /// <summary>Publishes a copy staged outside the lock as the resolution's final object, parents first.</summary>
     private MergedNode PublishStaged(Resolution resolution, StagedCopyUp staged)
@@ -180,7 +181,7 @@ internal sealed partial class UnionEngine
         if (top.Entry.RedirectPath is not null)
         {
             // Opaque, it merges with nothing: a redirect would only point at what it no longer shows.
-            _upper.SetRedirect(top.Path, null);
+            _upperCapabilities!.Redirects?.SetRedirect(top.Path, null);
         }
 
         Emit(OverlayEventKind.OpaqueDirectory, top.Path);
@@ -205,7 +206,7 @@ internal sealed partial class UnionEngine
     {
         foreach (var entry in _upper!.ListDirectory(directory))
         {
-            string path = LowerIndex.Combine(directory, entry.Name);
+            string path = PosixPath.Combine(directory, entry.Name);
             if (entry.Kind == LayerEntryKind.Whiteout)
             {
                 _upper.Delete(path);

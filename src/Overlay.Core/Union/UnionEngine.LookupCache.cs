@@ -14,7 +14,8 @@ namespace Overlay.Union;
 /// ran meanwhile) and is used only while the version is unchanged. An answer in the upper is never
 /// kept: its metadata (length, times) changes through streams, outside the lock. Answers in a lower
 /// and "no such name" answers change only with the namespace.</para>
-/// <para>Bypassed while a trace handler is attached, so every lookup still raises its event.</para>
+/// <para>Bypassed while a lookup trace handler is attached, so every lookup still raises its
+/// events; the trace of the engine's other steps and the watchers' change feed leave it on.</para>
 /// </remarks>
 internal sealed partial class UnionEngine
 {
@@ -34,7 +35,7 @@ internal sealed partial class UnionEngine
     {
         var cache = followLinks ? _followCache : _noFollowCache;
         long version = Volatile.Read(ref _namespaceVersion);
-        bool traced = Trace is not null;
+        bool traced = LookupsTraced;
         if (!traced && cache.TryGetValue(path, out var known) && known.Version == version)
         {
             node = known.Node;

@@ -50,22 +50,21 @@ internal sealed partial class UnionEngine
         /// <summary>The merged path of the lower file the handle was opened on; null when it is an upper file.</summary>
         public string? LowerFile { get; private set; }
 
-        public void CheckUpper(IWritableLayer upper) => HostLayer(upper);
+        public void CheckUpper(IWritableLayer upper) => HostFiles(upper);
 
-        public SafeFileHandle OpenUpper(IWritableLayer upper, string path, FileAccess access) => HostLayer(upper).OpenHostHandle(path, access);
+        public SafeFileHandle OpenUpper(IWritableLayer upper, string path, FileAccess access) => HostFiles(upper).OpenHandle(path, access);
 
         public SafeFileHandle OpenLower(UnionEngine engine, ILayer lower, string pathInLower, string mergedPath)
         {
-            var handle = HostLayer(lower).OpenHostHandle(pathInLower, FileAccess.Read);
+            var handle = HostFiles(lower).OpenHandle(pathInLower, FileAccess.Read);
             LowerFile = mergedPath;
             return handle;
         }
 
         public void Truncate(SafeFileHandle opened) => RandomAccess.SetLength(opened, 0);
 
-        private static FileSystemLayer HostLayer(ILayer layer) => layer is FileSystemLayer { HasHostHandles: true } host
-            ? host
-            : throw new NotSupportedException(
+        private static IHostFileHandles HostFiles(ILayer layer) => layer.GetCapability<IHostFileHandles>()
+            ?? throw new NotSupportedException(
                 $"Layer '{layer.Name}' does not keep its files on the host disk, so it has no operating-system handle to give: SafeFileHandle members work only on objects of host-directory layers.");
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Win32.SafeHandles;
-using Overlay.Layers;
 
 namespace Overlay.Union;
 
@@ -36,26 +35,22 @@ internal sealed partial class UnionEngine
                     return error;
                 }
 
-                var layer = LayerOf(node);
                 string pathInLayer = node.InUpper ? node.Path : node.PathInLower;
-                switch (layer)
+                if (CapabilitiesOf(node).WholeFiles is { } wholeFiles)
                 {
-                    case MemoryLayer memory:
-                        // A copy taken under the layer's lock: nothing to read afterwards.
-                        data = memory.ReadAllBytes(pathInLayer);
+                    // Opened under the lock (the file the lookup found); read after it is released.
+                    var opened = wholeFiles.OpenWholeFile(pathInLayer, asLower: !node.InUpper);
+                    if (opened.Data is { } bytes)
+                    {
+                        data = bytes;
                         return Errno.None;
-                    case FileSystemLayer host:
-                        handle = host.TryOpenReadQuickly(pathInLayer, asLower: !node.InUpper, out length);
-                        if (handle is null)
-                        {
-                            // Refused: the usual way, without asking the quick one a second time.
-                            stream = node.InUpper ? host.OpenFile(pathInLayer, FileAccess.Read) : host.OpenReadCheckingEachParent(pathInLayer);
-                        }
+                    }
 
-                        break;
-                    default:
-                        stream = node.InUpper ? _upper!.OpenFile(pathInLayer, FileAccess.Read) : layer.OpenRead(pathInLayer);
-                        break;
+                    (handle, length, stream) = (opened.Handle, opened.Length, opened.Stream);
+                }
+                else
+                {
+                    stream = node.InUpper ? _upper!.OpenFile(pathInLayer, FileAccess.Read) : _lowers[node.Layer].OpenRead(pathInLayer);
                 }
             }
 

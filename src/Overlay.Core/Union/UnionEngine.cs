@@ -1,5 +1,6 @@
 using System.Text;
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -30,13 +31,20 @@ internal sealed partial class UnionEngine
     /// <summary>PATH_MAX on Linux: a path of this many bytes (its terminating NUL included) is too long.</summary>
     private const int MaxPathBytes = 4096;
 
+    private const UnixFileMode AllPermissions = (UnixFileMode)0b111_111_111_111;
+
+    private static string Trim(string path) => path.Length > 1 && path[^1] == '/' ? (path.TrimEnd('/') is { Length: > 0 } t ? t : "/") : path;
+
     private readonly ILayer[] _lowers;
     private readonly IWritableLayer? _upper;
+    private readonly LayerCapabilities[] _lowerCapabilities;
+    private readonly LayerCapabilities? _upperCapabilities;
     private readonly LowerIndex _index;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    // Each thread's events of the operation it is running: raised when that operation releases the
-    // lock, on that thread, so a handler sees only finished operations and never another thread's.
-    private readonly ThreadLocal<List<OverlayEvent>> _pendingEvents = new(() => []);
+    // Each thread's events and changes of the operation it is running (OverlayEvent, NamespaceChange):
+    // raised when that operation releases the lock, on that thread, so a handler sees only finished
+    // operations and never another thread's.
+    private readonly ThreadLocal<List<object>> _pendingEvents = new(() => []);
     private readonly UnixFileMode _umask;
     private readonly LowerReaders _readers = new();
     private readonly ShareTable _shares = new();
@@ -45,6 +53,8 @@ internal sealed partial class UnionEngine
     {
         _lowers = [.. lowersTopFirst];
         _upper = upper;
+        _lowerCapabilities = [.. _lowers.Select(LayerCapabilities.Of)];
+        _upperCapabilities = upper is null ? null : LayerCapabilities.Of(upper);
         Options = options;
         _umask = options.Umask;
         _index = new LowerIndex(_lowers);
@@ -54,7 +64,17 @@ internal sealed partial class UnionEngine
         }
     }
 
+    /// <summary>The engine's steps other than lookups: copy-ups, whiteouts, opaque marks, and the namespace's changes.</summary>
     public event Action<OverlayEvent>? Trace;
+
+    /// <summary>
+    /// The lookups and each step of their walks. Only while a handler is attached are lookups made
+    /// the slow way (no lookup cache, no staged copy-up: a traced open reports one lookup).
+    /// </summary>
+    public event Action<OverlayEvent>? LookupTrace;
+
+    /// <summary>The change feed: each change of the merged namespace, with the object's kind, for the library's watchers.</summary>
+    public event Action<NamespaceChange>? ChangeFeed;
 
     public OverlayOptions Options { get; }
 
@@ -87,6 +107,10 @@ internal sealed partial class UnionEngine
     public string LayerName(int layer) => layer == MergedNode.Upper ? _upper!.Name : _lowers[layer].Name;
 
     public ILayer LayerOf(in MergedNode node) => node.InUpper ? _upper! : _lowers[node.Layer];
+
+    /// <summary>What the layer holding a node can do.</summary>
+    private LayerCapabilities CapabilitiesOf(in MergedNode node) => node.InUpper ? _upperCapabilities! : _lowerCapabilities[node.Layer];
+
 
     // ---- Locking
 
@@ -121,17 +145,34 @@ internal sealed partial class UnionEngine
         }
     }
 
+    /// <summary>Whether lookups are traced: only then are their steps recorded, the slow way.</summary>
+    private bool LookupsTraced => LookupTrace is not null;
+
+    private static bool IsLookup(OverlayEventKind kind) =>
+        kind is OverlayEventKind.Lookup or OverlayEventKind.LookupStep or OverlayEventKind.LookupMerge or OverlayEventKind.LookupWhiteout;
+
     private void Emit(OverlayEventKind kind, string path, string? layer = null, string? oldPath = null)
     {
-        if (Trace is not null)
+        if ((IsLookup(kind) ? LookupTrace : Trace) is not null)
         {
             _pendingEvents.Value!.Add(new OverlayEvent(kind, path, layer, oldPath));
         }
     }
 
+    /// <summary>A change of the namespace: to the change feed with the object's kind, and to the trace.</summary>
+    private void EmitChange(OverlayEventKind kind, string path, LayerEntryKind objectKind, string? oldPath = null)
+    {
+        if (ChangeFeed is not null)
+        {
+            _pendingEvents.Value!.Add(new NamespaceChange(kind, path, oldPath, objectKind));
+        }
+
+        Emit(kind, path, oldPath: oldPath);
+    }
+
     private void FlushEvents()
     {
-        if (Trace is not { } trace || !_pendingEvents.IsValueCreated)
+        if ((Trace is null && LookupTrace is null && ChangeFeed is null) || !_pendingEvents.IsValueCreated)
         {
             return;
         }
@@ -142,398 +183,19 @@ internal sealed partial class UnionEngine
             return;
         }
 
-        var events = pending.ToArray();
+        var items = pending.ToArray();
         pending.Clear();
-        foreach (var e in events)
+        foreach (var item in items)
         {
-            trace(e);
-        }
-    }
-
-    // ---- Lookup
-
-    private MergedNode RootNode()
-    {
-        if (_upper is not null)
-        {
-            _upper.TryGetEntry("/", out var upperRoot);
-            return new MergedNode("/", upperRoot with { Name = "/" }, MergedNode.Upper, upperRoot.IsOpaque ? null : _index.Root);
-        }
-
-        _lowers[0].TryGetEntry("/", out var lowerRoot);
-        return new MergedNode("/", lowerRoot with { Name = "/", Kind = LayerEntryKind.Directory }, 0, _index.Root);
-    }
-
-    /// <summary>Looks one name up in a merged directory: upper first, then the lower index.</summary>
-    /// <param name="directory">The merged directory.</param>
-    /// <param name="name">The name to look up.</param>
-    /// <param name="childPath">The child's merged path when the caller has it already (the directory's path, '/', the name), else null.</param>
-    /// <param name="whiteout">The upper holds a whiteout at the name.</param>
-    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout)
-    {
-        whiteout = false;
-        string? path = childPath;
-        if (directory.InUpper)
-        {
-            path ??= LowerIndex.Combine(directory.Path, name);
-            if (_upper!.TryGetEntry(path, out var upperEntry))
+            switch (item)
             {
-                switch (upperEntry.Kind)
-                {
-                    case LayerEntryKind.Whiteout:
-                        whiteout = true;
-                        return null;
-                    case LayerEntryKind.Directory:
-                        return new MergedNode(path, upperEntry, MergedNode.Upper, LowerOf(directory.Lower, upperEntry));
-                    default:
-                        return new MergedNode(path, upperEntry, MergedNode.Upper, null);
-                }
+                case NamespaceChange change:
+                    ChangeFeed?.Invoke(change);
+                    break;
+                case OverlayEvent e:
+                    (IsLookup(e.Kind) ? LookupTrace : Trace)?.Invoke(e);
+                    break;
             }
-        }
-
-        if (directory.Lower is { } lowerDirectory
-            && lowerDirectory.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out string? key, out var child))
-        {
-            path ??= LowerIndex.Combine(directory.Path, key);
-
-            // Where the lowers hold it: under the merged path unless the directory is redirected.
-            string lowerPath = lowerDirectory.Path == directory.Path
-                ? path
-                : LowerIndex.Combine(lowerDirectory.Path, key);
-            var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, key, lowerPath);
-            return new MergedNode(path, child.Entry, child.Layer, lower, lowerPath);
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The lower content merging into an upper directory: none when it is opaque; where its redirect
-    /// points when it has one (a name: that name in the parent's lower content; an absolute path:
-    /// that path from the lowers' root), as the kernel follows <c>overlay.redirect</c>; else the
-    /// parent's lower directory of the same name.
-    /// </summary>
-    /// <param name="parentLower">The parent's lower content.</param>
-    /// <param name="upperEntry">The upper directory's entry.</param>
-    private LowerDirectory? LowerOf(LowerDirectory? parentLower, in LayerEntry upperEntry)
-    {
-        if (upperEntry.IsOpaque)
-        {
-            return null;
-        }
-
-        string? redirect = upperEntry.RedirectPath;
-        if (redirect is null)
-        {
-            return parentLower is null ? null : _index.Child(parentLower, upperEntry.Name);
-        }
-
-        if (redirect.StartsWith('/'))
-        {
-            return _index.At(redirect);
-        }
-
-        // A relative redirect is one name; anything else is not a redirect the kernel follows.
-        return parentLower is null || redirect.Length == 0 || redirect.Contains('/') || redirect is "." or ".."
-            ? null
-            : _index.Child(parentLower, redirect);
-    }
-
-    /// <summary>
-    /// Walks a path component by component. Symbolic links are resolved inside the merged view:
-    /// an absolute target starts again at the overlay's root, ".." never climbs above the root, and
-    /// more than <see cref="MaxSymbolicLinkHops"/> links give ELOOP.
-    /// </summary>
-    /// <remarks>
-    /// The components are read from <paramref name="path"/> in place while the walk follows its text
-    /// (no link followed, no "." or ".." met): each directory's merged path is then a prefix of
-    /// <paramref name="path"/>, so a child's path is cut from it rather than joined, and the final
-    /// object of a normalised path gets <paramref name="path"/> itself. After a link the remaining
-    /// components go on a stack, as the link's target is walked first.
-    /// </remarks>
-    /// <param name="path">A normalised absolute path; a trailing '/' means the final object must be a directory.</param>
-    /// <param name="followFinal">Follow a symbolic link in the final component.</param>
-    private Resolution Resolve(string path, bool followFinal)
-    {
-        var result = Resolution.Rent(path.AsSpan().Count('/'));
-        result.TrailingSlash = path.Length > 1 && path[^1] == '/';
-        if (path.Length >= MaxNameBytes && Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
-        {
-            // PATH_MAX: the kernel refuses the path before it looks at any name.
-            result.Error = Errno.ENAMETOOLONG;
-            return result;
-        }
-
-        // Components still to walk: path[position..] first, then the stack (filled when a link is
-        // followed: its target's components on top of what was left of the path).
-        int position = 0;
-        Stack<string>? pending = null;
-
-        // While the walk follows the text, the current directory's merged path is path[..textEnd]
-        // ("/" when textEnd is 0).
-        bool textual = true;
-        int textEnd = 0;
-
-        var root = RootNode();
-        result.Ancestors.Add(root);
-        int hops = 0;
-        if (Trace is not null)
-        {
-            EmitFound(root);
-        }
-
-        while (true)
-        {
-            ReadOnlySpan<char> part;
-            string? partString = null;
-            int partEnd = -1;
-            if (NextComponent(path, ref position, out int start, out int end))
-            {
-                part = path.AsSpan(start, end - start);
-                partEnd = end;
-                if (textual && start != textEnd + 1)
-                {
-                    textual = false;
-                }
-            }
-            else if (pending is { Count: > 0 })
-            {
-                partString = pending.Pop();
-                part = partString;
-                textual = false;
-            }
-            else
-            {
-                break;
-            }
-
-            // The kernel refuses a component longer than NAME_MAX bytes before it looks it up.
-            if (part.Length > MaxNameBytes / 3 && Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
-            {
-                result.Error = Errno.ENAMETOOLONG;
-                return result;
-            }
-
-            if (part is ".")
-            {
-                textual = false;
-                continue;
-            }
-
-            if (part is "..")
-            {
-                textual = false;
-                if (result.Ancestors.Count > 1)
-                {
-                    result.Ancestors.RemoveAt(result.Ancestors.Count - 1);
-                }
-
-                continue;
-            }
-
-            bool isLast = !HasComponent(path, position) && pending is not { Count: > 0 };
-            string? childPath = null;
-            if (textual)
-            {
-                childPath = partEnd == path.Length ? path : path[..partEnd];
-            }
-
-            var directory = result.Ancestors[^1];
-            var child = Child(directory, part, childPath, out bool whiteout);
-            if (Trace is not null)
-            {
-                EmitStep(directory, partString ??= part.ToString(), child, whiteout);
-            }
-
-            if (child is not { } node)
-            {
-                if (!isLast)
-                {
-                    result.Error = Errno.ENOENT;
-                    return result;
-                }
-
-                result.Name = partString ?? part.ToString();
-                result.FreePath = childPath;
-                result.OverWhiteout = whiteout;
-                return result;
-            }
-
-            if (node.IsSymbolicLink && (!isLast || followFinal || result.TrailingSlash))
-            {
-                if (++hops > MaxSymbolicLinkHops)
-                {
-                    result.Error = Errno.ELOOP;
-                    return result;
-                }
-
-                string target = node.Entry.LinkTarget!;
-                if (target.StartsWith('/'))
-                {
-                    result.Ancestors.RemoveRange(1, result.Ancestors.Count - 1);
-                }
-
-                // What is left of the path goes under the target's components.
-                pending ??= new Stack<string>();
-                PushComponents(pending, path.AsSpan(position));
-                position = path.Length;
-                PushComponents(pending, target);
-                textual = false;
-                continue;
-            }
-
-            if (isLast)
-            {
-                result.Name = partString ?? NameOf(node);
-                result.Node = node;
-                return Finish(result);
-            }
-
-            if (!node.IsDirectory)
-            {
-                result.Error = Errno.ENOTDIR;
-                return result;
-            }
-
-            result.Ancestors.Add(node);
-            if (textual)
-            {
-                textEnd = partEnd;
-            }
-        }
-
-        // The walk ended inside a directory ("/", "..", "." or a link to a directory): that
-        // directory is the final object.
-        if (result.Ancestors.Count == 1)
-        {
-            result.Name = string.Empty;
-            result.Node = root;
-        }
-        else
-        {
-            result.Node = result.Ancestors[^1];
-            result.Name = NameOf(result.Ancestors[^1]);
-            result.Ancestors.RemoveAt(result.Ancestors.Count - 1);
-        }
-
-        return Finish(result);
-
-        static Resolution Finish(Resolution result)
-        {
-            if (result.TrailingSlash && result.Node is { IsDirectory: false })
-            {
-                result.Error = Errno.ENOTDIR;
-            }
-
-            return result;
-        }
-
-        // The name a node was reached by: the last component of its merged path.
-        static string NameOf(in MergedNode node) => node.Path[(node.Path.LastIndexOf('/') + 1)..];
-    }
-
-    /// <summary>The next non-empty component of a path from a position, as a range; moves the position past it.</summary>
-    private static bool NextComponent(string path, ref int position, out int start, out int end)
-    {
-        int i = position;
-        while (i < path.Length && path[i] == '/')
-        {
-            i++;
-        }
-
-        if (i == path.Length)
-        {
-            position = i;
-            start = end = i;
-            return false;
-        }
-
-        int slash = path.IndexOf('/', i);
-        start = i;
-        end = slash < 0 ? path.Length : slash;
-        position = end;
-        return true;
-    }
-
-    /// <summary>Whether a path holds another non-empty component from a position.</summary>
-    private static bool HasComponent(string path, int position)
-    {
-        for (int i = position; i < path.Length; i++)
-        {
-            if (path[i] != '/')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static void PushComponents(Stack<string> pending, ReadOnlySpan<char> path)
-    {
-        // Pushed last first, so the first component is on top.
-        int end = path.Length;
-        while (end > 0)
-        {
-            while (end > 0 && path[end - 1] == '/')
-            {
-                end--;
-            }
-
-            if (end == 0)
-            {
-                break;
-            }
-
-            int slash = path[..end].LastIndexOf('/');
-            pending.Push(path[(slash + 1)..end].ToString());
-            end = slash < 0 ? 0 : slash;
-        }
-    }
-
-    /// <summary>The trace of one component of a walk: which layer answered, what merges, what hid it.</summary>
-    private void EmitStep(in MergedNode parent, string name, MergedNode? child, bool upperWhiteout)
-    {
-        if (child is { } node)
-        {
-            EmitFound(node);
-        }
-        else
-        {
-            int? whiteoutLayer = upperWhiteout ? MergedNode.Upper
-                : parent.Lower is { } lower && lower.Whiteouts.TryGetValue(name, out int layer) ? layer
-                : null;
-            string path = LowerIndex.Combine(parent.Path, name);
-            if (whiteoutLayer is { } hiding)
-            {
-                Emit(OverlayEventKind.LookupWhiteout, path, LayerName(hiding));
-            }
-
-            Emit(OverlayEventKind.LookupStep, path);
-        }
-    }
-
-    private void EmitFound(in MergedNode node)
-    {
-        string path = node.Path;
-        Emit(OverlayEventKind.LookupStep, path, LayerName(node.Layer));
-        if (node.IsDirectory && node.Lower is { } lower)
-        {
-            foreach (int layer in lower.Layers)
-            {
-                if (layer != node.Layer)
-                {
-                    Emit(OverlayEventKind.LookupMerge, path, LayerName(layer));
-                }
-            }
-        }
-    }
-
-    private void EmitLookup(Resolution resolution)
-    {
-        if (Trace is not null && resolution.Error == Errno.None)
-        {
-            Emit(OverlayEventKind.Lookup, resolution.Path, resolution.Node is { } node ? LayerName(node.Layer) : null);
         }
     }
 }

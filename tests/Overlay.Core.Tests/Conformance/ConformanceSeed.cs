@@ -135,7 +135,7 @@ public static class ConformanceSeed
         {
             foreach (var e in Entries.Where(e => e.Kind == 'd'))
             {
-                layer.SetTimes(e.Path, null, DirectoryTime);
+                ((IWritableLayer)layer).SetTimes(e.Path, null, DirectoryTime);
             }
         }
 

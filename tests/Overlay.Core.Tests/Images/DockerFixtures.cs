@@ -74,7 +74,7 @@ internal static class DockerFixtures
             else if (entry.EntryType == TarEntryType.Directory)
             {
                 layer.AddDirectory(path, entry.Mode);
-                layer.SetTimes(path, null, entry.ModificationTime.UtcDateTime);
+                ((IWritableLayer)layer).SetTimes(path, null, entry.ModificationTime.UtcDateTime);
             }
             else if (entry.EntryType == TarEntryType.SymbolicLink)
             {

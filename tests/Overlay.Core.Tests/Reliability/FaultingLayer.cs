@@ -15,7 +15,7 @@ namespace Overlay.Tests.Reliability;
 /// </remarks>
 /// <param name="inner">The layer that does the work.</param>
 /// <param name="plan">Which call fails.</param>
-public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWritableLayer, IStagesConcurrently
+public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWhiteoutRename
 {
     /// <summary>The wrapped layer.</summary>
     public IWritableLayer Inner { get; } = inner;
@@ -26,11 +26,16 @@ public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWrita
     /// <inheritdoc />
     public string Name => Inner.Name;
 
-    /// <inheritdoc />
-    public bool CanStoreRedirects => Inner.CanStoreRedirects;
-
-    /// <summary>As the wrapped layer (the plan is thread-safe).</summary>
-    bool IStagesConcurrently.StagesConcurrently => Inner is IStagesConcurrently { StagesConcurrently: true };
+    /// <summary>
+    /// The wrapped layer's capabilities, each through this layer so its calls are counted (the plan
+    /// is thread-safe, so staging runs beside other calls when the wrapped layer's does); the
+    /// one-step rename leaving a whiteout always, as one counted call.
+    /// </summary>
+    /// <typeparam name="TCapability">The capability.</typeparam>
+    /// <returns>This layer, or null.</returns>
+    public TCapability? GetCapability<TCapability>()
+        where TCapability : class =>
+        typeof(TCapability) == typeof(IWhiteoutRename) || Inner.GetCapability<TCapability>() is not null ? this as TCapability : null;
 
     // ---- Reads: forwarded
 
@@ -68,7 +73,17 @@ public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWrita
 
     /// <inheritdoc />
     public void RenameLeavingWhiteout(string sourcePath, string destinationPath) =>
-        Plan.Run($"RenameLeavingWhiteout({sourcePath}, {destinationPath})", () => Inner.RenameLeavingWhiteout(sourcePath, destinationPath));
+        Plan.Run($"RenameLeavingWhiteout({sourcePath}, {destinationPath})", () =>
+        {
+            if (Inner.GetCapability<IWhiteoutRename>() is { } oneStep)
+            {
+                oneStep.RenameLeavingWhiteout(sourcePath, destinationPath);
+            }
+            else
+            {
+                WritableLayers.RenameThenWhiteout(Inner, sourcePath, destinationPath);
+            }
+        });
 
     /// <inheritdoc />
     public void SetUnixFileMode(string path, UnixFileMode mode) => Plan.Run($"SetUnixFileMode({path})", () => Inner.SetUnixFileMode(path, mode));
@@ -81,7 +96,7 @@ public sealed class FaultingLayer(IWritableLayer inner, FaultPlan plan) : IWrita
     public void SetOpaque(string path, bool opaque) => Plan.Run($"SetOpaque({path}, {opaque})", () => Inner.SetOpaque(path, opaque));
 
     /// <inheritdoc />
-    public void SetRedirect(string path, string? redirect) => Plan.Run($"SetRedirect({path})", () => Inner.SetRedirect(path, redirect));
+    public void SetRedirect(string path, string? redirect) => Plan.Run($"SetRedirect({path})", () => Inner.GetCapability<IDirectoryRedirects>()!.SetRedirect(path, redirect));
 
     /// <inheritdoc />
     public string StageFile(Stream? content, LayerMetadata metadata) => Plan.Run("StageFile", () => Inner.StageFile(content, metadata), Inner.Discard);

@@ -203,7 +203,7 @@ public abstract class FileSystemLayerStore : LayerStore
                     SetTimes(childHost, entry);
                     break;
                 case LayerEntryKind.Whiteout:
-                    WriteMarker(FileSystem.Path.Combine(host, FileSystemLayer.WhiteoutPrefix + entry.Name), entry);
+                    WriteMarker(FileSystem.Path.Combine(host, OciWhiteout.NameFor(entry.Name)), entry);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown entry kind {entry.Kind} at '{childPath}'.");
@@ -216,7 +216,7 @@ public abstract class FileSystemLayerStore : LayerStore
     {
         if (entry.IsOpaque)
         {
-            WriteMarker(FileSystem.Path.Combine(host, FileSystemLayer.OpaqueMarker), entry);
+            WriteMarker(FileSystem.Path.Combine(host, OciWhiteout.OpaqueMarker), entry);
         }
 
         SetMode(host, entry.Mode);

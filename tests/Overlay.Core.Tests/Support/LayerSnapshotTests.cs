@@ -72,20 +72,21 @@ public sealed class LayerSnapshotTests
 
     private static void Change(MemoryLayer layer, string change)
     {
+        IWritableLayer writable = layer;
         switch (change)
         {
             case "content": layer.AddFile("/a/foo", "changed", StandardLowers.Mode0644, StandardLowers.BottomFileTime); break;
             case "same-length-content": layer.AddFile("/a/foo", "FOO-content", StandardLowers.Mode0644, StandardLowers.BottomFileTime); break;
-            case "mode": layer.SetUnixFileMode("/a/foo", StandardLowers.Mode0600); break;
-            case "mtime": layer.SetTimes("/a/foo", null, StandardLowers.TopFileTime); break;
-            case "atime": layer.SetTimes("/a/foo", StandardLowers.TopFileTime, null); break;
+            case "mode": writable.SetUnixFileMode("/a/foo", StandardLowers.Mode0600); break;
+            case "mtime": writable.SetTimes("/a/foo", null, StandardLowers.TopFileTime); break;
+            case "atime": writable.SetTimes("/a/foo", StandardLowers.TopFileTime, null); break;
             case "new-file": layer.AddFile("/a/extra", string.Empty, StandardLowers.Mode0644, StandardLowers.BottomFileTime); break;
-            case "deleted-file": layer.Delete("/a/foo"); break;
+            case "deleted-file": writable.Delete("/a/foo"); break;
             case "link-target": layer.AddSymbolicLink("/a/direct_sym", "bar"); break;
-            case "opaque": layer.SetOpaque("/a/sub", true); break;
+            case "opaque": writable.SetOpaque("/a/sub", true); break;
             case "whiteout": layer.AddWhiteout("/a/gone"); break;
-            case "directory-mode": layer.SetUnixFileMode("/tree/x", StandardLowers.Mode0700); break;
-            case "root-opaque": layer.SetOpaque("/", true); break;
+            case "directory-mode": writable.SetUnixFileMode("/tree/x", StandardLowers.Mode0700); break;
+            case "root-opaque": writable.SetOpaque("/", true); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown change.");
         }
     }

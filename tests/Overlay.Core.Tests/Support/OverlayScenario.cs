@@ -201,13 +201,16 @@ public abstract class OverlayScenario : IDisposable
     private OverlayFileSystem Build(OverlayOptions options, IWritableLayer? upper)
     {
         var overlay = new OverlayFileSystem([Top, Bottom], upper, options with { Clock = Clock });
-        overlay.Trace += (_, e) =>
+        // Both traces, in the order the engine raises them: the scenarios look at lookups and writes.
+        EventHandler<OverlayEvent> record = (_, e) =>
         {
             lock (_eventsGate)
             {
                 _events.Add(e);
             }
         };
+        overlay.Trace += record;
+        overlay.LookupTrace += record;
         return overlay;
     }
 }

@@ -35,11 +35,11 @@ public sealed class ChangesEdgeTests
         var overlay = new OverlayFileSystem([new MemoryLayer("lower").AddFile("/f", "1")], new MemoryLayer("upper"));
         int count = 0;
         EventHandler<OverlayEvent> handler = (_, _) => count++;
-        overlay.Trace += handler;
+        overlay.LookupTrace += handler;
         overlay.File.Exists("/f");
         int afterFirst = count;
 
-        overlay.Trace -= handler;
+        overlay.LookupTrace -= handler;
         overlay.File.Exists("/f");
 
         afterFirst.Should().BeGreaterThan(0);

@@ -166,12 +166,26 @@ public sealed class LookupCacheTests : IDisposable
     }
 
     [Fact]
-    public void WithATraceHandler_EveryLookupRaisesItsEvent()
+    public void WithATraceHandlerAndAWatcher_WarmFileExistsStillAllocatesNothing()
+    {
+        var overlay = new OverlayFileSystem(MemoryLowers(5), new MemoryLayer("upper"));
+        int traced = 0;
+        overlay.Trace += (_, _) => traced++;
+        using var watcher = overlay.FileSystemWatcher.New("/d");
+        watcher.IncludeSubdirectories = true;
+        watcher.EnableRaisingEvents = true;
+
+        AllocatedByWarmExists(overlay, ["/d/sub/f0", "/d/sub/f4", "/d/sub/f2"], expected: true).Should().Be(0, "the lookups come from the cache");
+        traced.Should().Be(0, "a lookup is not one of Trace's events");
+    }
+
+    [Fact]
+    public void WithALookupTraceHandler_EveryLookupRaisesItsEvent()
     {
         var overlay = new OverlayFileSystem(MemoryLowers(2), new MemoryLayer("upper"));
         overlay.File.Exists("/d/sub/f0");
         int lookups = 0;
-        overlay.Trace += (_, e) => lookups += e.Kind == OverlayEventKind.Lookup ? 1 : 0;
+        overlay.LookupTrace += (_, e) => lookups += e.Kind == OverlayEventKind.Lookup ? 1 : 0;
 
         overlay.File.Exists("/d/sub/f0");
         overlay.File.Exists("/d/sub/f0");

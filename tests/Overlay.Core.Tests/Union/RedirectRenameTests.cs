@@ -206,11 +206,11 @@ public class RedirectRenameTests : OverlayScenario
     [Fact]
     public void Redirects_InTheUpper_AreFollowedUnderEveryPolicy()
     {
-        var upper = new MemoryLayer("upper");
+        IWritableLayer upper = new MemoryLayer("upper");
         upper.CreateDirectory("/b", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        upper.SetRedirect("/b", "/a/sub");
+        upper.GetCapability<IDirectoryRedirects>()!.SetRedirect("/b", "/a/sub");
         upper.CreateDirectory("/c", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        upper.SetRedirect("/c", "tree");
+        upper.GetCapability<IDirectoryRedirects>()!.SetRedirect("/c", "tree");
 
         foreach (var policy in new[] { DirectoryRenamePolicy.CopyUp, DirectoryRenamePolicy.Kernel })
         {
@@ -223,9 +223,9 @@ public class RedirectRenameTests : OverlayScenario
     [Fact]
     public void Move_OfARedirectedDirectoryUnderTheKernelPolicy_IsEXDev()
     {
-        var upper = new MemoryLayer("upper");
+        IWritableLayer upper = new MemoryLayer("upper");
         upper.CreateDirectory("/b", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        upper.SetRedirect("/b", "/a");
+        upper.GetCapability<IDirectoryRedirects>()!.SetRedirect("/b", "/a");
         var overlay = new OverlayFileSystem([Top, Bottom], upper, new OverlayOptions { DirectoryRenamePolicy = DirectoryRenamePolicy.Kernel });
 
         var act = () => overlay.Directory.Move("/b", "/c");
@@ -257,14 +257,14 @@ public class RedirectRenameTests : OverlayScenario
         disk.Directory.CreateDirectory("/upper");
         disk.Directory.CreateDirectory("/work");
         using var oci = new FileSystemLayer(disk, "/upper", new FileSystemLayerOptions { Name = "oci-upper", WorkDirectory = "/work" });
-        oci.CanStoreRedirects.Should().BeFalse();
+        ((IWritableLayer)oci).GetCapability<IDirectoryRedirects>().Should().BeNull();
 
         var act = () => new OverlayFileSystem([Top], oci, RedirectOptions);
 
         act.Should().Throw<ArgumentException>().WithMessage("*redirect*oci-upper*OCI layers have no redirects*");
         new OverlayFileSystem([Top], oci, new OverlayOptions()).Should().NotBeNull("the other policies need no redirects");
         new OverlayFileSystem([Top], null, RedirectOptions).IsReadOnly.Should().BeTrue("a read-only overlay renames nothing");
-        ((IWritableLayer)new MemoryLayer()).CanStoreRedirects.Should().BeTrue();
+        ((IWritableLayer)new MemoryLayer()).GetCapability<IDirectoryRedirects>().Should().NotBeNull();
     }
 
     private void Run(string step)

@@ -60,6 +60,32 @@ public sealed class StagedCopyUpTests
     }
 
     [Fact]
+    public async Task WithATraceHandlerAndAWatcher_ALargeCopyUpIsStillStaged()
+    {
+        var lower = new GatedLower(Image(), "/data/big.db");
+        var upper = new MemoryLayer("upper");
+        var overlay = new OverlayFileSystem([lower], upper);
+        var traced = new System.Collections.Concurrent.ConcurrentQueue<OverlayEventKind>();
+        overlay.Trace += (_, e) => traced.Enqueue(e.Kind);
+        var changed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var watcher = overlay.FileSystemWatcher.New("/data");
+        watcher.Changed += (_, e) => changed.Enqueue(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+
+        var append = Task.Run(() => overlay.File.AppendAllText("/data/big.db", "!"), Token);
+        lower.Entered.Wait(Hang, Token).Should().BeTrue("the copy-up reads the lower file");
+        var others = Task.Run(() => overlay.File.ReadAllText("/etc/motd").Should().Be("hello"), Token);
+        await others.WaitAsync(Hang, Token); // not behind the copy-up's lock
+        append.IsCompleted.Should().BeFalse();
+
+        lower.Release.Set();
+        await append.WaitAsync(Hang, Token);
+        traced.Should().Contain(OverlayEventKind.CopyUp);
+        changed.Should().Contain("/data/big.db");
+        upper.StagedCount.Should().Be(0);
+    }
+
+    [Fact]
     public void ALargeHostLowerFile_IsCopiedUpWholeIntoAHostUpper()
     {
         using var scratch = new ScratchDirectory();
@@ -208,39 +234,5 @@ public sealed class StagedCopyUpTests
         using var stream = overlay.File.Open("/data/big.db", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         stream.Position = position;
         stream.WriteByte(value);
-    }
-
-    /// <summary>A lower whose one file blocks its first reader after the first read, until released.</summary>
-    private sealed class GatedLower(MemoryLayer inner, string gatedPath) : ILayer
-    {
-        public MemoryLayer Inner { get; } = inner;
-
-        public ManualResetEventSlim Entered { get; } = new();
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public string Name => Inner.Name;
-
-        public bool TryGetEntry(string path, out LayerEntry entry) => Inner.TryGetEntry(path, out entry);
-
-        public IReadOnlyList<LayerEntry> ListDirectory(string path) => Inner.ListDirectory(path);
-
-        public Stream OpenRead(string path)
-        {
-            var stream = Inner.OpenRead(path);
-            return path == gatedPath && !Entered.IsSet ? new HookedReadStream(stream, HoldAfterTheFirstRead) : stream;
-        }
-
-        // The first read goes through; the next waits until the test releases it.
-        private int HoldAfterTheFirstRead(long read, int count)
-        {
-            if (read > 0 && !Release.IsSet)
-            {
-                Entered.Set();
-                Release.Wait(Hang);
-            }
-
-            return Math.Min(count, 64 * 1024);
-        }
     }
 }

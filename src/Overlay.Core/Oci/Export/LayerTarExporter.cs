@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Overlay.Layers;
 using Overlay.Oci.Model;
 using Overlay.Oci.Tar;
+using Overlay.Paths;
 
 namespace Overlay.Oci.Export;
 
@@ -35,8 +36,6 @@ namespace Overlay.Oci.Export;
 /// </remarks>
 public static class LayerTarExporter
 {
-    private const string WhiteoutPrefix = ".wh.";
-    private const string OpaqueMarker = ".wh..wh..opq";
     private const int EINVAL = 22;
     private const int EOPNOTSUPP = 95;
 
@@ -151,11 +150,11 @@ public static class LayerTarExporter
             foreach (var child in children)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var path = directory == "/" ? "/" + child.Name : directory + "/" + child.Name;
-                if (child.Name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+                var path = PosixPath.Combine(directory, child.Name);
+                if (OciWhiteout.IsReserved(child.Name))
                 {
                     throw new IOException(
-                        $"'{path}' in layer '{layer.Name}': a name starting with '{WhiteoutPrefix}' cannot be exported in OCI form (it would read back as a whiteout or an opaque marker).",
+                        $"'{path}' in layer '{layer.Name}': a name starting with '{OciWhiteout.Prefix}' cannot be exported in OCI form (it would read back as a whiteout or an opaque marker).",
                         EINVAL);
                 }
 
@@ -167,7 +166,7 @@ public static class LayerTarExporter
                         // with mode 0600 and the device's mtime.
                         Write(path, new TarHeader
                         {
-                            Name = tarPrefix + WhiteoutPrefix + child.Name,
+                            Name = tarPrefix + OciWhiteout.NameFor(child.Name),
                             TypeFlag = '0',
                             Mode = 0x180,
                             ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
@@ -243,7 +242,7 @@ public static class LayerTarExporter
             // Docker writes the marker with the directory's rwx bits only and a zero mtime.
             Write(directoryTarPrefix.Length == 0 ? "/" : "/" + directoryTarPrefix.TrimEnd('/'), new TarHeader
             {
-                Name = directoryTarPrefix + OpaqueMarker,
+                Name = directoryTarPrefix + OciWhiteout.OpaqueMarker,
                 TypeFlag = '0',
                 Mode = (int)directory.Mode & 0x1FF,
                 UserName = options.UserName,

@@ -199,7 +199,7 @@ public sealed class SafeFileHandleTests : IDisposable
     public void InMemoryLayers_OpenHandle_ThrowsNotSupportedSayingWhy()
     {
         var lower = new MemoryLayer("lower");
-        lower.CreateFile("/f", (UnixFileMode)0b110_100_100);
+        lower.AddFile("/f", string.Empty);
         var overlay = new OverlayFileSystem(new MemoryLayer("upper"), lower);
 
         var read = () => overlay.File.OpenHandle("/f");

@@ -1,36 +1,11 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
-/// <content>Operations that only read the merged tree.</content>
+/// <content>Merged directory listings (the kernel's <c>readdir.c</c>): the upper's names with the lower index's, minus whiteouts.</content>
 internal sealed partial class UnionEngine
 {
-    /// <summary>stat(2) / lstat(2) of a merged path.</summary>
-    public Errno Stat(string path, bool followLinks, out MergedNode node)
-    {
-        using var scope = Read();
-        return LookupShared(path, followLinks, out node);
-    }
-
-    /// <summary>readlink(2): the target of a symbolic link, as stored.</summary>
-    public Errno ReadLink(string path, out string? target)
-    {
-        target = null;
-        var error = Stat(path, followLinks: false, out var node);
-        if (error != Errno.None)
-        {
-            return error;
-        }
-
-        if (!node.IsSymbolicLink)
-        {
-            return Errno.EINVAL;
-        }
-
-        target = node.Entry.LinkTarget;
-        return Errno.None;
-    }
-
     /// <summary>
     /// The merged listing of a directory: the upper's names and the lowers' visible names, whiteouts
     /// taken out, sorted ordinally (a deterministic order; the kernel's own order is an
@@ -77,7 +52,7 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = entry.IsDirectory ? LowerOf(directory.Lower, entry) : null;
-                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
+                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
             }
         }
 
@@ -91,7 +66,7 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-                entries.Add(new MergedNode(LowerIndex.Combine(directory.Path, name), child.Entry, child.Layer, lower, LowerIndex.Combine(lowerDirectory.Path, name)));
+                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, name), child.Entry, child.Layer, lower, PosixPath.Combine(lowerDirectory.Path, name)));
             }
         }
 
@@ -116,7 +91,7 @@ internal sealed partial class UnionEngine
         {
             foreach (var name in lower.Children.Keys)
             {
-                if (!directory.InUpper || !_upper!.TryGetEntry(LowerIndex.Combine(directory.Path, name), out _))
+                if (!directory.InUpper || !_upper!.TryGetEntry(PosixPath.Combine(directory.Path, name), out _))
                 {
                     return false;
                 }

@@ -1,0 +1,269 @@
+using Overlay.Layers;
+using Overlay.Paths;
+
+namespace Overlay.Union;
+
+/// <content>Operations on names (the kernel's <c>dir.c</c>): mkdir, symlink, the creation of a new object, unlink, rmdir, and link(2)'s checks. Each writes only to the upper.</content>
+internal sealed partial class UnionEngine
+{
+    /// <summary>mkdir(2). Over a whiteout the new directory is opaque, so the old lower content stays hidden.</summary>
+    public Errno CreateDirectory(string path, UnixFileMode mode)
+    {
+        using var scope = Write();
+        using var resolution = Resolve(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        CopyUpAncestors(resolution);
+        CreateInUpper(resolution, LayerEntryKind.Directory, mode & ~_umask, null);
+        return Errno.None;
+    }
+
+    /// <summary>symlink(2).</summary>
+    public Errno CreateSymbolicLink(string path, string target)
+    {
+        using var scope = Write();
+
+        // symlink(2) never follows the final name, trailing slash or not.
+        using var resolution = Resolve(Trim(path), followFinal: false);
+        resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (target.Length >= MaxPathBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(target) >= MaxPathBytes)
+        {
+            // symlink(2) refuses a target of PATH_MAX bytes or more.
+            return Errno.ENAMETOOLONG;
+        }
+
+        if (resolution.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (resolution.TrailingSlash)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        CopyUpAncestors(resolution);
+        CreateInUpper(resolution, LayerEntryKind.SymbolicLink, AllPermissions, target);
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// Creates a new object at a free name whose parent is in the upper. Over a whiteout the object
+    /// is built in the work area and replaces the whiteout in one step, as the kernel does; a
+    /// directory made there is opaque.
+    /// </summary>
+    private void CreateInUpper(Resolution resolution, LayerEntryKind kind, UnixFileMode mode, string? linkTarget)
+    {
+        var upper = _upper!;
+        string path = resolution.Path;
+        if (resolution.OverWhiteout)
+        {
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var metadata = new LayerMetadata(mode, now, now);
+            string token = kind switch
+            {
+                LayerEntryKind.Directory => upper.StageDirectory(metadata, opaque: true),
+                LayerEntryKind.SymbolicLink => upper.StageSymbolicLink(linkTarget!, metadata),
+                _ => upper.StageFile(null, metadata),
+            };
+            try
+            {
+                upper.Publish(token, path, keepParentTimes: false);
+            }
+            catch
+            {
+                upper.Discard(token);
+                throw;
+            }
+
+            if (kind == LayerEntryKind.Directory)
+            {
+                Emit(OverlayEventKind.OpaqueDirectory, path);
+            }
+        }
+        else
+        {
+            switch (kind)
+            {
+                case LayerEntryKind.Directory:
+                    upper.CreateDirectory(path, mode);
+                    break;
+                case LayerEntryKind.SymbolicLink:
+                    upper.CreateSymbolicLink(path, linkTarget!);
+                    break;
+                default:
+                    upper.CreateFile(path, mode);
+                    break;
+            }
+        }
+
+        EmitChange(OverlayEventKind.Created, path, kind);
+    }
+
+    /// <summary>
+    /// unlink(2): a name a lower holds is replaced by a whiteout; an upper-only name just goes. The
+    /// final name is never followed, trailing slash or not: "name/" removes nothing and answers
+    /// ENOENT, EISDIR or ENOTDIR for what the name itself is.
+    /// </summary>
+    public Errno DeleteFile(string path)
+    {
+        using var scope = Write();
+        using var resolution = Resolve(Trim(path), followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (node.IsDirectory)
+        {
+            return Errno.EISDIR;
+        }
+
+        if (path.Length > 1 && path[^1] == '/')
+        {
+            return Errno.ENOTDIR;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        RemoveName(resolution);
+        return Errno.None;
+    }
+
+    /// <summary>rmdir(2): only a merged directory with nothing visible in it.</summary>
+    public Errno DeleteDirectory(string path)
+    {
+        using var scope = Write();
+
+        // rmdir(2) of "link/" removes nothing through the link: the final name is never followed.
+        using var resolution = Resolve(Trim(path), followFinal: false);
+        if (resolution.Error != Errno.None)
+        {
+            return resolution.Error;
+        }
+
+        if (resolution.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        if (!node.IsDirectory)
+        {
+            return Errno.ENOTDIR;
+        }
+
+        if (resolution.Name.Length == 0)
+        {
+            return Errno.EBUSY;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        if (!IsEmpty(node))
+        {
+            return Errno.ENOTEMPTY;
+        }
+
+        RemoveName(resolution);
+        return Errno.None;
+    }
+
+    private void RemoveName(Resolution resolution)
+    {
+        var removed = resolution.Node!.Value.Entry.Kind;
+        CopyUpAncestors(resolution);
+        string path = resolution.Path;
+        if (resolution.LowerHasName)
+        {
+            WriteWhiteout(path);
+            _readers.Forget(path);
+        }
+        else
+        {
+            _upper!.Delete(path);
+        }
+
+        // The file's holders keep their locks on an object no name reaches; a new file here is free.
+        _shares.Unlink(path);
+        EmitChange(OverlayEventKind.Deleted, path, removed);
+    }
+
+    /// <summary>
+    /// The answer of link(2) (no AT_SYMLINK_FOLLOW), without making the link: the old path is
+    /// resolved completely first (a final link is followed only when a trailing slash asks for a
+    /// directory), then the new path's parent; an existing new name is EEXIST before anything else,
+    /// a free one named with a trailing slash ENOENT; then a read-only overlay EROFS and a directory
+    /// EPERM. <see cref="Errno.None"/> when link(2) would succeed.
+    /// </summary>
+    public Errno CheckLink(string oldPath, string newPath)
+    {
+        using var scope = Read();
+        using var old = Resolve(oldPath, followFinal: false);
+        if (old.Error != Errno.None)
+        {
+            return old.Error;
+        }
+
+        if (old.Node is not { } node)
+        {
+            return Errno.ENOENT;
+        }
+
+        using var created = Resolve(Trim(newPath), followFinal: false);
+        if (created.Error != Errno.None)
+        {
+            return created.Error;
+        }
+
+        if (created.Node is not null)
+        {
+            return Errno.EEXIST;
+        }
+
+        if (newPath.Length > 1 && newPath[^1] == '/')
+        {
+            return Errno.ENOENT;
+        }
+
+        if (_upper is null)
+        {
+            return Errno.EROFS;
+        }
+
+        return node.IsDirectory ? Errno.EPERM : Errno.None;
+    }
+}
