@@ -21,10 +21,11 @@ public sealed partial class UnionmountTestsuiteTests
     [InlineData("--ov=3", "--samefs")]
     public void EveryScenario_PassesExceptThoseWithoutHardLinks(string layers, string placement)
     {
+        Requires.DeepLane("every scenario of unionmount-testsuite, one mount each: about ten minutes a configuration");
         Requires.Fuse();
         Requires.Program("python3", "python3");
         string suite = Repository.Beside(Path.Combine("third-party", "unionmount-testsuite"))
-            ?? throw SkipException("unionmount-testsuite not found at ../shared/third-party/unionmount-testsuite beside the repository (git clone https://github.com/amir73il/unionmount-testsuite there).");
+            ?? throw SkipException("unionmount-testsuite not found at ../shared/third-party/unionmount-testsuite beside the repository (place a copy of the overlayfs maintainers' suite there; it is never part of this repository).");
         using var helper = OverlayTool.InstallHelper();
 
         var failures = new List<string>();

@@ -18,4 +18,16 @@ internal static class Requires
             Assert.Skip($"{program} is not installed (apt-get install {package}).");
         }
     }
+
+    /// <summary>
+    /// Skips unless this run is the deep lane (<c>OVERLAY_TEST_LANE=deep</c>, as .ci/run sets;
+    /// CONTRIBUTING.md): for sweeps that take many minutes.
+    /// </summary>
+    public static void DeepLane(string why)
+    {
+        if (!string.Equals(Environment.GetEnvironmentVariable("OVERLAY_TEST_LANE"), "deep", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Skip($"Deep lane only ({why}); run it with OVERLAY_TEST_LANE=deep, as .ci/run does.");
+        }
+    }
 }
