@@ -75,6 +75,7 @@ public sealed class OverlayFileSystem : IFileSystem
         DriveInfo = new OverlayDriveInfoFactory(this);
         FileVersionInfo = new OverlayFileVersionInfoFactory(this);
         FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, watchHub);
+        Unix = new OverlayUnix(this, _engine, io);
     }
 
     /// <summary>Builds an overlay from lowers given topmost first.</summary>
@@ -124,6 +125,9 @@ public sealed class OverlayFileSystem : IFileSystem
 
     /// <summary>The settings this overlay was built with.</summary>
     public OverlayOptions Options { get; }
+
+    /// <summary>Owners, extended attributes, hard links, device nodes and FIFOs: what <see cref="IFileSystem"/> cannot say.</summary>
+    public OverlayUnix Unix { get; }
 
     /// <summary>The lower layers, topmost first.</summary>
     public IReadOnlyList<ILayer> LowersTopFirst => _engine.Lowers;

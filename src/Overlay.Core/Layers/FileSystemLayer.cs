@@ -371,7 +371,7 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// <summary>Joins a layer directory and a name.</summary>
     private protected static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
 
-    private static void CheckLayerPath(string path)
+    private protected static void CheckLayerPath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0 || path[0] != '/' || (path.Length > 1 && path[^1] == '/'))
