@@ -151,4 +151,45 @@ public sealed class UnixRoundTripTests
         using var extracted = new HostDirectoryLayer(target, new HostDirectoryLayerOptions { WhiteoutForm = form });
         Export(extracted).Should().Equal(Export(layer), "a layer extracted and exported again is the same tar");
     }
+
+    [Fact]
+    public void ContainerCommitAndExport_KeepWhatTheImageAndTheWritesHold()
+    {
+        using var dir = new TempDirectory();
+        using var layer = Open(dir, Rootfs());
+        using var store = Overlay.Images.ImageStore.CreateInMemory();
+        var image = store.AddImage([layer], tag: "rootfs:1");
+        Overlay.Images.Image committed;
+        byte[] exported;
+        using (var container = store.CreateContainer("rootfs:1"))
+        {
+            container.FileSystem.File.WriteAllText("/var/mail/root", "mail");
+            container.FileSystem.File.SetUnixFileMode("/usr/bin/chage", (UnixFileMode)Convert.ToInt32("2750", 8));
+            container.FileSystem.File.AppendAllText("/usr/bin/perl", "+");
+            container.FileSystem.Unix.CreateFifo("/run-pipe", (UnixFileMode)Convert.ToInt32("644", 8));
+            committed = container.Commit("rootfs:2");
+            using var output = new MemoryStream();
+            container.Export(output);
+            exported = output.ToArray();
+        }
+
+        var flat = Entries(exported);
+        flat["usr/bin/chage"].Gid.Should().Be(42);
+        flat["usr/bin/chage"].Mode.Should().Be((UnixFileMode)Convert.ToInt32("2750", 8));
+        flat["var/mail/root"].Gid.Should().Be(8, "a file created in the setgid /var/mail takes its group");
+        flat["usr/bin/ping"].ExtendedAttributes["security.capability"].Should().Equal(NetRawCapability);
+        flat["usr/bin/perl5.36.0"].Type.Should().Be(TarEntryType.RegularFile, "after the copy-up the two names are two files");
+        flat["dev/null"].Type.Should().Be(TarEntryType.CharacterDevice);
+        flat["run-pipe"].Type.Should().Be(TarEntryType.Fifo);
+
+        using var next = store.CreateContainer("rootfs:2");
+        var top = next.LowersTopFirst[1];
+        var diff = Entries(Export(top));
+        diff["usr/bin/chage"].Gid.Should().Be(42);
+        diff["var/mail"].Gid.Should().Be(8);
+        diff["var/mail/root"].Gid.Should().Be(8);
+        diff["run-pipe"].Type.Should().Be(TarEntryType.Fifo);
+        committed.Layers.Should().HaveCount(2);
+        image.Layers.Should().HaveCount(1);
+    }
 }
