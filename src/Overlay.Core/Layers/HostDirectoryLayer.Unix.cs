@@ -192,6 +192,20 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         }
     }
 
+    /// <summary>
+    /// Sets the times of a whiteout as stored (the kernel form's device, the OCI form's
+    /// <c>.wh.</c> file): an extracted layer keeps its tar's whiteout times, so exporting it again
+    /// gives the same tar.
+    /// </summary>
+    /// <param name="path">The deleted name's layer path.</param>
+    /// <param name="lastWriteTimeUtc">The whiteout's mtime (its atime too).</param>
+    internal void SetWhiteoutTimes(string path, DateTime lastWriteTimeUtc)
+    {
+        CheckLayerPath(path);
+        string host = IsKernelForm ? HostPath(path) : WhiteoutHostPath(path);
+        SetHostTimes(host, HostEntryKind.File, lastWriteTimeUtc, lastWriteTimeUtc);
+    }
+
     // ---- Helpers
 
     private void ApplyOwner(string host, string path, in LinuxSyscalls.StatxResult stat, UnixOwner owner)

@@ -192,4 +192,26 @@ public sealed class UnixRoundTripTests
         committed.Layers.Should().HaveCount(2);
         image.Layers.Should().HaveCount(1);
     }
+
+    [Theory]
+    [InlineData(WhiteoutForm.Oci)]
+    [InlineData(WhiteoutForm.Kernel)]
+    public void Extraction_OfADiffLayer_KeepsWhiteoutTimes_SoReExportGivesTheSameDiffId(WhiteoutForm form)
+    {
+        if (LinuxSyscalls.EffectiveUserId() != 0)
+        {
+            Assert.Skip("The kernel form's whiteouts are character devices, made as root.");
+        }
+
+        using var dir = new TempDirectory();
+        using var layer = Open(dir, new TestTar()
+            .Directory("etc/").File("etc/.wh.old", "", 0b110_000_000).File("etc/new", "n")
+            .Directory("opt/").File("opt/.wh..wh..opq", "", 0b111_101_101).File("opt/x", "x")
+            .ToArray());
+        string target = dir["extracted"];
+        layer.ExtractTo(target, form, null, Cancel);
+
+        using var extracted = new HostDirectoryLayer(target, new HostDirectoryLayerOptions { WhiteoutForm = form });
+        Export(extracted).Should().Equal(Export(layer));
+    }
 }
