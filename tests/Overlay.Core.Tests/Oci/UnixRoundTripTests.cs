@@ -214,4 +214,27 @@ public sealed class UnixRoundTripTests
         using var extracted = new HostDirectoryLayer(target, new HostDirectoryLayerOptions { WhiteoutForm = form });
         Export(extracted).Should().Equal(Export(layer));
     }
+
+    [Fact]
+    public void ImageWrite_ThenLoad_KeepsOwnersXattrsLinksAndNodes()
+    {
+        using var dir = new TempDirectory();
+        var layer = new MemoryLayer("upper")
+            .AddDirectory("/var/mail", (UnixFileMode)Convert.ToInt32("2775", 8)).SetOwner("/var/mail", new UnixOwner(0, 8))
+            .AddFile("/usr/bin/ping", "elf", (UnixFileMode)Convert.ToInt32("755", 8)).SetExtendedAttribute("/usr/bin/ping", "security.capability", NetRawCapability)
+            .AddFile("/usr/bin/perl", "perl").AddHardLink("/usr/bin/perl", "/usr/bin/perl5")
+            .AddSpecialFile("/dev/null", LayerEntryKind.CharacterDevice, (UnixFileMode)Convert.ToInt32("666", 8), new UnixDeviceNumber(1, 3));
+        ImageWriter.WriteDockerArchive(new ImageExportRequest { LayersBottomFirst = [ImageLayerSource.FromLayer(layer)] }, dir["image.tar"], null, Cancel);
+
+        using var image = OciImage.Load(dir["image.tar"], null, null, Cancel);
+        var loaded = image.LowersTopFirst[0];
+        var unix = loaded.GetCapability<IUnixMetadata>()!;
+
+        unix.GetOwner("/var/mail").Should().Be(new UnixOwner(0, 8));
+        loaded.TryGetEntry("/var/mail", out var mail).Should().BeTrue();
+        mail.Mode.Should().Be((UnixFileMode)Convert.ToInt32("2775", 8));
+        unix.GetExtendedAttributes("/usr/bin/ping")["security.capability"].Should().Equal(NetRawCapability);
+        unix.GetIdentity("/usr/bin/perl5").Should().Be(unix.GetIdentity("/usr/bin/perl"));
+        unix.GetDeviceNumber("/dev/null").Should().Be(new UnixDeviceNumber(1, 3));
+    }
 }
