@@ -212,6 +212,11 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     {
         if (!StoresOwnersInAttributes)
         {
+            if (owner.UserId == (int)stat.Uid && owner.GroupId == (int)stat.Gid)
+            {
+                return;
+            }
+
             ThrowOn(LinuxSyscalls.LChown(host, owner.UserId, owner.GroupId), $"give owner {owner} to", path);
             return;
         }

@@ -113,7 +113,7 @@ internal sealed partial class UnionEngine
         var error = FindUnix(path, followLinks, out var node, out var unix, out string layerPath);
         if (error == Errno.None && unix is not null)
         {
-            owner = unix.GetOwner(layerPath);
+            owner = AskLayer(() => unix.GetOwner(layerPath), UnixOwner.Root);
         }
 
         return error;
@@ -127,7 +127,7 @@ internal sealed partial class UnionEngine
         var error = FindUnix(path, followLinks, out _, out var unix, out string layerPath);
         if (error == Errno.None && unix is not null)
         {
-            attributes = OwnAttributes(unix.GetExtendedAttributes(layerPath));
+            attributes = OwnAttributes(AskLayer(() => unix.GetExtendedAttributes(layerPath), NoAttributes));
         }
 
         return error;
@@ -149,7 +149,8 @@ internal sealed partial class UnionEngine
         }
 
         layer = node.Layer;
-        identity = unix?.GetIdentity(layerPath) ?? new UnixFileIdentity(0, node.IsDirectory ? 2 : 1);
+        var none = new UnixFileIdentity(0, node.IsDirectory ? 2 : 1);
+        identity = unix is null ? none : AskLayer(() => unix.GetIdentity(layerPath), none);
         return Errno.None;
     }
 
@@ -161,10 +162,26 @@ internal sealed partial class UnionEngine
         var error = FindUnix(path, followLinks, out _, out var unix, out string layerPath);
         if (error == Errno.None && unix is not null)
         {
-            device = unix.GetDeviceNumber(layerPath);
+            device = AskLayer(() => unix.GetDeviceNumber(layerPath), default(UnixDeviceNumber));
         }
 
         return error;
+    }
+
+    /// <summary>
+    /// Asks a layer about one of its paths; a path the layer does not hold itself (a container's
+    /// bind-mounted file, which its upper only shows) has the metadata of a layer that keeps none.
+    /// </summary>
+    private static T AskLayer<T>(Func<T> ask, T none)
+    {
+        try
+        {
+            return ask();
+        }
+        catch (FileNotFoundException)
+        {
+            return none;
+        }
     }
 
     private Errno FindUnix(string path, bool followLinks, out MergedNode node, out IUnixMetadata? unix, out string layerPath)

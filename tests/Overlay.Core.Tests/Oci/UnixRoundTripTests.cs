@@ -167,6 +167,7 @@ public sealed class UnixRoundTripTests
             container.FileSystem.File.SetUnixFileMode("/usr/bin/chage", (UnixFileMode)Convert.ToInt32("2750", 8));
             container.FileSystem.File.AppendAllText("/usr/bin/perl", "+");
             container.FileSystem.Unix.CreateFifo("/run-pipe", (UnixFileMode)Convert.ToInt32("644", 8));
+            container.FileSystem.Unix.GetOwner("/etc/hosts").Should().Be(UnixOwner.Root, "a bind-mounted file is the container's, owned by root");
             committed = container.Commit("rootfs:2");
             using var output = new MemoryStream();
             container.Export(output);
