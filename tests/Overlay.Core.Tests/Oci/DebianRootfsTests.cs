@@ -62,6 +62,49 @@ public sealed class DebianRootfsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void DebianMinbase_WrittenByTheLibraryAndLoaded_RunsUnderDockerAsDockerImportGivesIt()
+    {
+        if (Environment.GetEnvironmentVariable("OVERLAY_TEST_LANE") != "deep")
+        {
+            Assert.Skip("A real Debian root file system is the deep lane's (OVERLAY_TEST_LANE=deep).");
+        }
+
+        if (LinuxSyscalls.EffectiveUserId() != 0)
+        {
+            Assert.Skip("debootstrap and dockerd need root.");
+        }
+
+        string rootfs = Environment.GetEnvironmentVariable("OVERLAY_DEBIAN_ROOTFS") ?? Debootstrap();
+        string tar = Path.Combine(_root, "rootfs.tar");
+        Run("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-cpf", tar, "-C", rootfs, ".");
+        using var docker = Export.DockerDaemon.StartOrSkip();
+        docker.Client(["import", tar, "debian:imported"], TimeSpan.FromMinutes(5));
+
+        string archive = Path.Combine(_root, "library.tar");
+        using (var layer = TarLayer.Open(tar, new LayerTarOptions { WhiteoutForm = WhiteoutForm.None }, null, Cancel))
+        {
+            ImageWriter.WriteDockerArchive(
+                new ImageExportRequest { LayersBottomFirst = [ImageLayerSource.FromLayer(layer)], RepoTags = ["debian:library"] },
+                archive, null, Cancel);
+        }
+
+        docker.Client(["load", "-i", archive], TimeSpan.FromMinutes(5));
+
+        // Every path of the container's own file system (not /proc, /sys, /dev or the bind-mounted
+        // /etc files, which are Docker's): owner, mode with its special bits, link count, type.
+        string[] find = ["run", "--rm", "--network", "none", "--entrypoint", "/usr/bin/find", "IMAGE", "/", "-xdev", "-printf", "%p %U:%G %m %n %y\n"];
+        string Listing(string image) => string.Join('\n', docker.Client([.. find.Select(a => a == "IMAGE" ? image : a)], TimeSpan.FromMinutes(5))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !DockersOwn.Any(p => l.StartsWith(p, StringComparison.Ordinal))).Order(StringComparer.Ordinal));
+
+        string expected = Listing("debian:imported");
+        expected.Should().Contain("/usr/bin/chage 0:42 2755 1 f", "the rootfs has its setgid-shadow binaries");
+        Listing("debian:library").Should().Be(expected);
+    }
+
+    /// <summary>What Docker mounts over an image's paths: its own, whatever the image holds.</summary>
+    private static readonly string[] DockersOwn = ["/etc/host", "/etc/resolv.conf", "/proc ", "/sys ", "/dev "];
+
     private string Debootstrap()
     {
         if (!File.Exists("/usr/sbin/debootstrap"))
