@@ -91,6 +91,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
         DriveInfo = new OverlayDriveInfoFactory(this);
         FileVersionInfo = new OverlayFileVersionInfoFactory(this);
         FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, io.Watchers);
+        Unix = new OverlayUnix(this, _engine, io);
     }
 
     /// <summary>
@@ -181,6 +182,9 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
 
     /// <summary>The settings this overlay was built with.</summary>
     public OverlayOptions Options { get; }
+
+    /// <summary>Owners, extended attributes, hard links, device nodes and FIFOs: what <see cref="IFileSystem"/> cannot say.</summary>
+    public OverlayUnix Unix { get; }
 
     /// <summary>The lower layers, topmost first.</summary>
     public IReadOnlyList<ILayer> LowersTopFirst => _io.Lowers;

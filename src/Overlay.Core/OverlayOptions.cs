@@ -1,3 +1,5 @@
+using Overlay.Layers;
+
 namespace Overlay;
 
 /// <summary>Settings of an <see cref="OverlayFileSystem"/>, fixed when it is built.</summary>
@@ -12,6 +14,15 @@ public sealed record OverlayOptions
     /// it; 0022 elsewhere), so new files get the modes System.IO gives them on the real disk.
     /// </summary>
     public UnixFileMode Umask { get; init; } = ProcessUmask.Value;
+
+    /// <summary>
+    /// The owner the overlay writes as, the kernel's fsuid and fsgid: new files, directories, links
+    /// and nodes get it (a setgid parent's group instead of its group). By default the process's own
+    /// effective ids, as a kernel mount gives a process; <see cref="UnixOwner.Root"/> to build a
+    /// root file system as a container's root would. Used where the upper keeps owners
+    /// (<see cref="IUnixMetadataWrites"/>).
+    /// </summary>
+    public UnixOwner Owner { get; init; } = ProcessCredentials.Owner;
 
     /// <summary>The clock that stamps times on writes; the system clock by default.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -42,6 +42,8 @@ internal static class IoErrors
         Errno.EBUSY => "Device or resource busy: the overlay's root",
         Errno.EISDIR => "Is a directory",
         Errno.ENOTDIR => "Not a directory",
+        Errno.ENODATA => "No data available: no such extended attribute",
+        Errno.EOPNOTSUPP => "Operation not supported: the layer does not store it",
         _ => error.ToString(),
     };
 

@@ -56,7 +56,9 @@ internal sealed class BindMountedUpper : IWritableLayer, IHostFileHandles, IWhol
     public TCapability? GetCapability<TCapability>()
         where TCapability : class
     {
-        if (typeof(TCapability) == typeof(IConcurrentStaging))
+        // Owners, attributes and links are the upper's own: a bind-mounted file is not one of its
+        // files, so the overlay asks the upper only about paths it holds.
+        if (typeof(TCapability) == typeof(IConcurrentStaging) || typeof(TCapability) == typeof(IUnixMetadata) || typeof(TCapability) == typeof(IUnixMetadataWrites))
         {
             return _upper.GetCapability<TCapability>();
         }

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using Overlay.Layers;
 
 namespace Overlay.Images;
@@ -11,7 +10,8 @@ namespace Overlay.Images;
 /// </summary>
 public sealed class Container : IDisposable
 {
-    private static readonly OverlayOptions ViewOptions = new() { Umask = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite };
+    // A container's processes run as root unless told otherwise: what they create is owned 0:0.
+    private static readonly OverlayOptions ViewOptions = new() { Umask = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite, Owner = UnixOwner.Root };
 
     // A link's own mode, as lstat gives it on Linux and Docker writes it.
     private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
@@ -122,7 +122,9 @@ public sealed class Container : IDisposable
     /// <summary>
     /// Writes the container's file system as a tar, as <c>docker export</c> does: the flattened
     /// merged view (init layer files included, empty as the init layer holds them; no whiteouts),
-    /// every directory before its children, names in ordinal order, owned 0:0.
+    /// every directory before its children, names in ordinal order, with numeric owners, the full
+    /// mode (setuid, setgid, sticky), extended attributes (PAX <c>SCHILY.xattr.*</c>), a hard-linked
+    /// file's later names as link entries to the first, devices and FIFOs.
     /// </summary>
     /// <param name="destination">Where the tar goes; left open.</param>
     /// <param name="cancellationToken">Checked before each member; a cancelled export leaves a partial tar in the stream.</param>
@@ -131,47 +133,80 @@ public sealed class Container : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         ThrowIfDisposed();
-        using var tar = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
-        ExportDirectory(tar, "/", cancellationToken);
+        using var tar = new Oci.Tar.TarWriter(destination, leaveOpen: true);
+        ExportDirectory(tar, "/", [], cancellationToken);
+        tar.Finish();
     }
 
-    private void ExportDirectory(TarWriter tar, string directory, CancellationToken cancellationToken)
+    private void ExportDirectory(Oci.Tar.TarWriter tar, string directory, Dictionary<ulong, string> linked, CancellationToken cancellationToken)
     {
+        var unix = _rootFs.Unix;
         var names = _rootFs.Directory.EnumerateFileSystemEntries(directory).Select(p => _rootFs.Path.GetFileName(p)).Order(StringComparer.Ordinal);
         foreach (string name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string path = LayerCopy.Join(directory, name);
+            var kind = unix.GetKind(path);
             var info = _rootFs.FileInfo.New(path);
             string tarName = path[1..];
-            TarEntry entry;
-            if (info.LinkTarget is { } target)
+            var owner = unix.GetOwner(path);
+            var header = new Oci.Tar.TarHeader
             {
-                entry = new PaxTarEntry(TarEntryType.SymbolicLink, tarName) { LinkName = target, Mode = LinkMode };
-            }
-            else if (info.Attributes.HasFlag(FileAttributes.Directory))
+                Name = kind == LayerEntryKind.Directory ? tarName + "/" : tarName,
+                TypeFlag = '0',
+                Uid = owner.UserId,
+                Gid = owner.GroupId,
+                ModificationTime = Oci.Tar.TarHeader.UnixSeconds(info.LastWriteTimeUtc),
+                ExtendedAttributes = unix.GetExtendedAttributes(path),
+            };
+            int permissions = kind == LayerEntryKind.SymbolicLink ? (int)LinkMode : (int)info.UnixFileMode;
+            Stream? data = null;
+            switch (kind)
             {
-                entry = new PaxTarEntry(TarEntryType.Directory, tarName + "/");
-            }
-            else
-            {
-                entry = new PaxTarEntry(TarEntryType.RegularFile, tarName) { DataStream = _rootFs.File.OpenRead(path) };
+                case LayerEntryKind.SymbolicLink:
+                    header = header with { TypeFlag = '2', Mode = 0xA000 | permissions, LinkName = info.LinkTarget! };
+                    break;
+                case LayerEntryKind.Directory:
+                    header = header with { TypeFlag = '5', Mode = 0x4000 | permissions };
+                    break;
+                case LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice:
+                    var device = unix.GetDeviceNumber(path);
+                    header = header with
+                    {
+                        TypeFlag = kind == LayerEntryKind.CharacterDevice ? '3' : '4',
+                        Mode = (kind == LayerEntryKind.CharacterDevice ? 0x2000 : 0x6000) | permissions,
+                        DeviceMajor = device.Major,
+                        DeviceMinor = device.Minor,
+                    };
+                    break;
+                case LayerEntryKind.Fifo:
+                    header = header with { TypeFlag = '6', Mode = 0x1000 | permissions };
+                    break;
+                case LayerEntryKind.Socket:
+                    continue;
+                default:
+                    var identity = unix.GetIdentity(path);
+                    if (identity.LinkCount > 1 && !linked.TryAdd(identity.FileId, tarName))
+                    {
+                        header = header with { TypeFlag = '1', Mode = 0x8000 | permissions, LinkName = linked[identity.FileId] };
+                    }
+                    else
+                    {
+                        data = _rootFs.File.OpenRead(path);
+                        header = header with { Mode = 0x8000 | permissions, Size = data.Length };
+                    }
+
+                    break;
             }
 
-            if (entry.EntryType != TarEntryType.SymbolicLink)
+            using (data)
             {
-                entry.Mode = info.UnixFileMode;
+                tar.WriteEntry(header, data);
             }
 
-            entry.ModificationTime = info.LastWriteTimeUtc;
-            using (entry.DataStream)
+            if (kind == LayerEntryKind.Directory)
             {
-                tar.WriteEntry(entry);
-            }
-
-            if (entry.EntryType == TarEntryType.Directory)
-            {
-                ExportDirectory(tar, path, cancellationToken);
+                ExportDirectory(tar, path, linked, cancellationToken);
             }
         }
     }

@@ -13,32 +13,74 @@ internal static class LayerCopy
     /// </summary>
     public static void Copy(ILayer source, IWritableLayer target)
     {
-        CopyChildren(source, target, "/");
+        var copy = new UnixCopy(source.GetCapability<IUnixMetadata>(), target.GetCapability<IUnixMetadataWrites>());
+        CopyChildren(source, target, "/", copy);
         if (source.TryGetEntry("/", out var root))
         {
             target.SetOpaque("/", root.IsOpaque);
+            if (copy.Applies)
+            {
+                copy.Target!.SetOwner("/", copy.Source!.GetOwner("/"));
+            }
+
             target.SetUnixFileMode("/", root.Mode);
             target.SetTimes("/", root.LastAccessTimeUtc, root.LastWriteTimeUtc);
         }
     }
 
-    private static void CopyChildren(ILayer source, IWritableLayer target, string directory)
+    /// <summary>The two sides' unix metadata (owners, attributes, hard links, nodes), copied when both keep it.</summary>
+    private sealed class UnixCopy(IUnixMetadata? source, IUnixMetadataWrites? target)
+    {
+        public IUnixMetadata? Source { get; } = source;
+
+        public IUnixMetadataWrites? Target { get; } = target;
+
+        public bool Applies => Source is not null && Target is not null;
+
+        /// <summary>The first path each hard-linked file of the source was copied to.</summary>
+        public Dictionary<ulong, string> Linked { get; } = [];
+    }
+
+    private static void CopyChildren(ILayer source, IWritableLayer target, string directory, UnixCopy copy)
     {
         foreach (var entry in source.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             string path = Join(directory, entry.Name);
             var metadata = LayerMetadata.From(entry);
+            if (copy.Applies && entry.Kind == LayerEntryKind.File
+                && copy.Source!.GetIdentity(path) is { LinkCount: > 1 } identity
+                && !copy.Linked.TryAdd(identity.FileId, path))
+            {
+                copy.Target!.CreateHardLink(copy.Linked[identity.FileId], path);
+                continue;
+            }
+
             string token = entry.Kind switch
             {
                 LayerEntryKind.Directory => target.StageDirectory(metadata, entry.IsOpaque),
                 LayerEntryKind.SymbolicLink => target.StageSymbolicLink(entry.LinkTarget ?? string.Empty, metadata),
                 LayerEntryKind.Whiteout => target.StageWhiteout(),
-                _ => StageFile(source, target, path, metadata),
+                LayerEntryKind.File => StageFile(source, target, path, metadata),
+                _ => (copy.Target ?? throw new IOException($"'{path}' is a {entry.Kind}, which layer '{target.Name}' cannot hold.", 95))
+                    .StageSpecialFile(entry.Kind, copy.Source?.GetDeviceNumber(path) ?? default, metadata),
             };
+            if (copy.Applies && entry.Kind != LayerEntryKind.Whiteout)
+            {
+                try
+                {
+                    copy.Target!.SetStagedMetadata(token, copy.Source!.GetOwner(path), copy.Source.GetExtendedAttributes(path), entry.Mode);
+                }
+                catch
+                {
+                    target.Discard(token);
+                    throw;
+                }
+            }
+
             target.Publish(token, path, keepParentTimes: true);
             if (entry.IsDirectory)
             {
-                CopyChildren(source, target, path);
+                CopyChildren(source, target, path, copy);
 
                 // Creating the children stamped the directory: give it its own times back.
                 target.SetTimes(path, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc);

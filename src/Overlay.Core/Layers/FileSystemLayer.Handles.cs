@@ -35,9 +35,13 @@ public partial class FileSystemLayer
         bool offered = typeof(TCapability) == typeof(IHostFileHandles) || typeof(TCapability) == typeof(IWholeFileReads) ? HasHostHandles
             : typeof(TCapability) == typeof(IConcurrentStaging) ? StagesConcurrently
             : typeof(TCapability) == typeof(IDirectoryRedirects) ? StoresRedirects
+            : typeof(TCapability) == typeof(IUnixMetadata) || typeof(TCapability) == typeof(IUnixMetadataWrites) ? StoresUnixMetadata
             : true;
         return offered ? this as TCapability : null;
     }
+
+    /// <summary>Whether the storage keeps owners, extended attributes, hard links and special files (the real disk on Linux).</summary>
+    private protected virtual bool StoresUnixMetadata => false;
 
     /// <inheritdoc />
     SafeFileHandle IHostFileHandles.OpenHandle(string path, FileAccess access) => OpenHostHandle(path, access);

@@ -179,10 +179,13 @@ public partial class FileSystemLayer
                 return true;
             case HostEntryKind.File:
             case HostEntryKind.SymbolicLink:
+            case HostEntryKind.CharacterDevice:
+            case HostEntryKind.BlockDevice:
+            case HostEntryKind.Fifo:
+            case HostEntryKind.Socket:
                 entry = ToEntry(name, found, hostPath, opaque: false);
                 return true;
             default:
-                // Devices, fifos and sockets are not objects an overlay of this library serves.
                 entry = default;
                 return false;
         }
@@ -208,6 +211,10 @@ public partial class FileSystemLayer
             {
                 HostEntryKind.Directory => LayerEntryKind.Directory,
                 HostEntryKind.SymbolicLink => LayerEntryKind.SymbolicLink,
+                HostEntryKind.CharacterDevice => LayerEntryKind.CharacterDevice,
+                HostEntryKind.BlockDevice => LayerEntryKind.BlockDevice,
+                HostEntryKind.Fifo => LayerEntryKind.Fifo,
+                HostEntryKind.Socket => LayerEntryKind.Socket,
                 _ => LayerEntryKind.File,
             },
             Mode = found.Kind == HostEntryKind.SymbolicLink ? LinkMode : found.Mode,

@@ -78,7 +78,7 @@ public partial class FileSystemLayer
     /// <param name="kind">What it is; <see langword="null"/> for a whiteout.</param>
     /// <param name="metadata">Its times, set last (after the data, which would move them).</param>
     /// <param name="build">Makes the object at the given storage path.</param>
-    private string Stage(HostEntryKind? kind, LayerMetadata? metadata, Action<string> build)
+    private protected string Stage(HostEntryKind? kind, LayerMetadata? metadata, Action<string> build)
     {
         string token = NewToken(out string host);
         try

@@ -297,7 +297,7 @@ public partial class FileSystemLayer
     }
 
     /// <summary>Checks a name an object is about to be created at, which must be free.</summary>
-    private string PrepareNewName(string path)
+    private protected string PrepareNewName(string path)
     {
         string host = PrepareName(path);
         if (Stat(host).Exists)

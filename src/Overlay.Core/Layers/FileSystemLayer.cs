@@ -350,7 +350,7 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// <summary>The storage path of the OCI whiteout of a layer path.</summary>
     private protected string WhiteoutHostPath(string path) => HostPath(PosixPath.Combine(PosixPath.ParentOf(path), OciWhiteout.NameFor(PosixPath.NameOf(path))));
 
-    private static void CheckLayerPath(string path)
+    private protected static void CheckLayerPath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0 || path[0] != '/' || (path.Length > 1 && path[^1] == '/'))

@@ -26,7 +26,7 @@ namespace Overlay.Layers;
 /// mount does); <see cref="FileSystemLayer.Dispose()"/> lets it go.
 /// </para>
 /// </remarks>
-public sealed class HostDirectoryLayer : FileSystemLayer
+public sealed partial class HostDirectoryLayer : FileSystemLayer
 {
     private static readonly IFileSystem Disk = new System.IO.Abstractions.FileSystem();
 
@@ -143,6 +143,9 @@ public sealed class HostDirectoryLayer : FileSystemLayer
             LinuxSyscalls.S_IFLNK => HostEntryKind.SymbolicLink,
             LinuxSyscalls.S_IFCHR when s.RdevMajor == 0 && s.RdevMinor == 0 => HostEntryKind.WhiteoutDevice,
             LinuxSyscalls.S_IFCHR => HostEntryKind.CharacterDevice,
+            LinuxSyscalls.S_IFBLK => HostEntryKind.BlockDevice,
+            LinuxSyscalls.S_IFIFO => HostEntryKind.Fifo,
+            LinuxSyscalls.S_IFSOCK => HostEntryKind.Socket,
             _ => HostEntryKind.Other,
         };
         // A length is a file's: a directory's st_size is its storage's business (4096 on ext4), and a

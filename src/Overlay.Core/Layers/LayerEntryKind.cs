@@ -14,4 +14,16 @@ public enum LayerEntryKind
 
     /// <summary>A whiteout: the name is deleted, and every layer below it is hidden.</summary>
     Whiteout,
+
+    /// <summary>A character device node; its numbers come from <see cref="IUnixMetadata.GetDeviceNumber"/>.</summary>
+    CharacterDevice,
+
+    /// <summary>A block device node; its numbers come from <see cref="IUnixMetadata.GetDeviceNumber"/>.</summary>
+    BlockDevice,
+
+    /// <summary>A named pipe (FIFO).</summary>
+    Fifo,
+
+    /// <summary>A unix-domain socket's name.</summary>
+    Socket,
 }

@@ -11,9 +11,11 @@ namespace Overlay.Layers;
 /// Its public members build and read it; the members the overlay writes an upper with are those of
 /// <see cref="IWritableLayer"/> and of the capabilities it offers (<see cref="IConcurrentStaging"/>:
 /// the tree has its lock and a staged file is built before it is attached under it;
-/// <see cref="IDirectoryRedirects"/>; <see cref="IWholeFileReads"/>), implemented explicitly.
+/// <see cref="IDirectoryRedirects"/>; <see cref="IWholeFileReads"/>; <see cref="IUnixMetadata"/> and
+/// <see cref="IUnixMetadataWrites"/>: owners, extended attributes, hard links and special files are
+/// kept as given), implemented explicitly.
 /// </remarks>
-public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWholeFileReads
+public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWholeFileReads, IUnixMetadata, IUnixMetadataWrites
 {
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
     private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
@@ -127,7 +129,12 @@ public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectory
                 throw new IOException($"Cannot replace the root of layer '{Name}' with '{path}'.", 17);
             }
 
-            parent.Children![name] = node;
+            if (parent.Children!.TryGetValue(name, out var replaced))
+            {
+                Unlinked(replaced);
+            }
+
+            parent.Children[name] = node;
         }
     }
 
@@ -204,10 +211,12 @@ public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectory
         lock (_gate)
         {
             var (parent, name) = Walk(path, createParents: false);
-            if (name.Length == 0 || !parent.Children!.Remove(name))
+            if (name.Length == 0 || !parent.Children!.Remove(name, out var removed))
             {
                 throw NotFound(path);
             }
+
+            Unlinked(removed);
 
             parent.LastWriteTimeUtc = Now;
         }
@@ -231,7 +240,12 @@ public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectory
             }
 
             sourceParent.Children.Remove(sourceName);
-            destinationParent.Children![destinationName] = node;
+            if (destinationParent.Children!.TryGetValue(destinationName, out var replaced) && !ReferenceEquals(replaced, node))
+            {
+                Unlinked(replaced);
+            }
+
+            destinationParent.Children[destinationName] = node;
             sourceParent.LastWriteTimeUtc = destinationParent.LastWriteTimeUtc = Now;
         }
     }
@@ -341,7 +355,12 @@ public sealed class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectory
             }
 
             var parentTime = parent.LastWriteTimeUtc;
-            parent.Children![name] = node;
+            if (parent.Children!.TryGetValue(name, out var replaced))
+            {
+                Unlinked(replaced);
+            }
+
+            parent.Children[name] = node;
             parent.LastWriteTimeUtc = keepParentTimes ? parentTime : Now;
         }
     }

@@ -38,6 +38,19 @@ internal sealed class MemoryNode
 
     public MemoryFileData? Data { get; }
 
+    /// <summary>The node's number in its layer (hard links share the node, so its number).</summary>
+    public ulong Id { get; set; }
+
+    /// <summary>How many names of the layer hold this node (a hard-linked file has more than one).</summary>
+    public int Links { get; set; } = 1;
+
+    public UnixOwner Owner { get; set; }
+
+    /// <summary>The node's extended attributes; null until one is set.</summary>
+    public Dictionary<string, byte[]>? Attributes { get; set; }
+
+    public UnixDeviceNumber Device { get; set; }
+
     public LayerEntry ToEntry(string name) => new()
     {
         Name = name,

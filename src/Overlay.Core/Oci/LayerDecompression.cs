@@ -24,6 +24,38 @@ internal static class LayerDecompression
     }
 
     /// <summary>
+    /// A temporary file no name reaches, so nothing is left behind even by a killed process:
+    /// <c>O_TMPFILE</c> where the file system has it, else a file unlinked right after it is opened
+    /// (on Windows, where an open file cannot lose its name, one deleted when its handle closes).
+    /// </summary>
+    internal static SafeFileHandle CreateUnnamedCache(string directory)
+    {
+        if (Layers.Host.LinuxSyscalls.IsSupported)
+        {
+            int errno = Layers.Host.LinuxSyscalls.OpenUnnamedTemporaryFile(directory, out var unnamed);
+            if (errno == 0)
+            {
+                return unnamed;
+            }
+
+            unnamed.Dispose();
+            if (errno is Layers.Host.LinuxSyscalls.ENOENT or Layers.Host.LinuxSyscalls.ENOTDIR)
+            {
+                throw new DirectoryNotFoundException($"The temporary directory '{directory}' for a decompressed layer does not exist.");
+            }
+        }
+
+        string cachePath = Path.Combine(directory, ".overlay-layer-" + Guid.NewGuid().ToString("N"));
+        var cache = File.OpenHandle(cachePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete, FileOptions.DeleteOnClose);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(cachePath);
+        }
+
+        return cache;
+    }
+
+    /// <summary>
     /// Decompresses a whole layer into an unlinked temporary file (deleted when its handle closes),
     /// hashing the output (the diff_id) and enforcing the size and expansion-ratio limits.
     /// </summary>
@@ -31,9 +63,7 @@ internal static class LayerDecompression
         string path, Stream source, LayerCompression compression, LayerTarOptions options, string name,
         IProgress<OciProgress>? progress, CancellationToken cancellationToken)
     {
-        string directory = options.TemporaryDirectory ?? Path.GetTempPath();
-        string cachePath = Path.Combine(directory, ".overlay-layer-" + Guid.NewGuid().ToString("N"));
-        var cache = File.OpenHandle(cachePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        var cache = CreateUnnamedCache(options.TemporaryDirectory ?? Path.GetTempPath());
         try
         {
             using var input = new CountingReadStream(new BufferedStream(source, 1 << 16));

@@ -16,8 +16,8 @@ public sealed record LayerTarOptions
     /// </summary>
     public WhiteoutForm WhiteoutForm { get; init; } = WhiteoutForm.Oci;
 
-    /// <summary>What to do with devices and named pipes; <see cref="SpecialFileHandling.Reject"/> by default.</summary>
-    public SpecialFileHandling SpecialFiles { get; init; } = SpecialFileHandling.Reject;
+    /// <summary>What to do with devices and named pipes; <see cref="SpecialFileHandling.Keep"/> by default.</summary>
+    public SpecialFileHandling SpecialFiles { get; init; } = SpecialFileHandling.Keep;
 
     /// <summary>The limits on the tar (entries, sizes, expansion ratio, name lengths).</summary>
     public TarLimits Limits { get; init; } = TarLimits.Default;

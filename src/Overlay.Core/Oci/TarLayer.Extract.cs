@@ -9,9 +9,11 @@ public sealed partial class TarLayer
 
     /// <summary>
     /// Extracts the layer into a new directory that a <see cref="HostDirectoryLayer"/> opens in the
-    /// given whiteout form: whiteouts and opaque directories are written in that form, modes and
-    /// times as the tar has them (owners and other extended attributes are not kept: layers have
-    /// neither; hard links become separate files).
+    /// given whiteout form: whiteouts and opaque directories are written in that form; modes
+    /// (setuid, setgid and sticky included), times, numeric owners and extended attributes as the
+    /// tar has them; hard-link members as hard links of one file; devices and FIFOs as nodes (a
+    /// device needs root, as <c>mknod</c> does). Not as root, owners are recorded the rootless way
+    /// (see <see cref="HostDirectoryLayer"/>).
     /// </summary>
     /// <remarks>
     /// Everything is built in a staging directory beside the target and renamed into place in one
@@ -66,6 +68,11 @@ public sealed partial class TarLayer
                 }
 
                 WriteChildren(state, _root, "/");
+                if (UnixMetadataApplies)
+                {
+                    WriteOwnerAndAttributes(state, "/");
+                }
+
                 layer.SetUnixFileMode("/", _root.Mode);
                 SetTimes(layer, "/", _root);
             }
@@ -91,7 +98,31 @@ public sealed partial class TarLayer
         public int Entries { get; set; }
 
         public long Bytes { get; set; }
+
+        /// <summary>The first path each hard-linked file was written at: its other names link to it.</summary>
+        public Dictionary<TarLayerNode, string> Linked { get; } = new(ReferenceEqualityComparer.Instance);
     }
+
+    /// <summary>Gives an extracted object the tar's owner and attributes; the mode is set after, as a chown clears setuid.</summary>
+    private void WriteOwnerAndAttributes(ExtractState state, string path)
+    {
+        var writes = (IUnixMetadataWrites)state.Layer;
+        var unix = (IUnixMetadata)this;
+        var owner = unix.GetOwner(path);
+        if (owner != ProcessCredentials.Owner)
+        {
+            writes.SetOwner(path, owner);
+        }
+
+        foreach (var (name, value) in unix.GetExtendedAttributes(path))
+        {
+            writes.SetExtendedAttribute(path, name, value);
+        }
+    }
+
+    /// <summary>Whether extraction writes owners, attributes and hard links: on Linux, where the layer stores them.</summary>
+    private static bool UnixMetadataApplies => Layers.Host.LinuxSyscalls.IsSupported;
+
 
     private void WriteChildren(ExtractState state, TarLayerNode directory, string path)
     {
@@ -100,6 +131,7 @@ public sealed partial class TarLayer
             state.CancellationToken.ThrowIfCancellationRequested();
             string childPath = PosixPath.Combine(path, name);
             var layer = state.Layer;
+            bool unix = UnixMetadataApplies;
             switch (node.Kind)
             {
                 case LayerEntryKind.Directory:
@@ -111,8 +143,18 @@ public sealed partial class TarLayer
                     }
 
                     WriteChildren(state, node, childPath);
+                    if (unix)
+                    {
+                        WriteOwnerAndAttributes(state, childPath);
+                    }
+
                     layer.SetUnixFileMode(childPath, node.Mode);
                     break;
+                case LayerEntryKind.File when unix && node.Links > 1 && state.Linked.TryGetValue(node, out string? first):
+                    // Another name of a file already written: a hard link, as tar -x makes it.
+                    ((IUnixMetadataWrites)layer).CreateHardLink(first, childPath);
+                    state.Entries++;
+                    continue;
                 case LayerEntryKind.File:
                     layer.CreateFile(childPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                     using (var output = layer.OpenFile(childPath, FileAccess.Write))
@@ -121,14 +163,36 @@ public sealed partial class TarLayer
                         input.CopyTo(output);
                     }
 
+                    if (unix)
+                    {
+                        WriteOwnerAndAttributes(state, childPath);
+                        state.Linked.TryAdd(node, childPath);
+                    }
+
                     layer.SetUnixFileMode(childPath, node.Mode);
                     state.Bytes += node.Size;
                     break;
                 case LayerEntryKind.SymbolicLink:
                     layer.CreateSymbolicLink(childPath, node.LinkTarget!);
+                    if (unix)
+                    {
+                        WriteOwnerAndAttributes(state, childPath);
+                    }
+
                     break;
                 case LayerEntryKind.Whiteout:
                     layer.Publish(layer.StageWhiteout(), childPath, keepParentTimes: true);
+                    layer.SetWhiteoutTimes(childPath, node.LastWriteTimeUtc);
+                    break;
+                default:
+                    // A device or FIFO: a node of the same kind and numbers (mknod; a device needs root).
+                    ((IUnixMetadataWrites)layer).CreateSpecialFile(childPath, node.Kind, node.Mode, node.Device);
+                    if (unix)
+                    {
+                        WriteOwnerAndAttributes(state, childPath);
+                    }
+
+                    layer.SetUnixFileMode(childPath, node.Mode);
                     break;
             }
 

@@ -101,19 +101,46 @@ public sealed partial class TarLayer
                 node = new TarLayerNode(LayerEntryKind.SymbolicLink) { LinkTarget = entry.LinkName };
                 break;
             case TarMemberType.HardLink:
+                // Another name of an earlier member: the same file, as the kernel and Docker see it.
                 var target = HardLinkTarget(root, entry, layerName);
-                node = new TarLayerNode(LayerEntryKind.File) { Size = target.Size, DataOffset = target.DataOffset };
-                break;
+                if (parent.Children!.TryGetValue(baseName, out var linked) && linked.Kind != LayerEntryKind.Whiteout)
+                {
+                    throw Hostile(layerName, entry.Name, "a duplicate member (the name is already in this layer)");
+                }
+
+                parent.Children[baseName] = target;
+                target.Links++;
+                return;
             case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
                 node = new TarLayerNode(LayerEntryKind.Whiteout);
                 break;
+            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Oci && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
+                // No real device is 0/0: this is a kernel-form whiteout in a tar read as OCI, and
+                // taking it as a device would bring the deleted name back.
+                throw Hostile(layerName, entry.Name, $"a {entry.Type} 0/0 is the kernel form's whiteout, not a device (the tar is in the kernel form: LayerTarOptions.WhiteoutForm)");
             default:
                 if (options.SpecialFiles == SpecialFileHandling.Skip)
                 {
                     return;
                 }
 
-                throw Hostile(layerName, entry.Name, $"a {entry.Type} cannot be held by a layer (LayerTarOptions.SpecialFiles is Reject)");
+                if (options.SpecialFiles == SpecialFileHandling.Reject)
+                {
+                    throw Hostile(layerName, entry.Name, $"a {entry.Type} cannot be held by a layer (LayerTarOptions.SpecialFiles is Reject)");
+                }
+
+                node = new TarLayerNode(entry.Type switch
+                {
+                    TarMemberType.CharacterDevice => LayerEntryKind.CharacterDevice,
+                    TarMemberType.BlockDevice => LayerEntryKind.BlockDevice,
+                    _ => LayerEntryKind.Fifo,
+                });
+                if (entry.Type is TarMemberType.CharacterDevice or TarMemberType.BlockDevice)
+                {
+                    node.Device = new UnixDeviceNumber(entry.DeviceMajor, entry.DeviceMinor);
+                }
+
+                break;
         }
 
         ApplyMetadata(node, entry);

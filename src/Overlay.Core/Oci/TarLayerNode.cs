@@ -30,6 +30,12 @@ internal sealed class TarLayerNode(LayerEntryKind kind)
 
     public Dictionary<string, TarLayerNode>? Children { get; set; }
 
+    /// <summary>How many names of the layer stand for this node (hard-link members share their target's node).</summary>
+    public int Links { get; set; } = 1;
+
+    /// <summary>A device's numbers.</summary>
+    public UnixDeviceNumber Device { get; set; }
+
     public static TarLayerNode Directory(DateTime time) => new(LayerEntryKind.Directory)
     {
         Mode = (UnixFileMode)0b111_101_101,

@@ -24,4 +24,10 @@ internal enum Errno
     ENAMETOOLONG = 36,
     ENOTEMPTY = 39,
     ELOOP = 40,
+
+    /// <summary>No data available: the object has no such extended attribute.</summary>
+    ENODATA = 61,
+
+    /// <summary>Operation not supported: the layer cannot store it.</summary>
+    EOPNOTSUPP = 95,
 }

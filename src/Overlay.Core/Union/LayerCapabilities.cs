@@ -16,6 +16,8 @@ internal sealed class LayerCapabilities
         Staging = layer.GetCapability<IConcurrentStaging>();
         Redirects = layer.GetCapability<IDirectoryRedirects>();
         WhiteoutRename = layer.GetCapability<IWhiteoutRename>();
+        Unix = layer.GetCapability<IUnixMetadata>();
+        UnixWrites = layer.GetCapability<IUnixMetadataWrites>();
     }
 
     /// <summary>Native handles of host files (File.OpenHandle, the drive's sizes).</summary>
@@ -32,6 +34,12 @@ internal sealed class LayerCapabilities
 
     /// <summary>An upper's one-step rename that leaves a whiteout (RENAME_WHITEOUT).</summary>
     public IWhiteoutRename? WhiteoutRename { get; }
+
+    /// <summary>Owners, extended attributes, hard-link identity and device numbers.</summary>
+    public IUnixMetadata? Unix { get; }
+
+    /// <summary>An upper's owners, attributes, hard links and special files (copy-up keeps them).</summary>
+    public IUnixMetadataWrites? UnixWrites { get; }
 
     public static LayerCapabilities Of(ILayer layer) => new(layer);
 }

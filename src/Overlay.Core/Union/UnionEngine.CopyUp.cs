@@ -50,6 +50,9 @@ internal sealed partial class UnionEngine
             case LayerEntryKind.SymbolicLink:
                 token = upper.StageSymbolicLink(node.Entry.LinkTarget!, metadata);
                 break;
+            case LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice or LayerEntryKind.Fifo or LayerEntryKind.Socket:
+                token = StageSpecialCopy(node, metadata);
+                break;
             default:
                 if (withData)
                 {
@@ -67,6 +70,16 @@ internal sealed partial class UnionEngine
                 }
 
                 break;
+        }
+
+        try
+        {
+            CopyUnixMetadataToStaged(node.Layer, node.PathInLower, token, metadata.Mode);
+        }
+        catch
+        {
+            upper.Discard(token);
+            throw;
         }
 
         return Publish(node, token);

@@ -120,6 +120,7 @@ internal sealed partial class UnionEngine
             }
         }
 
+        GiveNewObjectItsOwner(path, kind);
         EmitChange(OverlayEventKind.Created, path, kind);
     }
 

@@ -76,6 +76,7 @@ internal sealed partial class UnionEngine
                 // to act on what is there now).
                 using var data = _lowers[request.Layer].OpenRead(request.PathInLower);
                 request.Token = _upperCapabilities!.Staging!.StageFile(data, request.Metadata);
+                CopyUnixMetadataToStaged(request.Layer, request.PathInLower, request.Token, request.Metadata.Mode);
             }
         }
         catch

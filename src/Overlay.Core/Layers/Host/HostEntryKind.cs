@@ -21,6 +21,15 @@ internal enum HostEntryKind
     /// <summary>A character device 0/0: the kernel's whiteout.</summary>
     WhiteoutDevice,
 
-    /// <summary>Anything else: a block device, a fifo, a socket. Not part of a layer's view.</summary>
+    /// <summary>A block device.</summary>
+    BlockDevice,
+
+    /// <summary>A named pipe (FIFO).</summary>
+    Fifo,
+
+    /// <summary>A unix-domain socket.</summary>
+    Socket,
+
+    /// <summary>Anything else. Not part of a layer's view.</summary>
     Other,
 }

@@ -193,7 +193,9 @@ internal static partial class LinuxSyscalls
             buffer.RdevMajor,
             buffer.RdevMinor,
             buffer.Inode,
-            buffer.LinkCount);
+            buffer.LinkCount,
+            buffer.Uid,
+            buffer.Gid);
         return 0;
     }
 
@@ -555,6 +557,8 @@ internal static partial class LinuxSyscalls
     /// <param name="RdevMinor">Minor number of the device a device node stands for.</param>
     /// <param name="Inode">The inode number.</param>
     /// <param name="LinkCount">The number of hard links.</param>
+    /// <param name="Uid">The owner's user id.</param>
+    /// <param name="Gid">The owner's group id.</param>
     internal readonly record struct StatxResult(
         uint Mask,
         uint Type,
@@ -573,7 +577,9 @@ internal static partial class LinuxSyscalls
         uint RdevMajor,
         uint RdevMinor,
         ulong Inode,
-        uint LinkCount)
+        uint LinkCount,
+        uint Uid = 0,
+        uint Gid = 0)
     {
         /// <summary>The last write time (mtime), UTC, to the tick (100 ns).</summary>
         public DateTime LastWriteTimeUtc => ToDateTime(MtimeSeconds, MtimeNanoseconds);

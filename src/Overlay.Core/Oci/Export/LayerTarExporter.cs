@@ -130,6 +130,8 @@ public static class LayerTarExporter
         string stage,
         CancellationToken cancellationToken)
     {
+        private readonly IUnixMetadata? _unix = layer.GetCapability<IUnixMetadata>();
+        private readonly Dictionary<ulong, string> _firstNames = [];
         private int _count;
 
         public int Run()
@@ -175,10 +177,44 @@ public static class LayerTarExporter
                         }, null);
                         break;
 
+                    case LayerEntryKind.File when _unix?.GetIdentity(path) is { LinkCount: > 1 } identity && !_firstNames.TryAdd(identity.FileId, name):
+                        // Another name of a file already written: a link entry to the first name,
+                        // which carries the data, as Docker writes hard links.
+                        Write(path, Owned(path, new TarHeader
+                        {
+                            Name = name,
+                            TypeFlag = '1',
+                            Mode = 0x8000 | Permissions(child.Mode),
+                            LinkName = _firstNames[identity.FileId],
+                            ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
+                            UserName = options.UserName,
+                            GroupName = options.GroupName,
+                        }), null);
+                        break;
+
+                    case LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice or LayerEntryKind.Fifo:
+                        var device = _unix?.GetDeviceNumber(path) ?? default;
+                        Write(path, Owned(path, new TarHeader
+                        {
+                            Name = name,
+                            TypeFlag = child.Kind switch { LayerEntryKind.CharacterDevice => '3', LayerEntryKind.BlockDevice => '4', _ => '6' },
+                            Mode = (child.Kind switch { LayerEntryKind.CharacterDevice => 0x2000, LayerEntryKind.BlockDevice => 0x6000, _ => 0x1000 }) | Permissions(child.Mode),
+                            DeviceMajor = device.Major,
+                            DeviceMinor = device.Minor,
+                            ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
+                            UserName = options.UserName,
+                            GroupName = options.GroupName,
+                        }), null);
+                        break;
+
+                    case LayerEntryKind.Socket:
+                        // A socket is a name of a running process, not data: tar (and Docker) leave it out.
+                        break;
+
                     case LayerEntryKind.File:
                         using (var data = layer.OpenRead(path))
                         {
-                            Write(path, new TarHeader
+                            Write(path, Owned(path, new TarHeader
                             {
                                 Name = name,
                                 TypeFlag = '0',
@@ -187,14 +223,14 @@ public static class LayerTarExporter
                                 ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
                                 UserName = options.UserName,
                                 GroupName = options.GroupName,
-                            }, data);
+                            }), data);
                         }
 
                         break;
 
                     case LayerEntryKind.SymbolicLink:
                         // A link's own permission bits are always 0777 on Linux, whatever a layer reports.
-                        Write(path, new TarHeader
+                        Write(path, Owned(path, new TarHeader
                         {
                             Name = name,
                             TypeFlag = '2',
@@ -203,7 +239,7 @@ public static class LayerTarExporter
                             ModificationTime = TarHeader.UnixSeconds(child.LastWriteTimeUtc),
                             UserName = options.UserName,
                             GroupName = options.GroupName,
-                        }, null);
+                        }), null);
                         break;
 
                     case LayerEntryKind.Directory:
@@ -215,7 +251,7 @@ public static class LayerTarExporter
                                 EOPNOTSUPP);
                         }
 
-                        Write(path, new TarHeader
+                        Write(path, Owned(path, new TarHeader
                         {
                             Name = name + "/",
                             TypeFlag = '5',
@@ -223,7 +259,7 @@ public static class LayerTarExporter
                             ModificationTime = TarHeader.UnixSeconds(directoryEntry.LastWriteTimeUtc),
                             UserName = options.UserName,
                             GroupName = options.GroupName,
-                        }, null);
+                        }), null);
                         if (directoryEntry.IsOpaque)
                         {
                             WriteOpaqueMarker(name + "/", directoryEntry);
@@ -254,6 +290,30 @@ public static class LayerTarExporter
             writer.WriteEntry(header, data, cancellationToken);
             _count++;
             progress?.Report(new OciProgress(OciProgressStage.Exporting, stage, writer.Position, null, _count) { Entry = path });
+        }
+
+        /// <summary>The numeric owner and the extended attributes (PAX SCHILY.xattr.*) of an object, where the layer keeps them.</summary>
+        private TarHeader Owned(string path, TarHeader header)
+        {
+            if (_unix is null)
+            {
+                return header;
+            }
+
+            var owner = _unix.GetOwner(path);
+            var attributes = _unix.GetExtendedAttributes(path);
+            if (attributes.Keys.Any(HostDirectoryLayer.IsLayerFormAttribute))
+            {
+                // The overlay's own attributes are the layer form's business, never a file's.
+                attributes = attributes.Where(a => !HostDirectoryLayer.IsLayerFormAttribute(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            }
+
+            return header with
+            {
+                Uid = owner.UserId,
+                Gid = owner.GroupId,
+                ExtendedAttributes = attributes.Count == 0 ? header.ExtendedAttributes : attributes,
+            };
         }
 
         private static int Permissions(UnixFileMode mode) => (int)mode & 0xFFF;

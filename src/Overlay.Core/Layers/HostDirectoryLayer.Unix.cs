@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text;
+using Overlay.Layers.Host;
+
+namespace Overlay.Layers;
+
+/// <content>
+/// Owners, extended attributes, hard links and special files on the real disk (Linux): read with
+/// <c>statx</c> and <c>llistxattr</c>, written with <c>lchown</c>, <c>lsetxattr</c>, <c>link</c> and
+/// <c>mknod</c>.
+/// </content>
+/// <remarks>
+/// A process that is not root cannot give a file another owner. There the layer stores the owner
+/// the way rootless container tools do, in the <c>user.containers.override_stat</c> attribute
+/// (<c>uid:gid:mode:type</c>, as fuse-overlayfs and containers/storage read it), and reads an owner
+/// from that attribute wherever it is present, whoever runs. What the kernel refuses a non-root
+/// process outright — a device node (<c>mknod</c> without <c>CAP_MKNOD</c>), a <c>trusted.*</c> or
+/// <c>security.*</c> attribute — fails with the kernel's errno when asked for, and a copy-up leaves
+/// such attributes out, as an unprivileged <c>cp -a</c> does.
+/// </remarks>
+public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWrites
+{
+    /// <summary>The attribute rootless container tools keep an object's intended owner and mode in.</summary>
+    internal const string OverrideStatAttribute = "user.containers.override_stat";
+
+    /// <summary>
+    /// Whether owners are stored in <see cref="OverrideStatAttribute"/> rather than with
+    /// <c>lchown</c>: when the process is not root.
+    /// </summary>
+    internal bool StoresOwnersInAttributes { get; set; } = LinuxSyscalls.IsSupported && LinuxSyscalls.EffectiveUserId() != 0;
+
+    /// <inheritdoc />
+    private protected override bool StoresUnixMetadata => _native;
+
+    // ---- IUnixMetadata
+
+    /// <inheritdoc />
+    UnixOwner IUnixMetadata.GetOwner(string path)
+    {
+        string host = RequireExisting(path, out var stat);
+        return OverriddenOwner(host) ?? new UnixOwner((int)stat.Uid, (int)stat.Gid);
+    }
+
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, byte[]> IUnixMetadata.GetExtendedAttributes(string path)
+    {
+        string host = RequireExisting(path, out _);
+        int errno = LinuxSyscalls.ListXattrs(host, out var names);
+        if (errno is LinuxSyscalls.ENOTSUP)
+        {
+            return new Dictionary<string, byte[]>(0);
+        }
+
+        ThrowOn(errno, "list the extended attributes of", path);
+        var attributes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            if (IsLayerFormAttribute(name))
+            {
+                continue;
+            }
+
+            errno = LinuxSyscalls.GetXattr(host, name, out var value);
+            if (errno == LinuxSyscalls.ENODATA)
+            {
+                continue;
+            }
+
+            ThrowOn(errno, $"read the extended attribute '{name}' of", path);
+            attributes[name] = value ?? [];
+        }
+
+        return attributes;
+    }
+
+    /// <inheritdoc />
+    UnixFileIdentity IUnixMetadata.GetIdentity(string path)
+    {
+        RequireExisting(path, out var stat);
+        return new UnixFileIdentity(stat.Inode, (int)stat.LinkCount);
+    }
+
+    /// <inheritdoc />
+    UnixDeviceNumber IUnixMetadata.GetDeviceNumber(string path)
+    {
+        RequireExisting(path, out var stat);
+        return stat.Type is LinuxSyscalls.S_IFCHR or LinuxSyscalls.S_IFBLK
+            ? new UnixDeviceNumber((int)stat.RdevMajor, (int)stat.RdevMinor)
+            : default;
+    }
+
+    /// <summary>Whether an attribute is one the layer form keeps for itself, never one of the file's own.</summary>
+    /// <param name="name">The attribute's full name.</param>
+    /// <returns>Whether the overlay's or a rootless owner's attribute.</returns>
+    internal static bool IsLayerFormAttribute(string name) =>
+        name.StartsWith("trusted.overlay.", StringComparison.Ordinal)
+        || name.StartsWith("user.overlay.", StringComparison.Ordinal)
+        || name == OverrideStatAttribute;
+
+    // ---- IUnixMetadataWrites
+
+    /// <inheritdoc />
+    void IUnixMetadataWrites.SetOwner(string path, UnixOwner owner)
+    {
+        string host = RequireExisting(path, out var stat);
+        ApplyOwner(host, path, stat, owner);
+    }
+
+    /// <inheritdoc />
+    void IUnixMetadataWrites.SetExtendedAttribute(string path, string name, byte[] value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        string host = RequireExisting(path, out _);
+        ThrowOn(LinuxSyscalls.SetXattr(host, name, value, 0), $"set the extended attribute '{name}' of", path);
+    }
+
+    /// <inheritdoc />
+    bool IUnixMetadataWrites.RemoveExtendedAttribute(string path, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string host = RequireExisting(path, out _);
+        int errno = LinuxSyscalls.RemoveXattr(host, name);
+        if (errno == LinuxSyscalls.ENODATA)
+        {
+            return false;
+        }
+
+        ThrowOn(errno, $"remove the extended attribute '{name}' of", path);
+        return true;
+    }
+
+    /// <inheritdoc />
+    void IUnixMetadataWrites.CreateHardLink(string existingPath, string newPath)
+    {
+        string existing = RequireExisting(existingPath, out var stat);
+        if (stat.Type == LinuxSyscalls.S_IFDIR)
+        {
+            throw new IOException($"Cannot link '{newPath}' to '{existingPath}' in layer '{Name}': a directory cannot have another name.", LinuxSyscalls.EPERM);
+        }
+
+        string host = PrepareNewName(newPath);
+        var kept = KeepParents(newPath);
+        ThrowOn(LinuxSyscalls.Link(existing, host), $"link '{existingPath}' as", newPath);
+        RemoveWhiteoutOf(newPath);
+        kept.Restore();
+        StampChanged(Paths.PosixPath.ParentOf(newPath));
+    }
+
+    /// <inheritdoc />
+    void IUnixMetadataWrites.CreateSpecialFile(string path, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
+    {
+        string host = PrepareNewName(path);
+        var kept = KeepParents(path);
+        MakeSpecial(host, path, kind, mode, device);
+        RemoveWhiteoutOf(path);
+        kept.Restore();
+        StampChanged(Paths.PosixPath.ParentOf(path));
+    }
+
+    /// <inheritdoc />
+    string IUnixMetadataWrites.StageSpecialFile(LayerEntryKind kind, UnixDeviceNumber device, LayerMetadata metadata) =>
+        Stage(HostKind(kind), metadata, host => MakeSpecial(host, kind.ToString(), kind, metadata.Mode, device));
+
+    /// <inheritdoc />
+    void IUnixMetadataWrites.SetStagedMetadata(string token, UnixOwner owner, IReadOnlyDictionary<string, byte[]> extendedAttributes, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(extendedAttributes);
+        string host = WorkArea + Separator + token;
+        ThrowOn(LinuxSyscalls.LStat(host, out var stat), "read the staged", token);
+
+        // The kernel's order (ovl_set_attr after ovl_copy_xattr): the owner first, as it clears the
+        // setuid/setgid bits and security.capability, then the attributes, then the mode again.
+        ApplyOwner(host, token, stat, owner);
+        foreach (var (name, value) in extendedAttributes)
+        {
+            int errno = LinuxSyscalls.SetXattr(host, name, value, 0);
+            if (errno is LinuxSyscalls.EPERM or LinuxSyscalls.ENOTSUP && StoresOwnersInAttributes && !name.StartsWith("user.", StringComparison.Ordinal))
+            {
+                // Not root: a trusted.* or security.* attribute cannot be written, and a copy-up
+                // goes on without it, as an unprivileged copy (cp -a) does.
+                continue;
+            }
+
+            ThrowOn(errno, $"set the extended attribute '{name}' of the staged", token);
+        }
+
+        if (stat.Type != LinuxSyscalls.S_IFLNK)
+        {
+            SetMode(host, mode);
+        }
+    }
+
+    /// <summary>
+    /// Sets the times of a whiteout as stored (the kernel form's device, the OCI form's
+    /// <c>.wh.</c> file): an extracted layer keeps its tar's whiteout times, so exporting it again
+    /// gives the same tar.
+    /// </summary>
+    /// <param name="path">The deleted name's layer path.</param>
+    /// <param name="lastWriteTimeUtc">The whiteout's mtime (its atime too).</param>
+    internal void SetWhiteoutTimes(string path, DateTime lastWriteTimeUtc)
+    {
+        CheckLayerPath(path);
+        string host = IsKernelForm ? HostPath(path) : WhiteoutHostPath(path);
+        SetHostTimes(host, HostEntryKind.File, lastWriteTimeUtc, lastWriteTimeUtc);
+    }
+
+    // ---- Helpers
+
+    private void ApplyOwner(string host, string path, in LinuxSyscalls.StatxResult stat, UnixOwner owner)
+    {
+        if (!StoresOwnersInAttributes)
+        {
+            if (owner.UserId == (int)stat.Uid && owner.GroupId == (int)stat.Gid)
+            {
+                return;
+            }
+
+            ThrowOn(LinuxSyscalls.LChown(host, owner.UserId, owner.GroupId), $"give owner {owner} to", path);
+            return;
+        }
+
+        // Not root: the intended owner is recorded beside the file; one the process already is, or
+        // one matching the file's real owner, needs no record.
+        if (owner.UserId == (int)stat.Uid && owner.GroupId == (int)stat.Gid)
+        {
+            int removed = LinuxSyscalls.RemoveXattr(host, OverrideStatAttribute);
+            if (removed is not (0 or LinuxSyscalls.ENODATA or LinuxSyscalls.ENOTSUP))
+            {
+                ThrowOn(removed, $"remove {OverrideStatAttribute} of", path);
+            }
+
+            return;
+        }
+
+        string record = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)stat.Permissions, 8).PadLeft(3, '0')}:{OverrideType(stat)}");
+        ThrowOn(LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record owner {owner} of", path);
+    }
+
+    private static string OverrideType(in LinuxSyscalls.StatxResult stat) => stat.Type switch
+    {
+        LinuxSyscalls.S_IFDIR => "dir",
+        LinuxSyscalls.S_IFLNK => "symlink",
+        LinuxSyscalls.S_IFIFO => "pipe",
+        LinuxSyscalls.S_IFSOCK => "socket",
+        LinuxSyscalls.S_IFBLK => string.Create(CultureInfo.InvariantCulture, $"block-{stat.RdevMajor}-{stat.RdevMinor}"),
+        LinuxSyscalls.S_IFCHR => string.Create(CultureInfo.InvariantCulture, $"char-{stat.RdevMajor}-{stat.RdevMinor}"),
+        _ => "file",
+    };
+
+    /// <summary>The owner a <c>user.containers.override_stat</c> attribute records, when the object has one.</summary>
+    private static UnixOwner? OverriddenOwner(string host)
+    {
+        if (LinuxSyscalls.GetXattr(host, OverrideStatAttribute, out var value) != 0 || value is null)
+        {
+            return null;
+        }
+
+        string[] fields = Encoding.ASCII.GetString(value).Split(':');
+        return fields.Length >= 2
+            && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int uid)
+            && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int gid)
+            ? new UnixOwner(uid, gid)
+            : null;
+    }
+
+    private void MakeSpecial(string host, string path, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
+    {
+        uint type = kind switch
+        {
+            LayerEntryKind.CharacterDevice => LinuxSyscalls.S_IFCHR,
+            LayerEntryKind.BlockDevice => LinuxSyscalls.S_IFBLK,
+            LayerEntryKind.Fifo => LinuxSyscalls.S_IFIFO,
+            LayerEntryKind.Socket => LinuxSyscalls.S_IFSOCK,
+            _ => throw new ArgumentException($"'{path}': a special file is a device, a FIFO or a socket, not a {kind}.", nameof(kind)),
+        };
+        ulong number = type is LinuxSyscalls.S_IFCHR or LinuxSyscalls.S_IFBLK ? LinuxSyscalls.MakeDevice((uint)device.Major, (uint)device.Minor) : 0;
+        ThrowOn(LinuxSyscalls.MakeNode(host, type | (uint)mode, number), $"create the {kind}", path);
+
+        // mknod's mode went through the umask; the layer stores what it is told.
+        SetMode(host, mode);
+    }
+
+    private static HostEntryKind HostKind(LayerEntryKind kind) => kind switch
+    {
+        LayerEntryKind.CharacterDevice => HostEntryKind.CharacterDevice,
+        LayerEntryKind.BlockDevice => HostEntryKind.BlockDevice,
+        LayerEntryKind.Fifo => HostEntryKind.Fifo,
+        _ => HostEntryKind.Socket,
+    };
+
+    /// <summary>The storage path of an object the layer holds, with what statx says of it.</summary>
+    private string RequireExisting(string path, out LinuxSyscalls.StatxResult stat)
+    {
+        CheckLayerPath(path);
+        string host = HostPath(path);
+        if (!StatContained(path, host).Exists || LinuxSyscalls.LStat(host, out stat) != 0)
+        {
+            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+        }
+
+        return host;
+    }
+
+    private void ThrowOn(int errno, string what, string path)
+    {
+        if (errno != 0)
+        {
+            throw new IOException($"Cannot {what} '{path}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+    }
+}
