@@ -91,7 +91,7 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
         DriveInfo = new OverlayDriveInfoFactory(this);
         FileVersionInfo = new OverlayFileVersionInfoFactory(this);
         FileSystemWatcher = new OverlayFileSystemWatcherFactory(this, io.Watchers);
-        Unix = new OverlayUnix(this, _engine, io);
+        Unix = new OverlayUnix(this, io);
     }
 
     /// <summary>

@@ -27,13 +27,11 @@ namespace Overlay;
 public sealed class OverlayUnix
 {
     private readonly OverlayFileSystem _overlay;
-    private readonly UnionEngine _engine;
     private readonly PosixIo _io;
 
-    internal OverlayUnix(OverlayFileSystem overlay, UnionEngine engine, PosixIo io)
+    internal OverlayUnix(OverlayFileSystem overlay, PosixIo io)
     {
         _overlay = overlay;
-        _engine = engine;
         _io = io;
     }
 
@@ -46,7 +44,7 @@ public sealed class OverlayUnix
     public UnixOwner GetOwner(string path, bool followLinks = false)
     {
         string full = Full(path);
-        _io.Check(_engine.GetOwner(full, followLinks, out var owner), full);
+        _io.Check(_io.GetOwner(full, followLinks, out var owner), full);
         return owner;
     }
 
@@ -58,7 +56,7 @@ public sealed class OverlayUnix
     public void SetOwner(string path, UnixOwner owner, bool followLinks = false)
     {
         string full = Full(path);
-        _io.Check(_engine.SetOwner(full, owner, followLinks), full);
+        _io.Check(_io.SetOwner(full, owner, followLinks), full);
     }
 
     // ---- Extended attributes
@@ -75,7 +73,7 @@ public sealed class OverlayUnix
     public IReadOnlyDictionary<string, byte[]> GetExtendedAttributes(string path)
     {
         string full = Full(path);
-        _io.Check(_engine.GetExtendedAttributes(full, followLinks: false, out var attributes), full);
+        _io.Check(_io.GetExtendedAttributes(full, followLinks: false, out var attributes), full);
         return attributes;
     }
 
@@ -103,7 +101,7 @@ public sealed class OverlayUnix
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
         string full = Full(path);
-        _io.Check(_engine.SetExtendedAttribute(full, name, value, followLinks: false), full);
+        _io.Check(_io.SetExtendedAttribute(full, name, value, followLinks: false), full);
     }
 
     /// <summary>Removes an extended attribute (<c>lremovexattr</c>).</summary>
@@ -114,7 +112,7 @@ public sealed class OverlayUnix
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         string full = Full(path);
-        var error = _engine.RemoveExtendedAttribute(full, name, followLinks: false);
+        var error = _io.RemoveExtendedAttribute(full, name, followLinks: false);
         if (error == Errno.ENODATA)
         {
             throw new IOException($"No data available: '{full}' has no extended attribute '{name}'.", (int)Errno.ENODATA);
@@ -135,7 +133,7 @@ public sealed class OverlayUnix
     {
         string existing = Full(existingPath, nameof(existingPath));
         string created = Full(newPath, nameof(newPath));
-        var error = _engine.CreateHardLink(existing, created);
+        var error = _io.CreateHardLink(existing, created);
         _io.Check(error, error is Errno.ENOENT or Errno.EPERM ? existing : created);
     }
 
@@ -152,7 +150,7 @@ public sealed class OverlayUnix
         }
 
         string full = Full(path);
-        _io.Check(_engine.CreateSpecialFile(full, kind, mode, device), full);
+        _io.Check(_io.CreateSpecialFile(full, kind, mode, device), full);
     }
 
     /// <summary>Creates a named pipe (<c>mkfifo</c>); the umask applies.</summary>
@@ -161,7 +159,7 @@ public sealed class OverlayUnix
     public void CreateFifo(string path, UnixFileMode mode)
     {
         string full = Full(path);
-        _io.Check(_engine.CreateSpecialFile(full, LayerEntryKind.Fifo, mode, default), full);
+        _io.Check(_io.CreateSpecialFile(full, LayerEntryKind.Fifo, mode, default), full);
     }
 
     /// <summary>What an object is, links not followed: a file, directory, link, device, FIFO or socket (whiteouts are never seen).</summary>
@@ -170,7 +168,7 @@ public sealed class OverlayUnix
     public LayerEntryKind GetKind(string path)
     {
         string full = Full(path);
-        _io.Check(_engine.Stat(full, followLinks: false, out var node), full);
+        _io.Check(_io.Stat(full, followLinks: false, out var node), full);
         return node.Entry.Kind;
     }
 
@@ -180,7 +178,7 @@ public sealed class OverlayUnix
     public UnixDeviceNumber GetDeviceNumber(string path)
     {
         string full = Full(path);
-        _io.Check(_engine.GetDeviceNumber(full, followLinks: false, out var device), full);
+        _io.Check(_io.GetDeviceNumber(full, followLinks: false, out var device), full);
         return device;
     }
 
@@ -199,7 +197,7 @@ public sealed class OverlayUnix
     public UnixFileIdentity GetIdentity(string path)
     {
         string full = Full(path);
-        _io.Check(_engine.GetIdentity(full, followLinks: false, out var identity, out int layer), full);
+        _io.Check(_io.GetIdentity(full, followLinks: false, out var identity, out int layer), full);
 
         // The layer's number in the stack keeps two layers' numbering apart (the kernel's st_dev).
         ulong place = (ulong)(layer + 2) << 56;
