@@ -1,5 +1,5 @@
 using System.IO.Abstractions;
-using Overlay.FileSystem;
+using Overlay.MergedView;
 using Overlay.Layers;
 using Overlay.Union;
 
@@ -209,12 +209,14 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     }
 
     /// <summary>The differences of the merged view from the lowers, sorted by path, as <c>docker diff</c> lists them.</summary>
+    /// <param name="cancellationToken">Checked at each directory of the upper; a large upper is walked whole.</param>
     /// <returns>Every path added, modified or deleted by the upper.</returns>
     /// <exception cref="ObjectDisposedException">The overlay was disposed.</exception>
-    public IReadOnlyList<OverlayChange> Changes()
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public IReadOnlyList<OverlayChange> Changes(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _io.Changes();
+        return _io.Changes(cancellationToken);
     }
 
     /// <summary>Empties the upper layer, so the merged view is the lowers' again.</summary>

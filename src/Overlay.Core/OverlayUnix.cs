@@ -1,4 +1,4 @@
-using Overlay.FileSystem;
+using Overlay.MergedView;
 using Overlay.Layers;
 using Overlay.Union;
 

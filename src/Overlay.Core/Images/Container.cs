@@ -94,11 +94,13 @@ public sealed class Container : IDisposable
     /// child the image had; a directory holding changes is <c>C</c>. The init layer's files and the
     /// bind-mounted files never appear.
     /// </summary>
+    /// <param name="cancellationToken">Checked at each directory of the upper.</param>
     /// <returns>The changes.</returns>
-    public IReadOnlyList<OverlayChange> Diff()
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public IReadOnlyList<OverlayChange> Diff(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return [.. _rootFs.Changes().Where(c => !_initPaths.Contains(c.Path))];
+        return [.. _rootFs.Changes(cancellationToken).Where(c => !_initPaths.Contains(c.Path))];
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ internal sealed partial class UnionEngine
     /// a lower name hidden by an opaque directory). A directory that was only copied up because
     /// something inside it changed is listed as modified, as <c>docker diff</c> lists it.
     /// </summary>
-    public List<OverlayChange> Changes()
+    /// <param name="cancellationToken">Checked at each directory of the upper.</param>
+    public List<OverlayChange> Changes(CancellationToken cancellationToken = default)
     {
         var changes = new List<OverlayChange>();
         if (_upper is null)
@@ -22,15 +23,16 @@ internal sealed partial class UnionEngine
 
         using (Read())
         {
-            CollectChanges("/", _index.Root, changes);
+            CollectChanges("/", _index.Root, changes, cancellationToken);
         }
 
         changes.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
         return changes;
     }
 
-    private void CollectChanges(string directory, LowerDirectory? lower, List<OverlayChange> changes)
+    private void CollectChanges(string directory, LowerDirectory? lower, List<OverlayChange> changes, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var entry in _upper!.ListDirectory(directory))
         {
             string path = PosixPath.Combine(directory, entry.Name);
@@ -74,7 +76,7 @@ internal sealed partial class UnionEngine
                 childLower = null;
             }
 
-            CollectChanges(path, childLower, changes);
+            CollectChanges(path, childLower, changes, cancellationToken);
         }
     }
 

@@ -1,4 +1,4 @@
-using Overlay.Tests.FileSystem;
+using Overlay.Tests.MergedView;
 using Overlay.Tests.KernelScenarios;
 using Overlay.Tests.Support;
 using Overlay.Tests.Union;

@@ -36,7 +36,7 @@ public sealed class BindMountTests
         c1.FileSystem.File.ReadAllText("/etc/hosts").Should().Be("10.0.0.2\tc1\n");
         c1.FileSystem.File.ReadAllText("/etc/hostname").Should().Be(defaultHostname + "\nmore\n");
         DockerFixtures.LayerTree(c1.Upper).Should().BeEmpty();
-        c1.Diff().Should().BeEmpty();
+        c1.Diff(TestContext.Current.CancellationToken).Should().BeEmpty();
         if (kind == StoreKind.Disk)
         {
             File.ReadAllText(c1.HostsPath).Should().Be("10.0.0.2\tc1\n");
@@ -80,7 +80,7 @@ public sealed class BindMountTests
         c1.FileSystem.Invoking(fs => fs.Directory.Delete("/etc", recursive: true)).Should().Throw<IOException>();
 
         c1.FileSystem.File.Exists("/etc/hosts").Should().BeTrue();
-        c1.Diff().Select(c => c.ToString()).Should().NotContain(c => c.Contains("/etc/hosts"));
+        c1.Diff(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().NotContain(c => c.Contains("/etc/hosts"));
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class BindMountTests
         c1.FileSystem.File.WriteAllText("/etc/motd", "hello\n");
         c1.FileSystem.File.AppendAllText("/etc/passwd", "app:x:1000:1000::/:/bin/sh\n");
 
-        c1.Diff().Select(c => c.ToString()).Should().Equal("C /etc", "A /etc/motd", "C /etc/passwd");
+        c1.Diff(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal("C /etc", "A /etc/motd", "C /etc/passwd");
         DockerFixtures.LayerTree(c1.Upper).Select(l => l.Split(' ')[0]).Should().Equal("etc", "etc/motd", "etc/passwd");
         c1.FileSystem.File.ReadAllText("/etc/hostname").Should().Be(c1.Hostname + "\n");
     }

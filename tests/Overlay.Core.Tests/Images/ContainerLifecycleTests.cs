@@ -17,7 +17,7 @@ public sealed class ContainerLifecycleTests
         {
             id = c1.Id;
             DockerFixtures.ReplayC1(c1.FileSystem);
-            before = c1.Diff();
+            before = c1.Diff(TestContext.Current.CancellationToken);
         }
 
         harness.Reopen();
@@ -26,7 +26,7 @@ public sealed class ContainerLifecycleTests
         again.FileSystem.File.ReadAllText("/data/modify.txt").Should().Be("original\nmodified\n");
         again.FileSystem.File.Exists("/data/delete.txt").Should().BeFalse();
         again.FileSystem.Directory.EnumerateFileSystemEntries("/olddir").Should().Equal("/olddir/fresh.txt");
-        again.Diff().Should().Equal(before);
+        again.Diff(TestContext.Current.CancellationToken).Should().Equal(before);
         harness.Store.Invoking(s => s.OpenContainer("c1")).Should().Throw<InvalidOperationException>().WithMessage("*open already*");
     }
 
@@ -43,7 +43,7 @@ public sealed class ContainerLifecycleTests
 
         fresh.Id.Should().NotBe(c1.Id);
         fresh.MountId.Should().NotBe(c1.MountId);
-        fresh.Diff().Should().BeEmpty();
+        fresh.Diff(TestContext.Current.CancellationToken).Should().BeEmpty();
         fresh.FileSystem.File.ReadAllText("/data/modify.txt").Should().Be("original\n");
         fresh.FileSystem.File.Exists("/data/delete.txt").Should().BeTrue();
         fresh.FileSystem.Directory.EnumerateFileSystemEntries("/olddir").Should().HaveCount(3);

@@ -22,7 +22,7 @@ public sealed partial class DockerFixtureComparisonTests
         DockerFixtures.ReplayC1(c1.FileSystem);
 
         var expected = File.ReadAllLines(DockerFixtures.PathOf("text/docker-diff-c1.txt")).Where(l => l.Length > 0);
-        c1.Diff().Select(c => c.ToString()).Should().BeEquivalentTo(expected);
+        c1.Diff(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().BeEquivalentTo(expected);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed partial class DockerFixtureComparisonTests
 
         c2.FileSystem.File.WriteAllText("/tmp/x", "x\n");
         var expected = File.ReadAllLines(DockerFixtures.PathOf("text/docker-diff-c2.txt")).Where(l => l.Length > 0);
-        c2.Diff().Select(c => c.ToString()).Should().BeEquivalentTo(expected);
+        c2.Diff(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().BeEquivalentTo(expected);
     }
 
     [Theory]

@@ -101,7 +101,7 @@ public sealed class LayerCapabilityTests : IDisposable
         }
 
         fs.File.ReadAllText("/etc/passwd").Should().EndWith("extra:x:1:1::/:/bin/sh\n");
-        container.Diff().Select(c => c.ToString()).Should().Contain("C /etc/passwd");
+        container.Diff(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Contain("C /etc/passwd");
         var bindMount = () => fs.File.OpenHandle("/etc/hosts");
         bindMount.Should().Throw<NotSupportedException>().WithMessage("*'/etc/hosts'*bind mount*");
     }

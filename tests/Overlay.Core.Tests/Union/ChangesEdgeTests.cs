@@ -12,7 +12,22 @@ public sealed class ChangesEdgeTests
         var upper = new MemoryLayer("upper").AddDirectory("/d", opaque: true).AddWhiteout("/d/x");
         var overlay = new OverlayFileSystem([lower], upper);
 
-        overlay.Changes().Select(c => c.ToString()).Should().Equal("C /d", "D /d/x", "D /d/y");
+        overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal("C /d", "D /d/x", "D /d/y");
+    }
+
+    [Fact]
+    public void Changes_WhenTheTokenIsCancelled_ThrowsOperationCanceledAndTheViewIsUnchanged()
+    {
+        var lower = new MemoryLayer("lower").AddFile("/d/x", "x");
+        var overlay = new OverlayFileSystem([lower], new MemoryLayer("upper"));
+        overlay.File.WriteAllText("/d/new", "n");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var act = () => overlay.Changes(cancelled.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal("C /d", "A /d/new");
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class ChangesTests : OverlayScenario
     [Fact]
     public void Changes_OfAFreshOverlay_AreEmpty()
     {
-        Overlay.Changes().Should().BeEmpty();
+        Overlay.Changes(TestContext.Current.CancellationToken).Should().BeEmpty();
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class ChangesTests : OverlayScenario
     {
         Overlay.File.Delete("/file");
 
-        Overlay.Changes().Select(c => c.ToString()).Should().Equal("D /file");
+        Overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal("D /file");
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class ChangesTests : OverlayScenario
 
         MergedLines().Should().Equal(before);
         UpperLines().Should().BeEmpty();
-        Overlay.Changes().Should().BeEmpty();
+        Overlay.Changes(TestContext.Current.CancellationToken).Should().BeEmpty();
     }
 
     [Fact]
@@ -123,5 +123,5 @@ public class ChangesTests : OverlayScenario
         Events.Count(e => e.Kind == OverlayEventKind.CopyUp && e.Path == "/a/foo").Should().Be(2);
     }
 
-    private string[] Diff() => [.. Overlay.Changes().Select(c => c.ToString())];
+    private string[] Diff() => [.. Overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString())];
 }

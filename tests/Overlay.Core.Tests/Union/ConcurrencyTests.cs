@@ -124,7 +124,7 @@ public sealed class ConcurrencyTests
             entry.Kind.Should().Be(LayerEntryKind.File);
         }
 
-        overlay.Changes().Select(c => c.ToString()).Should().Equal(
+        overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal(
             [
                 "C /c",
                 .. Enumerable.Range(0, ChurnFiles).Select(c => $"C /c/churn{c}"),

@@ -23,7 +23,7 @@ public sealed class DocumentedDifferenceTests
 
         read.Should().Throw<NotSupportedException>().WithMessage("*'lower'*host disk*");
         write.Should().Throw<NotSupportedException>().WithMessage("*'upper'*host disk*");
-        overlay.Changes().Should().BeEmpty("a refused open copies nothing up");
+        overlay.Changes(TestContext.Current.CancellationToken).Should().BeEmpty("a refused open copies nothing up");
     }
 
     [Fact]

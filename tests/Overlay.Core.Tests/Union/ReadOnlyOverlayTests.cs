@@ -85,7 +85,7 @@ public class ReadOnlyOverlayTests : OverlayScenario
     [Fact]
     public void Changes_WhenTheOverlayHasNoUpper_AreEmpty()
     {
-        Overlay.Changes().Should().BeEmpty();
+        Overlay.Changes(TestContext.Current.CancellationToken).Should().BeEmpty();
     }
 
     [Fact]

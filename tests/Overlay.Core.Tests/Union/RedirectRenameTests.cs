@@ -45,7 +45,7 @@ public class RedirectRenameTests : OverlayScenario
         foreach (var step in steps)
         {
             Run(step);
-            expected.Add((MergedLines(), string.Join(", ", Overlay.Changes())));
+            expected.Add((MergedLines(), string.Join(", ", Overlay.Changes(TestContext.Current.CancellationToken))));
         }
 
         Rebuild(RedirectOptions);
@@ -53,7 +53,7 @@ public class RedirectRenameTests : OverlayScenario
         {
             Run(steps[i]);
             MergedLines().Should().Equal(expected[i].Merged, $"after '{steps[i]}'");
-            string.Join(", ", Overlay.Changes()).Should().Be(expected[i].Changes, $"after '{steps[i]}'");
+            string.Join(", ", Overlay.Changes(TestContext.Current.CancellationToken)).Should().Be(expected[i].Changes, $"after '{steps[i]}'");
         }
 
         UpperLines().Should().NotContain(l => l.EndsWith(" opaque", StringComparison.Ordinal) && l.Contains(" redirect=", StringComparison.Ordinal));
@@ -165,7 +165,7 @@ public class RedirectRenameTests : OverlayScenario
         Rebuild(RedirectOptions);
         Overlay.Directory.Move("/a/sub", "/sub");
 
-        Overlay.Changes().Select(c => (c.Kind, c.Path)).Should().Equal(
+        Overlay.Changes(TestContext.Current.CancellationToken).Select(c => (c.Kind, c.Path)).Should().Equal(
             (OverlayChangeKind.Modified, "/a"),
             (OverlayChangeKind.Deleted, "/a/sub"),
             (OverlayChangeKind.Added, "/sub"),
@@ -187,7 +187,7 @@ public class RedirectRenameTests : OverlayScenario
 
         // The CopyUp policy lists every child as added again (it copied them); here they are the
         // very lower objects the image has at those paths: only the directory changed.
-        Overlay.Changes().Select(c => c.ToString()).Should().Equal("C /a");
+        Overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Equal("C /a");
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public sealed class StagedCopyUpTests
         await FluentActions.Awaiting(() => open.WaitAsync(Hang, Token)).Should().ThrowAsync<FileNotFoundException>();
         overlay.File.Exists("/data/big.db").Should().BeFalse();
         upper.StagedCount.Should().Be(0, "the staged copy is discarded");
-        overlay.Changes().Select(c => c.ToString()).Should().Contain("D /data/big.db");
+        overlay.Changes(TestContext.Current.CancellationToken).Select(c => c.ToString()).Should().Contain("D /data/big.db");
     }
 
     [Fact]
