@@ -25,7 +25,7 @@ public sealed partial class UnionmountTestsuiteTests
         Requires.Fuse();
         Requires.Program("python3", "python3");
         string suite = Repository.Beside(Path.Combine("third-party", "unionmount-testsuite"))
-            ?? throw SkipException("unionmount-testsuite not found at ../shared/third-party/unionmount-testsuite beside the repository (place a copy of the overlayfs maintainers' suite there; it is never part of this repository).");
+            ?? throw SkipException("unionmount-testsuite not found: it is looked for in shared/third-party/unionmount-testsuite beside the repository or one of its parents (place a copy of the overlayfs maintainers' suite there; it is never part of this repository).");
         using var helper = OverlayTool.InstallHelper();
 
         var failures = new List<string>();
