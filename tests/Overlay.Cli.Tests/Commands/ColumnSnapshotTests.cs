@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Overlay.Cli.Tests.Support;
 
 namespace Overlay.Cli.Tests.Commands;
@@ -52,9 +51,10 @@ public class ColumnSnapshotTests
         run.Console.Should().Contain("sha256:a3642d27955d");
     }
 
-    private static void Approve(string name, string text, [CallerFilePath] string source = "")
+    private static void Approve(string name, string text)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(source)!, "..", "Snapshots");
+        // From the repository root recorded at build time: a CI build maps [CallerFilePath] to "/_/".
+        string directory = Path.Combine(Repository.Root, "tests", "Overlay.Cli.Tests", "Snapshots");
         string approved = Path.Combine(directory, name + ".txt");
         string received = Path.Combine(directory, name + ".received.txt");
         string normalized = string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd())).TrimEnd() + "\n";
