@@ -111,54 +111,10 @@ public class FuseBenchmarks
 }
 
 /// <summary>fuse-overlayfs over a <see cref="LayerSet"/>'s lowers with a fresh upper (Linux, root, Debian package fuse-overlayfs).</summary>
-public sealed class FuseOverlayfsMount : IDisposable
+public sealed class FuseOverlayfsMount(LayerSet set) : ScratchMount(set, "fuse-overlayfs")
 {
-    private readonly LayerSet _set;
-    private bool _mounted;
-
-    public FuseOverlayfsMount(LayerSet set)
-    {
-        _set = set;
-        Scratch = Path.Combine(LayerSet.Base, "run", $"fuse-overlayfs-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        MountPoint = Path.Combine(Scratch, "merged");
-        Mount();
-    }
-
-    public string Scratch { get; }
-
-    public string MountPoint { get; }
-
-    public void Remount()
-    {
-        Unmount();
-        Directory.Delete(Path.Combine(Scratch, "upper"), recursive: true);
-        Directory.Delete(Path.Combine(Scratch, "work"), recursive: true);
-        Mount();
-    }
-
-    public void Dispose()
-    {
-        Unmount();
-        Directory.Delete(Scratch, recursive: true);
-    }
-
-    private void Mount()
-    {
-        string upper = Directory.CreateDirectory(Path.Combine(Scratch, "upper")).FullName;
-        string work = Directory.CreateDirectory(Path.Combine(Scratch, "work")).FullName;
-        Directory.CreateDirectory(MountPoint);
-        ManagedFuseMount.Run("/", "fuse-overlayfs", "-o", $"lowerdir={string.Join(':', _set.LayerDirectories)},upperdir={upper},workdir={work}", MountPoint);
-        _mounted = true;
-    }
-
-    private void Unmount()
-    {
-        if (_mounted)
-        {
-            ManagedFuseMount.Run("/", "umount", MountPoint);
-            _mounted = false;
-        }
-    }
+    protected override void MountOver(string upper, string work) =>
+        Run("/", "fuse-overlayfs", "-o", $"lowerdir={string.Join(':', Set.LayerDirectories)},upperdir={upper},workdir={work}", MountPoint);
 }
 
 /// <summary>The overlay of a <see cref="LayerSet"/>'s lowers with a fresh host upper, mounted through Overlay.Fuse in this process.</summary>
@@ -188,23 +144,6 @@ public sealed class ManagedFuseMount : IDisposable
     {
         Unmount();
         Directory.Delete(MountPoint);
-    }
-
-    internal static void Run(string workingDirectory, string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {error}");
-        }
     }
 
     private void Mount()

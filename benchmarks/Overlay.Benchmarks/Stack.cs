@@ -42,24 +42,21 @@ public sealed class OverlayStack : IDisposable
 }
 
 /// <summary>
-/// The kernel's overlayfs mounted over a <see cref="LayerSet"/>'s lowers, with a fresh upper. The
-/// lowers are named relative to their parent (mount runs there), which keeps 500 of them under the
-/// mount option's one-page limit. Needs Linux and root.
+/// An overlay mounted by an outside program over a <see cref="LayerSet"/>'s lowers, with a fresh
+/// upper and work directory under a scratch folder; <see cref="Remount"/> empties the upper so the
+/// next write copies up again.
 /// </summary>
-public sealed class KernelMount : IDisposable
+public abstract class ScratchMount : IDisposable
 {
-    private readonly LayerSet _set;
     private bool _mounted;
 
-    public KernelMount(LayerSet set)
+    /// <summary>Mounts at once.</summary>
+    /// <param name="set">The lowers.</param>
+    /// <param name="name">A word for the scratch folder's name.</param>
+    protected ScratchMount(LayerSet set, string name)
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-        {
-            throw new PlatformNotSupportedException("The kernel comparison mounts overlayfs: it needs Linux and root.");
-        }
-
-        _set = set;
-        Scratch = Path.Combine(LayerSet.Base, "run", $"kernel-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Set = set;
+        Scratch = Path.Combine(LayerSet.Base, "run", $"{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         MountPoint = Path.Combine(Scratch, "merged");
         Mount();
     }
@@ -67,6 +64,8 @@ public sealed class KernelMount : IDisposable
     public string Scratch { get; }
 
     public string MountPoint { get; }
+
+    protected LayerSet Set { get; }
 
     /// <summary>Unmounts, empties the upper and mounts again: the next write copies up again.</summary>
     public void Remount()
@@ -81,30 +80,11 @@ public sealed class KernelMount : IDisposable
     {
         Unmount();
         Directory.Delete(Scratch, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
-    private void Mount()
-    {
-        string upper = Path.Combine(Scratch, "upper");
-        string work = Path.Combine(Scratch, "work");
-        Directory.CreateDirectory(upper);
-        Directory.CreateDirectory(work);
-        Directory.CreateDirectory(MountPoint);
-        string lowers = string.Join(':', _set.LayerDirectories.Select(Path.GetFileName));
-        Run(_set.Root, "mount", "-t", "overlay", "overlay", "-o", $"lowerdir={lowers},upperdir={upper},workdir={work}", MountPoint);
-        _mounted = true;
-    }
-
-    private void Unmount()
-    {
-        if (_mounted)
-        {
-            Run("/", "umount", MountPoint);
-            _mounted = false;
-        }
-    }
-
-    private static void Run(string workingDirectory, string file, params string[] arguments)
+    /// <summary>Runs a program and fails with its standard error when it exits non-zero.</summary>
+    public static void Run(string workingDirectory, string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -120,4 +100,44 @@ public sealed class KernelMount : IDisposable
             throw new IOException($"{file} failed ({process.ExitCode}): {error}");
         }
     }
+
+    /// <summary>Mounts the lowers with <paramref name="upper"/> and <paramref name="work"/> at <see cref="MountPoint"/>.</summary>
+    protected abstract void MountOver(string upper, string work);
+
+    private void Mount()
+    {
+        string upper = Directory.CreateDirectory(Path.Combine(Scratch, "upper")).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(Scratch, "work")).FullName;
+        Directory.CreateDirectory(MountPoint);
+        MountOver(upper, work);
+        _mounted = true;
+    }
+
+    private void Unmount()
+    {
+        if (_mounted)
+        {
+            Run("/", "umount", MountPoint);
+            _mounted = false;
+        }
+    }
+}
+
+/// <summary>
+/// The kernel's overlayfs mounted over a <see cref="LayerSet"/>'s lowers, with a fresh upper. The
+/// lowers are named relative to their parent (mount runs there), which keeps 500 of them under the
+/// mount option's one-page limit. Needs Linux and root.
+/// </summary>
+public sealed class KernelMount(LayerSet set) : ScratchMount(Checked(set), "kernel")
+{
+    protected override void MountOver(string upper, string work)
+    {
+        string lowers = string.Join(':', Set.LayerDirectories.Select(Path.GetFileName));
+        Run(Set.Root, "mount", "-t", "overlay", "overlay", "-o", $"lowerdir={lowers},upperdir={upper},workdir={work}", MountPoint);
+    }
+
+    private static LayerSet Checked(LayerSet set) =>
+        OperatingSystem.IsLinux() && Environment.UserName == "root"
+            ? set
+            : throw new PlatformNotSupportedException("The kernel comparison mounts overlayfs: it needs Linux and root.");
 }
