@@ -1,3 +1,4 @@
+using Overlay.Paths;
 using System.ComponentModel;
 using Overlay.Layers;
 using Spectre.Console;
@@ -103,7 +104,7 @@ internal class UpperSettings : ImageSettings
                 {
                     return form == WhiteoutForm.Kernel
                         ? $"{path} is a character device 0/0 (a kernel whiteout)"
-                        : $"{Inspection.ImagePath.Combine(Inspection.ImagePath.Parent(path), ".wh." + entry.Name)} is an OCI whiteout";
+                        : $"{PosixPath.Combine(PosixPath.ParentOf(path), ".wh." + entry.Name)} is an OCI whiteout";
                 }
 
                 if (entry.IsOpaque)

@@ -1,3 +1,4 @@
+using Overlay.Paths;
 using Overlay.Layers;
 
 namespace Overlay.Cli.Inspection;
@@ -33,7 +34,7 @@ internal static class Explanation
         var steps = new List<ExplainedStep>();
         foreach (var step in walk)
         {
-            string[] asked = step.Path == "/" || !chains.TryGetValue(ImagePath.Parent(step.Path), out var parentChain)
+            string[] asked = step.Path == "/" || !chains.TryGetValue(PosixPath.ParentOf(step.Path), out var parentChain)
                 ? [.. stack.NamesTopFirst]
                 : parentChain;
             steps.Add(Explain(stack, step, asked, walked, chains));

@@ -1,8 +1,11 @@
+using Overlay.Paths;
+
 namespace Overlay.Cli.Inspection;
 
-/// <summary>Paths inside an image as the user types them: POSIX, made absolute, without trailing '/'.</summary>
+/// <summary>Paths inside an image as the user types them, made the library's one path value.</summary>
 internal static class ImagePath
 {
+    /// <summary>The user's PATH argument as a normal absolute path without a trailing '/': empty means the root.</summary>
     public static string Normalize(string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
@@ -15,15 +18,6 @@ internal static class ImagePath
             throw new CliException(ExitCode.Usage, "PATH contains a NUL character.");
         }
 
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".");
-        return "/" + string.Join('/', parts);
+        return UnionPath.Parse(path).Trimmed.Value;
     }
-
-    public static string Parent(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return slash <= 0 ? "/" : path[..slash];
-    }
-
-    public static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
 }

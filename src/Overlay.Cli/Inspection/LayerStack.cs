@@ -1,3 +1,4 @@
+using Overlay.Paths;
 using Overlay.Cli.Images;
 using Overlay.Layers;
 
@@ -61,7 +62,7 @@ internal sealed class LayerStack
     {
         foreach (var entry in layer.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            string path = ImagePath.Combine(directory, entry.Name);
+            string path = PosixPath.Combine(directory, entry.Name);
             yield return (path, entry);
             if (entry.Kind == LayerEntryKind.Directory)
             {

@@ -1,3 +1,4 @@
+using Overlay.Paths;
 using Overlay.Layers;
 
 namespace Overlay.Cli.Inspection;
@@ -24,7 +25,7 @@ internal static class ProvenanceTree
         }
 
         // The layers the parent merges are the ones asked for this name.
-        string[] parentChain = path == "/" || LookupTracer.Final(stack.Fs, ImagePath.Parent(path)) is not { Layer: { } parentLayer } parent
+        string[] parentChain = path == "/" || LookupTracer.Final(stack.Fs, PosixPath.ParentOf(path)) is not { Layer: { } parentLayer } parent
             ? [.. stack.NamesTopFirst]
             : [parentLayer, .. parent.Merged];
         if (step.Layer is not null)
@@ -69,7 +70,7 @@ internal static class ProvenanceTree
             .Distinct(StringComparer.Ordinal);
         foreach (var hidden in hiddenNames)
         {
-            if (LookupTracer.Final(stack.Fs, ImagePath.Combine(step.Path, hidden)) is { Layer: null, WhiteoutLayer: not null } hiddenStep)
+            if (LookupTracer.Final(stack.Fs, PosixPath.Combine(step.Path, hidden)) is { Layer: null, WhiteoutLayer: not null } hiddenStep)
             {
                 children.Add(Hidden(stack, hiddenStep, chain));
             }
@@ -90,7 +91,7 @@ internal static class ProvenanceTree
                 {
                     if (lowerEntry.Kind != LayerEntryKind.Whiteout && shown.Add(lowerEntry.Name))
                     {
-                        children.Add(new TreeEntry(lowerEntry.Name, ImagePath.Combine(step.Path, lowerEntry.Name), "hidden", below, [], [], opaqueIn, null, null, []));
+                        children.Add(new TreeEntry(lowerEntry.Name, PosixPath.Combine(step.Path, lowerEntry.Name), "hidden", below, [], [], opaqueIn, null, null, []));
                     }
                 }
             }

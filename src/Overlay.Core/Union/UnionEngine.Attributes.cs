@@ -7,14 +7,14 @@ namespace Overlay.Union;
 internal sealed partial class UnionEngine
 {
     /// <summary>stat(2) / lstat(2) of a merged path.</summary>
-    public Errno Stat(string path, bool followLinks, out MergedNode node)
+    public Errno Stat(UnionPath path, bool followLinks, out MergedNode node)
     {
         using var scope = Read();
         return LookupShared(path, followLinks, out node);
     }
 
     /// <summary>readlink(2): the target of a symbolic link, as stored.</summary>
-    public Errno ReadLink(string path, out string? target)
+    public Errno ReadLink(UnionPath path, out string? target)
     {
         target = null;
         var error = Stat(path, followLinks: false, out var node);
@@ -33,11 +33,11 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>chmod(2) (or, without following links, the mode of the link itself): copies up first.</summary>
-    public Errno SetUnixFileMode(string path, UnixFileMode mode, bool followLinks = true) =>
+    public Errno SetUnixFileMode(UnionPath path, UnixFileMode mode, bool followLinks = true) =>
         ChangeMetadata(path, followLinks, node => _upper!.SetUnixFileMode(node.Path, mode & AllPermissions));
 
     /// <summary>utimensat(2): copies up first; a <see langword="null"/> time is left as it is.</summary>
-    public Errno SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc, bool followLinks = true) =>
+    public Errno SetTimes(UnionPath path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc, bool followLinks = true) =>
         ChangeMetadata(path, followLinks, node => _upper!.SetTimes(node.Path, lastAccessTimeUtc, lastWriteTimeUtc));
 
     private Errno ChangeMetadata(string path, bool followLinks, Action<MergedNode> change)

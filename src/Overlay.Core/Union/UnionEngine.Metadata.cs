@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -106,7 +107,7 @@ internal sealed partial class UnionEngine
     // ---- Reading
 
     /// <summary>stat(2)'s owner.</summary>
-    public Errno GetOwner(string path, bool followLinks, out UnixOwner owner)
+    public Errno GetOwner(UnionPath path, bool followLinks, out UnixOwner owner)
     {
         owner = default;
         using var scope = Read();
@@ -120,7 +121,7 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>The object's extended attributes, the overlay's own left out (listxattr and getxattr).</summary>
-    public Errno GetExtendedAttributes(string path, bool followLinks, out IReadOnlyDictionary<string, byte[]> attributes)
+    public Errno GetExtendedAttributes(UnionPath path, bool followLinks, out IReadOnlyDictionary<string, byte[]> attributes)
     {
         attributes = NoAttributes;
         using var scope = Read();
@@ -137,7 +138,7 @@ internal sealed partial class UnionEngine
     /// Which file the object is and its link count: the layer's identity, made unique across the
     /// stack by the layer's place (the kernel, with xino off, also reports the real inode).
     /// </summary>
-    public Errno GetIdentity(string path, bool followLinks, out UnixFileIdentity identity, out int layer)
+    public Errno GetIdentity(UnionPath path, bool followLinks, out UnixFileIdentity identity, out int layer)
     {
         identity = default;
         layer = MergedNode.Upper;
@@ -155,7 +156,7 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>A device node's numbers (st_rdev).</summary>
-    public Errno GetDeviceNumber(string path, bool followLinks, out UnixDeviceNumber device)
+    public Errno GetDeviceNumber(UnionPath path, bool followLinks, out UnixDeviceNumber device)
     {
         device = default;
         using var scope = Read();
@@ -209,7 +210,7 @@ internal sealed partial class UnionEngine
     // ---- Writing
 
     /// <summary>chown(2)/lchown(2): copies up first; the setuid and setgid bits of a non-directory are cleared, as Linux does.</summary>
-    public Errno SetOwner(string path, UnixOwner owner, bool followLinks)
+    public Errno SetOwner(UnionPath path, UnixOwner owner, bool followLinks)
     {
         if (_upper is not null && _upperCapabilities!.UnixWrites is null)
         {
@@ -229,7 +230,7 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>setxattr(2): copies up first; the overlay's own attributes are refused (EPERM), as the kernel refuses them.</summary>
-    public Errno SetExtendedAttribute(string path, string name, byte[] value, bool followLinks)
+    public Errno SetExtendedAttribute(UnionPath path, string name, byte[] value, bool followLinks)
     {
         if (IsOverlayAttribute(name))
         {
@@ -245,7 +246,7 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>removexattr(2): ENODATA when the object has no such attribute (a lower object is not copied up for that).</summary>
-    public Errno RemoveExtendedAttribute(string path, string name, bool followLinks)
+    public Errno RemoveExtendedAttribute(UnionPath path, string name, bool followLinks)
     {
         if (IsOverlayAttribute(name))
         {
@@ -275,7 +276,7 @@ internal sealed partial class UnionEngine
     /// link(2): the existing file is copied up first (the kernel links the upper's copy), and the new
     /// name is another name of that copy. The answers are those of <see cref="CheckLink"/>.
     /// </summary>
-    public Errno CreateHardLink(string existingPath, string newPath)
+    public Errno CreateHardLink(UnionPath existingPath, UnionPath newPath)
     {
         var check = CheckLink(existingPath, newPath);
         if (check != Errno.None)
@@ -296,7 +297,7 @@ internal sealed partial class UnionEngine
         }
 
         var source = CopyUpNode(existing);
-        using var created = Resolve(Trim(newPath), followFinal: false);
+        using var created = Resolve(newPath.Trimmed, followFinal: false);
         if (created.Error != Errno.None)
         {
             return created.Error;
@@ -321,7 +322,7 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>mknod(2)/mkfifo(3): a device node, FIFO or socket at a free name, owned as a new object is.</summary>
-    public Errno CreateSpecialFile(string path, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
+    public Errno CreateSpecialFile(UnionPath path, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
     {
         if (kind is not (LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice or LayerEntryKind.Fifo or LayerEntryKind.Socket))
         {
@@ -329,7 +330,7 @@ internal sealed partial class UnionEngine
         }
 
         using var scope = Write();
-        using var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(path.Trimmed, followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;

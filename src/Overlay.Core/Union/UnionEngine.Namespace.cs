@@ -7,10 +7,10 @@ namespace Overlay.Union;
 internal sealed partial class UnionEngine
 {
     /// <summary>mkdir(2). Over a whiteout the new directory is opaque, so the old lower content stays hidden.</summary>
-    public Errno CreateDirectory(string path, UnixFileMode mode)
+    public Errno CreateDirectory(UnionPath path, UnixFileMode mode)
     {
         using var scope = Write();
-        using var resolution = Resolve(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", followFinal: false);
+        using var resolution = Resolve(path.Trimmed, followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -32,13 +32,13 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>symlink(2).</summary>
-    public Errno CreateSymbolicLink(string path, string target)
+    public Errno CreateSymbolicLink(UnionPath path, string target)
     {
         using var scope = Write();
 
         // symlink(2) never follows the final name, trailing slash or not.
-        using var resolution = Resolve(Trim(path), followFinal: false);
-        resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
+        using var resolution = Resolve(path.Trimmed, followFinal: false);
+        resolution.TrailingSlash = path.EndsInSeparator;
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -129,10 +129,10 @@ internal sealed partial class UnionEngine
     /// final name is never followed, trailing slash or not: "name/" removes nothing and answers
     /// ENOENT, EISDIR or ENOTDIR for what the name itself is.
     /// </summary>
-    public Errno DeleteFile(string path)
+    public Errno DeleteFile(UnionPath path)
     {
         using var scope = Write();
-        using var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(path.Trimmed, followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -148,7 +148,7 @@ internal sealed partial class UnionEngine
             return Errno.EISDIR;
         }
 
-        if (path.Length > 1 && path[^1] == '/')
+        if (path.EndsInSeparator)
         {
             return Errno.ENOTDIR;
         }
@@ -163,12 +163,12 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>rmdir(2): only a merged directory with nothing visible in it.</summary>
-    public Errno DeleteDirectory(string path)
+    public Errno DeleteDirectory(UnionPath path)
     {
         using var scope = Write();
 
         // rmdir(2) of "link/" removes nothing through the link: the final name is never followed.
-        using var resolution = Resolve(Trim(path), followFinal: false);
+        using var resolution = Resolve(path.Trimmed, followFinal: false);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;
@@ -230,7 +230,7 @@ internal sealed partial class UnionEngine
     /// a free one named with a trailing slash ENOENT; then a read-only overlay EROFS and a directory
     /// EPERM. <see cref="Errno.None"/> when link(2) would succeed.
     /// </summary>
-    public Errno CheckLink(string oldPath, string newPath)
+    public Errno CheckLink(UnionPath oldPath, UnionPath newPath)
     {
         using var scope = Read();
         using var old = Resolve(oldPath, followFinal: false);
@@ -244,7 +244,7 @@ internal sealed partial class UnionEngine
             return Errno.ENOENT;
         }
 
-        using var created = Resolve(Trim(newPath), followFinal: false);
+        using var created = Resolve(newPath.Trimmed, followFinal: false);
         if (created.Error != Errno.None)
         {
             return created.Error;
@@ -255,7 +255,7 @@ internal sealed partial class UnionEngine
             return Errno.EEXIST;
         }
 
-        if (newPath.Length > 1 && newPath[^1] == '/')
+        if (newPath.EndsInSeparator)
         {
             return Errno.ENOENT;
         }

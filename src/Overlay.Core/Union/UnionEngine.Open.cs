@@ -10,7 +10,7 @@ internal sealed partial class UnionEngine
     /// open(2). A read-only open of a lower file reads the lower directly; any open that may write
     /// (read-write with no write included) or truncates copies the file up first.
     /// </summary>
-    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, out Stream? stream) =>
+    public Errno Open(UnionPath path, OpenFlags flags, UnixFileMode createMode, out Stream? stream) =>
         Open(path, flags, createMode, ShareLock.None, StreamOpener.Instance, out stream, out _, out _);
 
     /// <summary>
@@ -27,12 +27,12 @@ internal sealed partial class UnionEngine
     /// <param name="lease">The lock taken, which the caller releases when the stream closes; <see langword="null"/> when none was.</param>
     /// <param name="created">Whether the open created the file (O_CREAT at a free name).</param>
     /// <returns>The errno.</returns>
-    public Errno Open(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease, out bool created) =>
+    public Errno Open(UnionPath path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Stream? stream, out ShareLease? lease, out bool created) =>
         Open(path, flags, createMode, share, StreamOpener.Instance, out stream, out lease, out created);
 
     /// <summary>
     /// open(2) for a host-disk descriptor: the same lookup, checks, lock test, creation and copy-up
-    /// as <see cref="Open(string, OpenFlags, UnixFileMode, ShareLock, out Stream?, out ShareLease?, out bool)"/>,
+    /// as <see cref="Open(UnionPath, OpenFlags, UnixFileMode, ShareLock, out Stream?, out ShareLease?, out bool)"/>,
     /// but the object is opened as a native handle of the layer that holds it. The share table is
     /// only consulted: a raw handle cannot release a lock when it closes, so none is kept.
     /// </summary>
@@ -45,7 +45,7 @@ internal sealed partial class UnionEngine
     /// <param name="created">Whether the open created the file (O_CREAT at a free name).</param>
     /// <returns>The errno.</returns>
     /// <exception cref="NotSupportedException">The layer holding the object (the upper, for a write) is not on the host disk.</exception>
-    public Errno OpenHandle(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? lowerFile, out bool created)
+    public Errno OpenHandle(UnionPath path, OpenFlags flags, UnixFileMode createMode, ShareLock share, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? lowerFile, out bool created)
     {
         var opener = new HandleOpener();
         var error = Open(path, flags, createMode, share, opener, out handle, out var lease, out created);
@@ -54,7 +54,7 @@ internal sealed partial class UnionEngine
         return error;
     }
 
-    private Errno Open<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? opened, out ShareLease? lease, out bool created)
+    private Errno Open<T>(UnionPath path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, out T? opened, out ShareLease? lease, out bool created)
         where T : class, IDisposable
     {
         opened = null;
@@ -99,7 +99,7 @@ internal sealed partial class UnionEngine
     // staged: in, a copy staged outside the lock by an earlier pass, or null; out, a request to
     // stage one (no token yet) when the open needs a large lower file copied up and none is staged:
     // the open then did nothing and holds no lease.
-    private Errno OpenLocked<T>(string path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, ref StagedCopyUp? staged, out T? stream, out ShareLease? lease, out bool created)
+    private Errno OpenLocked<T>(UnionPath path, OpenFlags flags, UnixFileMode createMode, ShareLock share, IOpener<T> opener, ref StagedCopyUp? staged, out T? stream, out ShareLease? lease, out bool created)
         where T : class, IDisposable
     {
         stream = null;
@@ -125,10 +125,10 @@ internal sealed partial class UnionEngine
 
         using (Write())
         {
-            if (creates && path.Length > 1 && path[^1] == '/')
+            if (creates && path.EndsInSeparator)
             {
                 // O_CREAT with a trailing slash: Linux refuses before it looks at the final name.
-                using var parent = Resolve(Trim(path), followFinal: false);
+                using var parent = Resolve(path.Trimmed, followFinal: false);
                 return parent.Error != Errno.None ? parent.Error : Errno.EISDIR;
             }
 

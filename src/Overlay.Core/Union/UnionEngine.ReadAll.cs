@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -18,7 +19,7 @@ internal sealed partial class UnionEngine
     /// <param name="data">The file's bytes.</param>
     /// <returns>The errno of the open: ENOENT, EISDIR, ELOOP, ENOTDIR, EWOULDBLOCK, ….</returns>
     /// <exception cref="IOException">The file is 2 GiB or longer (as System.IO), or the layer failed.</exception>
-    public Errno ReadAll(string path, ShareLock share, out byte[]? data)
+    public Errno ReadAll(UnionPath path, ShareLock share, out byte[]? data)
     {
         data = null;
         ShareLease? lease = null;

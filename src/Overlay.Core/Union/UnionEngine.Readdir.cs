@@ -11,7 +11,7 @@ internal sealed partial class UnionEngine
     /// taken out, sorted ordinally (a deterministic order; the kernel's own order is an
     /// implementation detail).
     /// </summary>
-    public Errno ReadDirectory(string path, out List<MergedNode> entries)
+    public Errno ReadDirectory(UnionPath path, out List<MergedNode> entries)
     {
         entries = [];
         using var scope = Read();

@@ -22,7 +22,7 @@ internal sealed partial class UnionEngine
     /// reach of any name.
     /// </param>
     /// <returns>The errno.</returns>
-    public Errno Rename(string sourcePath, string destinationPath, bool noReplace, string? replacedLinkedAt = null)
+    public Errno Rename(UnionPath sourcePath, UnionPath destinationPath, bool noReplace, string? replacedLinkedAt = null)
     {
         using var scope = Write();
 
@@ -197,10 +197,10 @@ internal sealed partial class UnionEngine
         return sameParent ? name : node.Lower!.Path;
     }
 
-    private Resolution ResolveForRename(string path)
+    private Resolution ResolveForRename(UnionPath path)
     {
-        var resolution = Resolve(Trim(path), followFinal: false);
-        resolution.TrailingSlash = path.Length > 1 && path[^1] == '/';
+        var resolution = Resolve(path.Trimmed, followFinal: false);
+        resolution.TrailingSlash = path.EndsInSeparator;
         return resolution;
     }
 }

@@ -45,6 +45,9 @@ internal sealed partial class UnionEngine
     // raised when that operation releases the lock, on that thread, so a handler sees only finished
     // operations and never another thread's.
     private readonly ThreadLocal<List<object>> _pendingEvents = new(() => []);
+    // How many events wait in all threads' lists together: a read that produced none (the usual
+    // case, even while a handler listens) ends on this one field, without the thread-local lookup.
+    private int _pendingCount;
     private readonly UnixFileMode _umask;
     private readonly LowerReaders _readers = new();
     private readonly ShareTable _shares = new();
@@ -156,6 +159,7 @@ internal sealed partial class UnionEngine
         if ((IsLookup(kind) ? LookupTrace : Trace) is not null)
         {
             _pendingEvents.Value!.Add(new OverlayEvent(kind, path, layer, oldPath));
+            Interlocked.Increment(ref _pendingCount);
         }
     }
 
@@ -165,6 +169,7 @@ internal sealed partial class UnionEngine
         if (ChangeFeed is not null)
         {
             _pendingEvents.Value!.Add(new NamespaceChange(kind, path, oldPath, objectKind));
+            Interlocked.Increment(ref _pendingCount);
         }
 
         Emit(kind, path, oldPath: oldPath);
@@ -172,7 +177,7 @@ internal sealed partial class UnionEngine
 
     private void FlushEvents()
     {
-        if ((Trace is null && LookupTrace is null && ChangeFeed is null) || !_pendingEvents.IsValueCreated)
+        if (Volatile.Read(ref _pendingCount) == 0 || !_pendingEvents.IsValueCreated)
         {
             return;
         }
@@ -185,6 +190,7 @@ internal sealed partial class UnionEngine
 
         var items = pending.ToArray();
         pending.Clear();
+        Interlocked.Add(ref _pendingCount, -items.Length);
         foreach (var item in items)
         {
             switch (item)
