@@ -1,6 +1,6 @@
-using Overlay.Paths;
 using System.ComponentModel;
 using Overlay.Layers;
+using Overlay.Paths;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -104,14 +104,14 @@ internal class UpperSettings : ImageSettings
                 {
                     return form == WhiteoutForm.Kernel
                         ? $"{path} is a character device 0/0 (a kernel whiteout)"
-                        : $"{PosixPath.Combine(PosixPath.ParentOf(path), ".wh." + entry.Name)} is an OCI whiteout";
+                        : $"{PosixPath.Combine(PosixPath.ParentOf(path), OciWhiteout.NameFor(entry.Name))} is an OCI whiteout";
                 }
 
                 if (entry.IsOpaque)
                 {
                     return form == WhiteoutForm.Kernel
-                        ? $"{path} has the {(user ? "user" : "trusted")}.overlay.opaque attribute (a kernel opaque directory)"
-                        : $"{path}/.wh..wh..opq is an OCI opaque marker";
+                        ? $"{path} has the {KernelWhiteout.PrefixFor(user)}{KernelWhiteout.Opaque} attribute (a kernel opaque directory)"
+                        : $"{PosixPath.Combine(path, OciWhiteout.OpaqueMarker)} is an OCI opaque marker";
                 }
             }
         }

@@ -1,6 +1,6 @@
-using Overlay.Paths;
 using Overlay.Cli.Images;
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Cli.Inspection;
 

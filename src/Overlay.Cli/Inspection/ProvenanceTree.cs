@@ -1,5 +1,5 @@
-using Overlay.Paths;
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Cli.Inspection;
 

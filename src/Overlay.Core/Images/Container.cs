@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Images;
 
@@ -147,7 +148,7 @@ public sealed class Container : IDisposable
         foreach (string name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string path = LayerCopy.Join(directory, name);
+            string path = PosixPath.Combine(directory, name);
             var kind = unix.GetKind(path);
             var info = _rootFs.FileInfo.New(path);
             string tarName = path[1..];

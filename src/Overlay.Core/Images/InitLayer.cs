@@ -1,4 +1,5 @@
 using Overlay.Layers;
+using Overlay.Paths;
 
 namespace Overlay.Images;
 
@@ -49,7 +50,7 @@ public static class InitLayer
                 continue;
             }
 
-            fs.Directory.CreateDirectory(LayerCopy.ParentOf(path));
+            fs.Directory.CreateDirectory(PosixPath.ParentOf(path));
             if (Directories.Contains(path))
             {
                 fs.Directory.CreateDirectory(path);

@@ -30,10 +30,6 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
 {
     private static readonly IFileSystem Disk = new System.IO.Abstractions.FileSystem();
 
-    private const string OpaqueAttribute = "opaque";
-    private const string WhiteoutAttribute = "whiteout";
-    private const string RedirectAttribute = "redirect";
-
     private readonly bool _native = LinuxSyscalls.IsSupported;
     private readonly string _attributePrefix;
     private SafeFileHandle? _workLock;
@@ -51,7 +47,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         Durable = options.Durable;
         PreserveAccessTimes = options.PreserveAccessTimes;
         UserExtendedAttributes = options.UserExtendedAttributes;
-        _attributePrefix = options.UserExtendedAttributes ? "user.overlay." : "trusted.overlay.";
+        _attributePrefix = KernelWhiteout.PrefixFor(options.UserExtendedAttributes);
     }
 
     /// <summary>Whether what the overlay builds is flushed to the disk before it becomes visible.</summary>
@@ -141,7 +137,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
             LinuxSyscalls.S_IFREG => HostEntryKind.File,
             LinuxSyscalls.S_IFDIR => HostEntryKind.Directory,
             LinuxSyscalls.S_IFLNK => HostEntryKind.SymbolicLink,
-            LinuxSyscalls.S_IFCHR when s.RdevMajor == 0 && s.RdevMinor == 0 => HostEntryKind.WhiteoutDevice,
+            LinuxSyscalls.S_IFCHR when KernelWhiteout.IsWhiteoutDevice(s.RdevMajor, s.RdevMinor) => HostEntryKind.WhiteoutDevice,
             LinuxSyscalls.S_IFCHR => HostEntryKind.CharacterDevice,
             LinuxSyscalls.S_IFBLK => HostEntryKind.BlockDevice,
             LinuxSyscalls.S_IFIFO => HostEntryKind.Fifo,
@@ -166,7 +162,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
 
     /// <inheritdoc />
     private protected override bool IsOpaqueDirectory(string hostPath) =>
-        IsKernelForm ? ReadAttribute(hostPath, OpaqueAttribute) is "y" : base.IsOpaqueDirectory(hostPath);
+        IsKernelForm ? ReadAttribute(hostPath, KernelWhiteout.Opaque) is "y" : base.IsOpaqueDirectory(hostPath);
 
     /// <inheritdoc />
     private protected override bool IsXWhiteout(string hostPath)
@@ -174,8 +170,8 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         // The kernel reads an xwhiteout only in a directory that says it holds some (opaque=x).
         int slash = hostPath.LastIndexOf('/');
         return slash > 0
-            && ReadAttribute(hostPath[..slash], OpaqueAttribute) is "x"
-            && LinuxSyscalls.GetXattr(hostPath, _attributePrefix + WhiteoutAttribute, out _) == 0;
+            && ReadAttribute(hostPath[..slash], KernelWhiteout.Opaque) is "x"
+            && LinuxSyscalls.GetXattr(hostPath, _attributePrefix + KernelWhiteout.Whiteout, out _) == 0;
     }
 
     /// <inheritdoc />
@@ -188,7 +184,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         }
 
         // An attribute changes the directory's ctime only: its mtime stays as it was.
-        string name = _attributePrefix + OpaqueAttribute;
+        string name = _attributePrefix + KernelWhiteout.Opaque;
         int errno = opaque
             ? LinuxSyscalls.SetXattr(hostDirectory, name, "y"u8, 0)
             : LinuxSyscalls.RemoveXattr(hostDirectory, name);
@@ -203,13 +199,13 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
 
     /// <inheritdoc />
     private protected override string? ReadRedirect(string hostPath) =>
-        IsKernelForm ? ReadAttribute(hostPath, RedirectAttribute) : null;
+        IsKernelForm ? ReadAttribute(hostPath, KernelWhiteout.Redirect) : null;
 
     /// <inheritdoc />
     private protected override void WriteRedirect(string hostDirectory, string? redirect)
     {
         // An attribute changes the directory's ctime only: its mtime stays as it was.
-        string name = _attributePrefix + RedirectAttribute;
+        string name = _attributePrefix + KernelWhiteout.Redirect;
         int errno = redirect is not null
             ? LinuxSyscalls.SetXattr(hostDirectory, name, System.Text.Encoding.UTF8.GetBytes(redirect), 0)
             : LinuxSyscalls.RemoveXattr(hostDirectory, name);

@@ -111,10 +111,10 @@ public sealed partial class TarLayer
                 parent.Children[baseName] = target;
                 target.Links++;
                 return;
-            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
+            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Kernel && KernelWhiteout.IsWhiteoutDevice(entry.DeviceMajor, entry.DeviceMinor):
                 node = new TarLayerNode(LayerEntryKind.Whiteout);
                 break;
-            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Oci && entry.DeviceMajor == 0 && entry.DeviceMinor == 0:
+            case TarMemberType.CharacterDevice when options.WhiteoutForm == WhiteoutForm.Oci && KernelWhiteout.IsWhiteoutDevice(entry.DeviceMajor, entry.DeviceMinor):
                 // No real device is 0/0: this is a kernel-form whiteout in a tar read as OCI, and
                 // taking it as a device would bring the deleted name back.
                 throw Hostile(layerName, entry.Name, $"a {entry.Type} 0/0 is the kernel form's whiteout, not a device (the tar is in the kernel form: LayerTarOptions.WhiteoutForm)");
@@ -209,10 +209,7 @@ public sealed partial class TarLayer
 
     private static bool IsKernelOpaque(TarMember entry, LayerTarOptions options) =>
         options.WhiteoutForm == WhiteoutForm.Kernel
-        && (IsY(entry, "trusted.overlay.opaque") || IsY(entry, "user.overlay.opaque"));
-
-    private static bool IsY(TarMember entry, string attribute) =>
-        entry.ExtendedAttributes.TryGetValue(attribute, out var value) && value.AsSpan().SequenceEqual("y"u8);
+        && KernelWhiteout.IsOpaque(entry.ExtendedAttributes);
 
     /// <summary>
     /// Splits a member name into components: <c>./</c> prefixes, '.' components and repeated or
