@@ -45,7 +45,7 @@ internal static class LayerCopy
     {
         foreach (var entry in source.ListDirectory(directory).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            string path = Join(directory, entry.Name);
+            string path = PosixPath.Combine(directory, entry.Name);
             var metadata = LayerMetadata.From(entry);
             if (copy.Applies && entry.Kind == LayerEntryKind.File
                 && copy.Source!.GetIdentity(path) is { LinkCount: > 1 } identity
@@ -78,6 +78,12 @@ internal static class LayerCopy
             }
 
             target.Publish(token, path, keepParentTimes: true);
+            if (entry.Kind == LayerEntryKind.Whiteout)
+            {
+                // A whiteout's mtime is part of the layer tar (and so of its diff_id): keep it.
+                target.SetTimes(path, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc);
+            }
+
             if (entry.IsDirectory)
             {
                 CopyChildren(source, target, path, copy);
@@ -93,8 +99,4 @@ internal static class LayerCopy
         using var data = source.OpenRead(path);
         return target.StageFile(data, metadata);
     }
-
-    public static string Join(string directory, string name) => PosixPath.Combine(directory, name);
-
-    public static string ParentOf(string path) => PosixPath.ParentOf(path);
 }

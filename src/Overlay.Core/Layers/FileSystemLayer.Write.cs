@@ -160,7 +160,19 @@ public partial class FileSystemLayer
     {
         CheckLayerPath(path);
         RequireUpper();
-        var (host, found) = RequireObject(path);
+        string host = HostPath(path);
+        var found = StatContained(path, host);
+        if (!found.Exists && IsOci && Stat(WhiteoutHostPath(path)) is { Exists: true } whiteout)
+        {
+            // The OCI form's whiteout: its .wh. file carries the times.
+            (host, found) = (WhiteoutHostPath(path), whiteout);
+        }
+
+        if (!found.Exists)
+        {
+            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+        }
+
         SetHostTimes(host, found.Kind, lastAccessTimeUtc, lastWriteTimeUtc);
     }
 

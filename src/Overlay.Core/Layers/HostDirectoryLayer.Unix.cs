@@ -93,9 +93,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     /// <param name="name">The attribute's full name.</param>
     /// <returns>Whether the overlay's or a rootless owner's attribute.</returns>
     internal static bool IsLayerFormAttribute(string name) =>
-        name.StartsWith("trusted.overlay.", StringComparison.Ordinal)
-        || name.StartsWith("user.overlay.", StringComparison.Ordinal)
-        || name == OverrideStatAttribute;
+        KernelWhiteout.IsFormAttribute(name) || name == OverrideStatAttribute;
 
     // ---- IUnixMetadataWrites
 
@@ -190,20 +188,6 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         {
             SetMode(host, mode);
         }
-    }
-
-    /// <summary>
-    /// Sets the times of a whiteout as stored (the kernel form's device, the OCI form's
-    /// <c>.wh.</c> file): an extracted layer keeps its tar's whiteout times, so exporting it again
-    /// gives the same tar.
-    /// </summary>
-    /// <param name="path">The deleted name's layer path.</param>
-    /// <param name="lastWriteTimeUtc">The whiteout's mtime (its atime too).</param>
-    internal void SetWhiteoutTimes(string path, DateTime lastWriteTimeUtc)
-    {
-        CheckLayerPath(path);
-        string host = IsKernelForm ? HostPath(path) : WhiteoutHostPath(path);
-        SetHostTimes(host, HostEntryKind.File, lastWriteTimeUtc, lastWriteTimeUtc);
     }
 
     // ---- Helpers

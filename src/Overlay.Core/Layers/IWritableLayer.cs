@@ -51,8 +51,12 @@ public interface IWritableLayer : ILayer
     /// <param name="mode">The new permission bits.</param>
     void SetUnixFileMode(string path, UnixFileMode mode);
 
-    /// <summary>Changes an entry's times; a <see langword="null"/> time is left as it is.</summary>
-    /// <param name="path">The entry's path.</param>
+    /// <summary>
+    /// Changes an entry's times; a <see langword="null"/> time is left as it is. A whiteout's
+    /// times are those of its stored form (the kernel form's device, the OCI form's <c>.wh.</c>
+    /// file), which a layer tar carries, so a copied or extracted layer exports the same tar.
+    /// </summary>
+    /// <param name="path">The entry's path (for a whiteout, the deleted name's).</param>
     /// <param name="lastAccessTimeUtc">The new atime, or <see langword="null"/>.</param>
     /// <param name="lastWriteTimeUtc">The new mtime, or <see langword="null"/>.</param>
     void SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc);

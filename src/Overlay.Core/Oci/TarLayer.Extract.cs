@@ -182,7 +182,7 @@ public sealed partial class TarLayer
                     break;
                 case LayerEntryKind.Whiteout:
                     layer.Publish(layer.StageWhiteout(), childPath, keepParentTimes: true);
-                    layer.SetWhiteoutTimes(childPath, node.LastWriteTimeUtc);
+                    layer.SetTimes(childPath, node.LastWriteTimeUtc, node.LastWriteTimeUtc);
                     break;
                 default:
                     // A device or FIFO: a node of the same kind and numbers (mknod; a device needs root).
