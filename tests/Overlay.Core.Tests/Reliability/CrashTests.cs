@@ -37,7 +37,7 @@ public sealed class CrashTests : IDisposable
     public void KilledOnEntryToASystemCall_OpensAtAnOperationBoundary(WhiteoutForm form)
     {
         SkipUnlessPossible(needStrace: true);
-        int budget = TestLane.Size("OVERLAY_CRASH_KILLS", fast: 6, deep: 300);
+        int budget = TestLane.Size("OVERLAY_CRASH_KILLS", fast: 4, deep: 300);
         int seeds = TestLane.IsDeep ? 3 : 1;
         var points = new List<(int Seed, string Call, int N)>();
         for (int seed = 1; seed <= seeds; seed++)
@@ -75,7 +75,7 @@ public sealed class CrashTests : IDisposable
     public void KilledAtARandomMoment_OpensAtAnOperationBoundary(WhiteoutForm form)
     {
         SkipUnlessPossible(needStrace: false);
-        int runs = TestLane.Size("OVERLAY_CRASH_RANDOM_KILLS", fast: 4, deep: 100);
+        int runs = TestLane.Size("OVERLAY_CRASH_RANDOM_KILLS", fast: 2, deep: 100);
         var random = new Random(form == WhiteoutForm.Oci ? 21 : 22);
         var failures = new List<string>();
         for (int i = 0; i < runs; i++)
