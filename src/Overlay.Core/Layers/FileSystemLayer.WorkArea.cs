@@ -115,6 +115,7 @@ public partial class FileSystemLayer
         string hostStaged = WorkArea + Separator + token;
         string hostParent = HostPath(PosixPath.ParentOf(path));
         var parentBefore = keepParentTimes ? Stat(hostParent) : HostEntry.Missing;
+        string? timesIntent = keepParentTimes ? BeginParentTimesIntent(PosixPath.ParentOf(path), parentBefore) : null;
         var kept = KeepParents(path);
         if (staged.Kind is null && IsOci)
         {
@@ -151,6 +152,7 @@ public partial class FileSystemLayer
         {
             // A copy-up is not a change of its parent's content in the merged view.
             SetHostTimes(hostParent, HostEntryKind.Directory, parentBefore.LastAccessTimeUtc, parentBefore.LastWriteTimeUtc);
+            EndIntent(timesIntent);
         }
         else
         {
@@ -278,6 +280,7 @@ public partial class FileSystemLayer
     /// <summary>Empties the work area, creating it when missing.</summary>
     private void PrepareWorkArea()
     {
+        RecoverIntents();
         if (Stat(WorkArea).Exists)
         {
             DeleteTree(WorkArea);

@@ -11,8 +11,11 @@ public partial class FileSystemLayer
     {
         string host = PrepareNewName(path);
         var kept = KeepParents(path);
-        FileSystem.Directory.CreateDirectory(host);
-        SetMode(host, mode);
+        BuildInPlace(host, built =>
+        {
+            FileSystem.Directory.CreateDirectory(built);
+            SetMode(built, mode);
+        });
         RemoveWhiteoutOf(path);
         kept.Restore();
         StampChanged(PosixPath.ParentOf(path));
@@ -23,11 +26,40 @@ public partial class FileSystemLayer
     {
         string host = PrepareNewName(path);
         var kept = KeepParents(path);
-        CreateNew(host).Dispose();
-        SetMode(host, mode);
+        BuildInPlace(host, built =>
+        {
+            CreateNew(built).Dispose();
+            SetMode(built, mode);
+        });
         RemoveWhiteoutOf(path);
         kept.Restore();
         StampChanged(PosixPath.ParentOf(path));
+    }
+
+    /// <summary>
+    /// Makes a new object at a free storage path with its final mode: on the real disk built in
+    /// the work area and renamed into place, so it never shows with the umask's mode; elsewhere
+    /// (a storage that cannot be interrupted half-way) made in place.
+    /// </summary>
+    private void BuildInPlace(string host, Action<string> build)
+    {
+        if (!StorageIsPosix || WorkDirectory is null)
+        {
+            build(host);
+            return;
+        }
+
+        NewToken(out string staged);
+        try
+        {
+            build(staged);
+            MoveNoReplace(staged, host);
+        }
+        catch
+        {
+            TryDeleteTree(staged);
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -135,7 +167,21 @@ public partial class FileSystemLayer
             return;
         }
 
-        WritableLayers.RenameThenWhiteout(this, sourcePath, destinationPath);
+        // Two steps: should the process die between them, the next open makes the whiteout the
+        // old name needs once its object has gone.
+        string? intent = BeginIntent('W', sourcePath);
+        try
+        {
+            WritableLayers.RenameThenWhiteout(this, sourcePath, destinationPath);
+        }
+        catch when (Stat(hostSource).Exists)
+        {
+            // Nothing moved: nothing to finish.
+            EndIntent(intent);
+            throw;
+        }
+
+        EndIntent(intent);
     }
 
     /// <summary>Renames over a non-directory and leaves a whiteout behind in one step, where the storage can.</summary>
@@ -271,9 +317,24 @@ public partial class FileSystemLayer
         else
         {
             // A directory cannot be renamed over in one step unless it is empty: move it aside into
-            // the work area first, then delete it there, out of every view.
-            string trash = MoveToTrash(hostDestination);
-            MoveNoReplace(hostSource, hostDestination);
+            // the work area first, then delete it there, out of every view. Between the two
+            // renames the name is free: an intent record puts the old object back should the
+            // process die there.
+            string token = NewToken(out string trash);
+            string? intent = BeginIntent('R', token, LayerPathOf(hostDestination));
+            MoveNoReplace(hostDestination, trash);
+            try
+            {
+                MoveNoReplace(hostSource, hostDestination);
+            }
+            catch
+            {
+                MoveNoReplace(trash, hostDestination);
+                EndIntent(intent);
+                throw;
+            }
+
+            EndIntent(intent);
             DeleteTree(trash);
         }
     }

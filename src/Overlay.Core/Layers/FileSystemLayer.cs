@@ -164,12 +164,9 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         {
             attributes = info.Attributes;
         }
-        catch (IOException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return HostEntry.Missing;
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // Only "not there" is absence; any other failure of the storage is the caller's error.
             return HostEntry.Missing;
         }
 

@@ -238,7 +238,13 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     /// <summary>The owner a <c>user.containers.override_stat</c> attribute records, when the object has one.</summary>
     private static UnixOwner? OverriddenOwner(string host)
     {
-        if (LinuxSyscalls.GetXattr(host, OverrideStatAttribute, out var value) != 0 || value is null)
+        int errno = LinuxSyscalls.GetXattr(host, OverrideStatAttribute, out var value);
+        if (errno is not (0 or LinuxSyscalls.ENODATA or LinuxSyscalls.ENOTSUP) && !IsAbsence(errno))
+        {
+            throw new IOException($"Cannot read {OverrideStatAttribute} of '{host}': {LinuxSyscalls.Describe(errno)}.", errno);
+        }
+
+        if (errno != 0 || value is null)
         {
             return null;
         }
@@ -281,9 +287,13 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     {
         CheckLayerPath(path);
         string host = HostPath(path);
-        if (!StatContained(path, host).Exists || LinuxSyscalls.LStat(host, out stat) != 0)
+        stat = default;
+        int errno = StatContained(path, host).Exists ? LinuxSyscalls.LStat(host, out stat) : LinuxSyscalls.ENOENT;
+        if (errno != 0)
         {
-            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+            throw IsAbsence(errno)
+                ? new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path)
+                : new IOException($"Cannot look up '{path}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
         }
 
         return host;

@@ -127,9 +127,10 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
             return base.Stat(hostPath);
         }
 
-        if (LinuxSyscalls.LStat(hostPath, out var s) != 0)
+        int errno = LinuxSyscalls.LStat(hostPath, out var s);
+        if (errno != 0)
         {
-            return HostEntry.Missing;
+            return IsAbsence(errno) ? HostEntry.Missing : throw StorageError(errno, "look up", hostPath);
         }
 
         var kind = s.Type switch
@@ -171,7 +172,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         int slash = hostPath.LastIndexOf('/');
         return slash > 0
             && ReadAttribute(hostPath[..slash], KernelWhiteout.Opaque) is "x"
-            && LinuxSyscalls.GetXattr(hostPath, _attributePrefix + KernelWhiteout.Whiteout, out _) == 0;
+            && ReadAttribute(hostPath, KernelWhiteout.Whiteout) is not null;
     }
 
     /// <inheritdoc />
@@ -253,8 +254,31 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     private string? ReadAttribute(string hostPath, string name)
     {
         int errno = LinuxSyscalls.GetXattr(hostPath, _attributePrefix + name, out var value);
-        return errno == 0 && value is not null ? System.Text.Encoding.UTF8.GetString(value) : null;
+        if (errno != 0)
+        {
+            // No such attribute, or none on this file system: the mark is not there. Any other
+            // failure is the storage's, and the object's state is unknown (the kernel's lookup
+            // fails the same way rather than guess).
+            return errno is LinuxSyscalls.ENODATA or LinuxSyscalls.ENOTSUP || IsAbsence(errno)
+                ? null
+                : throw StorageError(errno, $"read {_attributePrefix + name} of", hostPath);
+        }
+
+        return value is not null ? System.Text.Encoding.UTF8.GetString(value) : null;
     }
+
+    /// <summary>
+    /// Whether a failed call's errno means the object is not there. Only ENOENT does, ENOTDIR (a
+    /// component of the path is not a directory) and ENAMETOOLONG (a name the storage cannot hold,
+    /// such as the OCI whiteout of a 252-byte name, is not held): every other errno — EIO, EACCES,
+    /// ELOOP, ENOMEM... — is a failure of the storage, never an answer that the name is free, or a
+    /// deleted or modified object would read as its lower original.
+    /// </summary>
+    internal static bool IsAbsence(int errno) => errno is LinuxSyscalls.ENOENT or LinuxSyscalls.ENOTDIR or LinuxSyscalls.ENAMETOOLONG;
+
+    /// <summary>The exception a storage failure is reported with: System.IO's, carrying the errno.</summary>
+    private IOException StorageError(int errno, string what, string hostPath) =>
+        new($"Cannot {what} '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno);
 
     /// <inheritdoc />
     private protected override IEnumerable<string> ListNames(string hostPath)
@@ -270,7 +294,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         return errno switch
         {
             0 => names,
-            LinuxSyscalls.ENOENT or LinuxSyscalls.ENOTDIR or LinuxSyscalls.ELOOP => [],
+            LinuxSyscalls.ENOENT or LinuxSyscalls.ENOTDIR => [],
             _ => throw new IOException($"Cannot list '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
         };
     }

@@ -67,20 +67,30 @@ internal sealed partial class PosixIo
     public FileStatus Status(string fullPath)
     {
         string trimmed = PosixPath.TrimEndingSeparators(fullPath);
-        if (_engine.Stat(trimmed, followLinks: false, out var node) is var error && error != Errno.None)
+        try
         {
-            return new FileStatus(false, false, default, error);
-        }
+            if (_engine.Stat(trimmed, followLinks: false, out var node) is var error && error != Errno.None)
+            {
+                return new FileStatus(false, false, default, error);
+            }
 
-        bool isDirectory = node.IsDirectory;
-        UnixFileMode? targetMode = null;
-        if (node.IsSymbolicLink && _engine.Stat(trimmed, followLinks: true, out var target) == Errno.None)
+            bool isDirectory = node.IsDirectory;
+            UnixFileMode? targetMode = null;
+            if (node.IsSymbolicLink && _engine.Stat(trimmed, followLinks: true, out var target) == Errno.None)
+            {
+                isDirectory = target.IsDirectory;
+                targetMode = target.Entry.Mode;
+            }
+
+            return new FileStatus(true, isDirectory, node, TargetMode: targetMode);
+        }
+        catch (IOException e) when (e.HResult is > 0 and < 4096 && e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            isDirectory = target.IsDirectory;
-            targetMode = target.Entry.Mode;
+            // A layer's storage failed (EIO, EACCES...): the status is that error, as lstat(2)'s
+            // would be. What reads metadata throws it; an Exists answers false, as System.IO's
+            // does for any error — never true for a deleted object or false from a guess.
+            return new FileStatus(false, false, default, (Errno)e.HResult);
         }
-
-        return new FileStatus(true, isDirectory, node, TargetMode: targetMode);
     }
 
     /// <summary>System.IO's internal FileExists: a trailing separator is trimmed; a dangling link counts as a file.</summary>

@@ -84,6 +84,12 @@ internal static partial class LinuxSyscalls
             FileAccess.Write => OWriteOnly,
             _ => OReadWrite,
         } | OCloExec | _openFlags.NoFollow | _openFlags.LargeFile | (createNew ? OCreate | OExclusive : 0);
+        if (Injected("open", path) is var injected and not 0)
+        {
+            handle = new SafeFileHandle(-1, ownsHandle: false);
+            return injected;
+        }
+
         while (true)
         {
             int fd = OpenWithModeNative(path, flags, (uint)mode);
@@ -116,6 +122,11 @@ internal static partial class LinuxSyscalls
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(names);
+        if (Injected("getdents", path) is var injected and not 0)
+        {
+            return injected;
+        }
+
         int flags = ORdOnly | OCloExec | _openFlags.Directory | _openFlags.NoFollow | _openFlags.LargeFile;
         int errno = OpenRetryingEintr(path, noAtime ? flags | _openFlags.NoAtime : flags, out var handle);
         if (errno == EPERM && noAtime)

@@ -50,6 +50,11 @@ internal static partial class LinuxSyscalls
             return ENOTSUP;
         }
 
+        if (Injected("openat2", path) is var injected and not 0)
+        {
+            return injected;
+        }
+
         int flags = ORdOnly | OCloExec | ONonBlock | _openFlags.NoFollow | _openFlags.LargeFile;
         int errno = OpenAt2(path, noAtime ? flags | _openFlags.NoAtime : flags, out int fd);
         if (errno == EPERM && noAtime)

@@ -169,6 +169,12 @@ internal static partial class LinuxSyscalls
     public static int LStat(string path, out StatxResult result)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Injected("statx", path) is var injected and not 0)
+        {
+            result = default;
+            return injected;
+        }
+
         if (Statx(AtFdCwd, path, AtSymlinkNoFollow, STATX_BASIC_STATS | STATX_BTIME, out var buffer) != 0)
         {
             result = default;
@@ -212,6 +218,12 @@ internal static partial class LinuxSyscalls
     public static int OpenReadNoFollow(string path, bool noAtime, out SafeFileHandle handle)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Injected("open", path) is var injected and not 0)
+        {
+            handle = new SafeFileHandle(-1, ownsHandle: false);
+            return injected;
+        }
+
         var flags = ORdOnly | OCloExec | _openFlags.NoFollow | _openFlags.LargeFile;
         var errno = OpenRetryingEintr(path, noAtime ? flags | _openFlags.NoAtime : flags, out handle);
         if (errno == EPERM && noAtime)
@@ -310,6 +322,12 @@ internal static partial class LinuxSyscalls
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(name);
+        if (Injected("getxattr", path) is var injected and not 0)
+        {
+            value = null;
+            return injected;
+        }
+
         while (true)
         {
             var size = LGetXattrNative(path, name, null, 0);
@@ -378,6 +396,11 @@ internal static partial class LinuxSyscalls
     {
         ArgumentNullException.ThrowIfNull(path);
         names = [];
+        if (Injected("listxattr", path) is var injected and not 0)
+        {
+            return injected;
+        }
+
         while (true)
         {
             var size = LListXattrNative(path, null, 0);
