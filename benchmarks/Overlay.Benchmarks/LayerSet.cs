@@ -21,14 +21,31 @@ public sealed class LayerSet
     public static string Base { get; } =
         Environment.GetEnvironmentVariable("OVERLAY_BENCH_ROOT") ?? Path.Combine(Path.GetTempPath(), "overlay-bench");
 
-    private LayerSet(int layers, string root, bool withBigFiles)
+    private LayerSet(int layers, string root, bool withBigFiles, int directories)
     {
         Count = layers;
         Root = root;
-        Plain = Path.Combine(Base, withBigFiles ? "plain-big" : "plain");
+        DirectoryCount = directories;
+        string wide = directories == Directories ? "" : "-w" + directories;
+        Plain = Path.Combine(Base, (withBigFiles ? "plain-big" : "plain") + wide);
         LayerDirectories = [.. Enumerable.Range(0, layers).Select(i => Path.Combine(root, "l" + i))];
-        RelativePaths = [.. Enumerable.Range(0, Files).Select(RelativePath)];
+        RelativePaths = [.. Enumerable.Range(0, Files).Select(i => RelativePath(i, directories))];
     }
+
+    private LayerSet(string root, string[] layerDirectories)
+    {
+        Count = layerDirectories.Length;
+        Root = root;
+        Plain = "";
+        LayerDirectories = layerDirectories;
+        RelativePaths = [];
+    }
+
+    /// <summary>Lowers built elsewhere (the split rootfs), named relative to <paramref name="root"/>, topmost first.</summary>
+    public static LayerSet Over(string root, string[] layerDirectories) => new(root, layerDirectories);
+
+    /// <summary>The number of directories the files are spread over.</summary>
+    public int DirectoryCount { get; }
 
     /// <summary>The number of lowers.</summary>
     public int Count { get; }
@@ -52,10 +69,14 @@ public sealed class LayerSet
     public const string MediumFile = "big/file1";
 
     /// <summary>Builds (or finds) the layers for <paramref name="layers"/> lowers.</summary>
-    public static LayerSet Get(int layers, bool withBigFiles = false)
+    /// <param name="layers">The number of lowers.</param>
+    /// <param name="withBigFiles">Whether the bottom layer also holds the 64 MiB and 1 MiB files.</param>
+    /// <param name="directories">How many directories the 20,000 files are spread over (200, or 50 for the wide tree).</param>
+    public static LayerSet Get(int layers, bool withBigFiles = false, int directories = Directories)
     {
-        string root = Path.Combine(Base, (withBigFiles ? "big-L" : "L") + layers);
-        var set = new LayerSet(layers, root, withBigFiles);
+        string wide = directories == Directories ? "" : "w" + directories + "-";
+        string root = Path.Combine(Base, wide + (withBigFiles ? "big-L" : "L") + layers);
+        var set = new LayerSet(layers, root, withBigFiles, directories);
         set.EnsureBuilt(withBigFiles);
         return set;
     }
@@ -67,7 +88,15 @@ public sealed class LayerSet
         return [.. Enumerable.Range(0, count).Select(_ => RelativePaths[random.Next(RelativePaths.Length)])];
     }
 
-    public static string RelativePath(int i) => $"d{i % Directories:D3}/f{i:D5}";
+    public static string RelativePath(int i, int directories = Directories) => $"d{i % directories:D3}/f{i:D5}";
+
+    /// <summary>All <see cref="Files"/> files in an order shuffled with a fixed seed, as relative paths.</summary>
+    public string[] Shuffled(int seed = 42)
+    {
+        var all = RelativePaths.ToArray();
+        new Random(seed).Shuffle(all);
+        return all;
+    }
 
     public int LayerOf(int file) => (int)((long)file * 7919 % Count);
 
@@ -106,7 +135,7 @@ public sealed class LayerSet
         });
     }
 
-    private static void BuildOnce(string directory, Action build)
+    internal static void BuildOnce(string directory, Action build)
     {
         string marker = directory + ".complete";
         if (File.Exists(marker))

@@ -8,7 +8,8 @@ namespace Overlay.Benchmarks;
 /// <summary>
 /// Runs the benchmarks (docs/benchmarks.md). Arguments are BenchmarkDotNet's (--filter, --job, …);
 /// without --job a short job is used (1 launch, 3 warm-ups, 8 iterations), run in this process
-/// (no separate build of the benchmarks; --job short and the like run out of process). The first argument
+/// (no separate build of the benchmarks; --job short and the like run out of process), with a 30-minute
+/// limit per benchmark instead of --inProcess's 5 minutes (the write classes fill an upper per iteration). The first argument
 /// "kernel" runs only the kernel comparison (Linux, root), whose baseline is the kernel's mount.
 /// </summary>
 public static class Program
@@ -18,7 +19,7 @@ public static class Program
         var config = DefaultConfig.Instance;
         if (!args.Contains("--job") && !args.Contains("-j"))
         {
-            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+            config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)).AsDefault());
         }
 
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);

@@ -52,9 +52,30 @@ internal sealed partial class OverlayFile
     public string ReadAllText(string path, Encoding encoding)
     {
         ArgumentNullException.ThrowIfNull(encoding);
-        using var reader = new StreamReader(New(path, FileMode.Open, FileAccess.Read, FileShare.Read), encoding, detectEncodingFromByteOrderMarks: true);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // The bytes as ReadAllBytes reads them (the same open, errors and FileShare lock), no stream.
+        byte[] bytes = _io.ReadAllBytes(_fileSystem.Path.GetFullPath(path));
+        return Decode(bytes, encoding);
+    }
+
+    /// <summary>
+    /// Text as a StreamReader detecting byte order marks decodes it: UTF-8 without a mark, or with
+    /// its mark skipped, straight from the bytes; anything else through a StreamReader over them.
+    /// </summary>
+    private static string Decode(byte[] bytes, Encoding encoding)
+    {
+        if (ReferenceEquals(encoding, Encoding.UTF8) && (bytes.Length == 0 || bytes[0] is not (0xFE or 0xFF or 0x00)))
+        {
+            int skip = bytes.AsSpan().StartsWith(Utf8Mark) ? Utf8Mark.Length : 0;
+            return Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip);
+        }
+
+        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), encoding, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }
+
+    private static ReadOnlySpan<byte> Utf8Mark => [0xEF, 0xBB, 0xBF];
 
     public string[] ReadAllLines(string path) => ReadAllLines(path, Encoding.UTF8);
 

@@ -42,26 +42,45 @@ internal sealed class PosixEnumeration(PosixIo io)
             searchPattern = searchPattern[(patternDirectory.Length + 1)..];
         }
 
-        IoErrors.Check(io.ReadDirectory(fullPath, out var top), fullPath, isDirectory: true);
-        return Walk(userPath, fullPath, string.Empty, top, NormalizePattern(searchPattern, options), options, files, directories, 0);
+        IoErrors.Check(io.ListDirectory(fullPath, out var top), fullPath, isDirectory: true);
+        return Walk(userPath, fullPath, top, NormalizePattern(searchPattern, options), options, files, directories);
     }
 
-    private IEnumerable<string> Walk(string userPath, string fullPath, string relative, List<MergedNode> entries, string pattern, EnumerationOptions options, bool files, bool directories, int depth)
+    /// <summary>
+    /// The walk, depth first, each directory's entry before its content: one iterator over a stack
+    /// of the directories being listed, each child directory listed from the node its parent's
+    /// listing holds (a link to a directory from the path it was reached by).
+    /// </summary>
+    private IEnumerable<string> Walk(string userPath, string fullPath, DirectoryListing top, string pattern, EnumerationOptions options, bool files, bool directories)
     {
-        if (options.ReturnSpecialDirectories && directories)
+        bool matchAll = pattern == "*";
+        bool specials = options.ReturnSpecialDirectories && directories;
+        var stack = new Stack<Frame>();
+        string userPrefix = userPath.Length == 0 ? string.Empty : userPath[^1] == '/' ? userPath : userPath + "/";
+        stack.Push(new Frame(top, fullPath, userPrefix, 0));
+        if (specials)
         {
-            // readdir(3) lists both in every directory; System.IO matches them by the pattern only.
             foreach (string special in SpecialDirectories)
             {
                 if (Matches(pattern, special, options))
                 {
-                    yield return PosixPath.Join(userPath, relative.Length == 0 ? special : relative + "/" + special);
+                    yield return userPrefix + special;
                 }
             }
         }
 
-        foreach (var entry in entries)
+        while (stack.Count > 0)
         {
+            var frame = stack.Peek();
+            var entries = frame.Listing.Entries;
+            if (frame.Next >= entries.Length)
+            {
+                stack.Pop();
+                continue;
+            }
+
+            // A frame is a class: moving it on here is seen by the next turn.
+            var entry = entries[frame.Next++];
             string name = entry.Entry.Name;
             bool isDirectory = entry.IsDirectory;
             UnixFileMode? targetMode = null;
@@ -70,44 +89,71 @@ internal sealed class PosixEnumeration(PosixIo io)
             // where it lives. Below a link to an ancestor that path meets ELOOP once it holds more
             // than 40 links: the link is then no directory, so it is listed as a file and not
             // entered, and the walk ends there without an error.
-            if (entry.IsSymbolicLink && io.Stat(PosixPath.Combine(fullPath, name), followLinks: true, out var target) == Errno.None)
+            if (entry.IsSymbolicLink && io.Stat(ChildPath(frame.FullPath, name), followLinks: true, out var target) == Errno.None)
             {
                 isDirectory = target.IsDirectory;
                 targetMode = target.Entry.Mode;
             }
 
-            var attributes = FileStatus.AttributesOf(name, entry.Entry, isDirectory, targetMode);
-            if ((attributes & options.AttributesToSkip) != 0)
+            if (options.AttributesToSkip != 0 && (FileStatus.AttributesOf(name, entry.Entry, isDirectory, targetMode) & options.AttributesToSkip) != 0)
             {
                 continue;
             }
 
-            string relativeName = relative.Length == 0 ? name : relative + "/" + name;
-            if (Matches(pattern, name, options) && (isDirectory ? directories : files))
+            if ((isDirectory ? directories : files) && (matchAll || Matches(pattern, name, options)))
             {
-                yield return PosixPath.Join(userPath, relativeName);
+                yield return frame.UserPrefix + name;
             }
 
-            if (options.RecurseSubdirectories && isDirectory && (options.MaxRecursionDepth > depth))
+            if (!options.RecurseSubdirectories || !isDirectory || options.MaxRecursionDepth <= frame.Depth)
             {
-                string childFull = PosixPath.Join(fullPath, name);
-                var error = io.ReadDirectory(childFull, out var children);
-                if (error != Errno.None)
-                {
-                    if (options.IgnoreInaccessible)
-                    {
-                        continue;
-                    }
+                continue;
+            }
 
-                    throw IoErrors.For(error, childFull, isDirectory: true);
+            string childFull = ChildPath(frame.FullPath, name);
+            var error = entry.IsDirectory
+                ? io.ListChild(frame.Listing, entry, childFull, out var children)
+                : io.ListDirectory(childFull, out children);
+            if (error != Errno.None)
+            {
+                if (options.IgnoreInaccessible)
+                {
+                    continue;
                 }
 
-                foreach (var item in Walk(userPath, childFull, relativeName, children, pattern, options, files, directories, depth + 1))
+                throw IoErrors.For(error, childFull, isDirectory: true);
+            }
+
+            string childPrefix = frame.UserPrefix + name + "/";
+            stack.Push(new Frame(children, childFull, childPrefix, frame.Depth + 1));
+            if (specials)
+            {
+                foreach (string special in SpecialDirectories)
                 {
-                    yield return item;
+                    if (Matches(pattern, special, options))
+                    {
+                        yield return childPrefix + special;
+                    }
                 }
             }
         }
+    }
+
+    private static string ChildPath(string directory, string name) =>
+        directory.Length > 0 && directory[^1] == '/' ? directory + name : directory + "/" + name;
+
+    /// <summary>One directory of the walk: its listing, how far it is read, its paths.</summary>
+    private sealed class Frame(DirectoryListing listing, string fullPath, string userPrefix, int depth)
+    {
+        public DirectoryListing Listing { get; } = listing;
+
+        public string FullPath { get; } = fullPath;
+
+        public string UserPrefix { get; } = userPrefix;
+
+        public int Depth { get; } = depth;
+
+        public int Next { get; set; }
     }
 
     private static readonly string[] SpecialDirectories = [".", ".."];

@@ -129,6 +129,12 @@ internal sealed partial class PosixIo
     /// <summary>getdents(2) of a merged directory: its entries, merged, whiteouts removed.</summary>
     public Errno ReadDirectory(string fullPath, out List<MergedNode> entries) => _engine.ReadDirectory(fullPath, out entries);
 
+    /// <summary>The kept merged listing of a directory, for the enumeration's walk.</summary>
+    public Errno ListDirectory(string fullPath, out DirectoryListing listing) => _engine.ListDirectory(fullPath, out listing);
+
+    /// <summary>The kept merged listing of a directory entry of a listing: reached from its node while nothing changed.</summary>
+    public Errno ListChild(in DirectoryListing parent, in MergedNode child, string fullPath, out DirectoryListing listing) => _engine.ListChild(parent, child, fullPath, out listing);
+
     /// <summary>stat(2) of a path, links followed: the mode of what it names; null when it names nothing (a dangling link).</summary>
     public UnixFileMode? TargetMode(string fullPath) =>
         _engine.Stat(fullPath, followLinks: true, out var target) == Errno.None ? target.Entry.Mode : null;

@@ -30,6 +30,12 @@ internal sealed class LowerDirectory
     /// kept only so a traced lookup can say which layer hid a name.
     /// </summary>
     public Dictionary<string, int> Whiteouts { get; }
+
+    /// <summary>
+    /// The merged listing of this directory while no upper copy merges into it, made on first use
+    /// (see <c>UnionEngine.ListDirectory</c>): immutable like the rest of the lower content.
+    /// </summary>
+    public MergedNode[]? MergedListing { get; set; }
 }
 
 /// <summary>One visible name of a <see cref="LowerDirectory"/>.</summary>
