@@ -8,7 +8,7 @@ namespace Overlay.Fuse.Tests;
 public sealed class ServerProcessTests
 {
     [Fact]
-    public void KillNine_OfTheServer_LeavesAMountThatFailsFastAndUnmounts()
+    public void KillNine_OfTheServer_LeavesNoMount_TheWatchdogDetachesIt()
     {
         Requires.Fuse();
         string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-kill-{Guid.NewGuid():N}")).FullName;
@@ -29,12 +29,12 @@ public sealed class ServerProcessTests
             server.Kill();
             server.WaitForExit();
 
-            // The kernel ended the connection with the process: the mount answers ENOTCONN, at once.
-            var stat = Run.Program("/", "timeout", "10", "stat", mountPoint);
-            stat.ExitCode.Should().Be(1, stat.Output);
-            stat.Output.Should().Contain("Transport endpoint is not connected");
-            Run.Checked("/", "umount", mountPoint);
-            Mounts.IsMounted(mountPoint).Should().BeFalse();
+            // The kernel ended the connection with the process; the watchdog the mount started
+            // saw the process end, aborted the connection and detached the mount.
+            Mounts.WaitFor(mountPoint, mounted: false, TimeSpan.FromSeconds(10)).Should().BeTrue("the watchdog unmounts a mount whose server died");
+            var stat = Run.Program("/", "timeout", "10", "stat", "-c", "%F", mountPoint);
+            stat.ExitCode.Should().Be(0, stat.Output);
+            Directory.GetFileSystemEntries(mountPoint).Should().BeEmpty("the mount point is the plain directory again");
         }
         finally
         {
@@ -44,6 +44,66 @@ public sealed class ServerProcessTests
             }
 
             Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OverlayMount_WhenTheWorkDirectoryIsInUse_FailsNamingIt_AndMountsNothing()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-busy-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string work = Path.Combine(root, "work");
+        string first = Directory.CreateDirectory(Path.Combine(root, "first")).FullName;
+        string second = Directory.CreateDirectory(Path.Combine(root, "second")).FullName;
+        using var server = Process.Start(new ProcessStartInfo(OverlayTool.Path)
+        {
+            ArgumentList = { "mount", lower, first, "--upper", Path.Combine(root, "upper"), "--work", work },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            Mounts.WaitFor(first, mounted: true, TimeSpan.FromSeconds(30)).Should().BeTrue();
+
+            var (code, output) = Run.Program("/", OverlayTool.Path, "mount", lower, second, "--upper", Path.Combine(root, "upper"), "--work", work);
+
+            code.Should().NotBe(0);
+            output.Should().Contain(work).And.Contain("in use");
+            Mounts.IsMounted(second).Should().BeFalse();
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+
+            Mounts.WaitFor(first, mounted: false, TimeSpan.FromSeconds(10));
+            Mounts.Detach(first);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OverlayMount_OnAFile_FailsSayingTheMountPointMustBeADirectory()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-bad-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string file = Path.Combine(root, "file");
+        File.WriteAllText(file, "not a directory");
+        try
+        {
+            var (code, output) = Run.Program("/", OverlayTool.Path, "mount", lower, file);
+
+            code.Should().NotBe(0);
+            output.Should().Contain(file).And.Contain("must be an existing directory");
+            Mounts.IsMounted(file).Should().BeFalse();
+        }
+        finally
+        {
             Directory.Delete(root, recursive: true);
         }
     }

@@ -6,20 +6,16 @@ namespace Overlay.Fuse.Tests;
 
 /// <summary>
 /// The overlayfs maintainers' unionmount-testsuite, unmodified, against the FUSE mount: every
-/// scenario is run on its own (the suite stops at its first failure) and the failing ones must be
-/// exactly those docs/fuse.md lists with their reason.
+/// scenario is run on its own (the suite stops at its first failure), and every one must pass.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed partial class UnionmountTestsuiteTests
 {
-    /// <summary>The scenarios that fail, and why (docs/fuse.md): the engine makes no hard links, so link(2) answers EPERM.</summary>
-    private static readonly string[] KnownFailures = ["hard-link", "hard-link-sym", "rename-hard-link", "rename-mass-5"];
-
     [Theory]
     [InlineData("--ov", "--samefs")]
     [InlineData("--ov", "")]
     [InlineData("--ov=3", "--samefs")]
-    public void EveryScenario_PassesExceptThoseWithoutHardLinks(string layers, string placement)
+    public void EveryScenario_Passes(string layers, string placement)
     {
         Requires.DeepLane("every scenario of unionmount-testsuite, one mount each: about ten minutes a configuration");
 
@@ -49,7 +45,7 @@ public sealed partial class UnionmountTestsuiteTests
             }
         }
 
-        failures.Should().BeEquivalentTo(KnownFailures, because: log.ToString());
+        failures.Should().BeEmpty(because: log.ToString());
     }
 
     /// <summary>The scenario names the suite's run script lists (for a mount with directory renames: no rename-exdev).</summary>
