@@ -187,6 +187,73 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public void MountHelper_WhenTheWorkDirectoryIsStillHeld_WaitsForItAndMounts()
+    {
+        // umount(2) of a FUSE mount returns before its server ends: a remount on the same upper
+        // right after it finds the work directory still locked for a moment. Here flock(1) holds it
+        // for two seconds; the mount waits for it instead of failing (which mount(8)'s callers
+        // that ignore its status, as unionmount-testsuite does, saw as files gone missing).
+        Requires.Fuse();
+        Requires.Program("flock", "util-linux");
+        using var helper = OverlayTool.InstallHelper();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-helper-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string upper = Directory.CreateDirectory(Path.Combine(root, "upper")).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        string held = Path.Combine(root, "held");
+        File.WriteAllText(Path.Combine(upper, "renamed"), "in the upper");
+        using var holder = Process.Start(new ProcessStartInfo("flock")
+        {
+            ArgumentList = { "--exclusive", work, "-c", $"touch '{held}'; sleep 2" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            SpinWait.SpinUntil(() => File.Exists(held), TimeSpan.FromSeconds(30)).Should().BeTrue();
+
+            Run.Checked("/", "mount", "-t", "fuse." + helper.Type, "overlay", "-o", $"lowerdir={lower},upperdir={upper},workdir={work}", mountPoint);
+
+            holder.HasExited.Should().BeTrue("the mount waited for the lock to be released");
+            File.ReadAllText(Path.Combine(mountPoint, "renamed")).Should().Be("in the upper");
+        }
+        finally
+        {
+            holder.WaitForExit();
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MountHelper_OverAMountOfItsOwnType_ReportsItsOwnFailure()
+    {
+        // The helper waits for its server's mount to appear: one already on the mount point is not it.
+        Requires.Fuse();
+        using var helper = OverlayTool.InstallHelper();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-helper-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        string missing = Path.Combine(root, "missing");
+        try
+        {
+            Run.Checked("/", "mount", "-t", "fuse." + helper.Type, "overlay", "-o", $"lowerdir={lower}", mountPoint);
+
+            var (code, output) = Run.Program("/", "mount", "-t", "fuse." + helper.Type, "overlay", "-o", $"lowerdir={missing}", mountPoint);
+
+            code.Should().NotBe(0, output);
+            output.Should().Contain(missing);
+        }
+        finally
+        {
+            Mounts.Detach(mountPoint);
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MountHelper_WhenALowerIsMissing_FailsWithItsName()
     {
         Requires.Fuse();
