@@ -45,6 +45,10 @@ internal sealed unsafe partial class FuseServer
 
     private const uint RENAME_NOREPLACE = 1;
 
+    private const uint FOPEN_KEEP_CACHE = 1 << 1;
+    private const uint FOPEN_NOFLUSH = 1 << 5;
+    private const int O_ACCMODE = 0x3;
+
     private const uint S_IFMT = 0xF000;
     private const uint S_IFIFO = 0x1000;
     private const uint S_IFCHR = 0x2000;
@@ -325,7 +329,17 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        return ReplyEntry(unique, path, output);
+        error = ReplyEntry(unique, path, output);
+        if (error == ENOENT)
+        {
+            // A negative entry (node id 0): the kernel remembers the name is missing for the entry
+            // timeout, as every create of it comes through the mount and drops that memory.
+            var negative = new FuseEntryOut { EntryValid = _timeoutSeconds, EntryValidNsec = _timeoutNanoseconds };
+            Reply(unique, in negative, output);
+            return 0;
+        }
+
+        return error;
     }
 
     private int GetAttr(ulong unique, ulong node, byte[] output)
@@ -777,10 +791,20 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) };
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)open.Flags) };
         Reply(unique, in reply, output);
         return 0;
     }
+
+    /// <summary>
+    /// What the kernel may skip for an open file. Every change of a file goes through the mount (the
+    /// kernel keeps its cached pages up to date with each write and truncate), so the pages cached
+    /// for it stay valid across opens (FOPEN_KEEP_CACHE; a change of mtime or size seen in its
+    /// attributes still drops them: FUSE_AUTO_INVAL_DATA). A read-only open has nothing to flush at
+    /// close (FOPEN_NOFLUSH).
+    /// </summary>
+    private static uint OpenFlags(int flags) =>
+        FOPEN_KEEP_CACHE | ((flags & O_ACCMODE) == 0 ? FOPEN_NOFLUSH : 0);
 
     private int Create(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
     {
@@ -807,7 +831,7 @@ internal sealed unsafe partial class FuseServer
         var reply = new CreateReply
         {
             Entry = Entry(id, status),
-            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) },
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)create.Flags) },
         };
         Reply(unique, in reply, output);
         return 0;
