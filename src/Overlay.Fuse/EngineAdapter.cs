@@ -21,7 +21,6 @@ internal sealed class EngineAdapter
     private const int O_TRUNC = 0x200;
 
     private const int EIO = 5;
-    private const int EPERM = 1;
 
     private readonly UnionEngine _engine;
     private readonly uint _umask;
@@ -46,11 +45,11 @@ internal sealed class EngineAdapter
 
     // ---- Reading
 
-    /// <summary>lstat(2) of a merged path.</summary>
+    /// <summary>lstat(2) of a merged path: kind, mode, size, times, and the owner, link count, identity and device number its layer keeps.</summary>
     public int Status(string path, out NodeStatus status)
     {
-        var error = _engine.Stat(path, followLinks: false, out var node);
-        status = error == Errno.None ? StatusOf(node.Entry) : default;
+        var error = _engine.StatUnix(path, out var node, out var owner, out var identity, out var device);
+        status = error == Errno.None ? StatusOf(node, owner, identity, device) : default;
         return (int)error;
     }
 
@@ -174,20 +173,56 @@ internal sealed class EngineAdapter
     /// <summary>rename(2), or renameat2(RENAME_NOREPLACE).</summary>
     public int Rename(string source, string destination, bool noReplace) => (int)_engine.Rename(source, destination, noReplace);
 
-    /// <summary>
-    /// link(2): every error link(2) would give comes first; where it would succeed, EPERM, as a
-    /// file system that has no hard links answers (the engine does not make them).
-    /// </summary>
-    public int Link(string existing, string created)
+    /// <summary>link(2): the existing file is copied up first, and the new name is another name of the copy.</summary>
+    public int Link(string existing, string created) => (int)_engine.CreateHardLink(existing, created);
+
+    /// <summary>mknod(2) of a device node, FIFO or socket (<paramref name="mode"/> carries the S_IFMT kind), with exactly the mode asked for.</summary>
+    public int CreateSpecial(string path, uint mode, uint device)
     {
-        var error = _engine.CheckLink(existing, created);
-        return error == Errno.None ? EPERM : (int)error;
+        var kind = (mode & 0xF000) switch
+        {
+            0x2000 => LayerEntryKind.CharacterDevice,
+            0x6000 => LayerEntryKind.BlockDevice,
+            0x1000 => LayerEntryKind.Fifo,
+            0xC000 => LayerEntryKind.Socket,
+            _ => LayerEntryKind.File,
+        };
+        if (kind == LayerEntryKind.File)
+        {
+            return 22; // EINVAL: regular files are made by Open
+        }
+
+        // The kernel's new_decode_dev.
+        var numbers = new UnixDeviceNumber((int)((device & 0xFFF00) >> 8), (int)((device & 0xFF) | ((device >> 12) & 0xFFF00)));
+        var error = _engine.CreateSpecialFile(path, kind, (UnixFileMode)(mode & PermissionBits), numbers);
+        if (error == Errno.None)
+        {
+            FixCreatedMode(path, mode);
+        }
+
+        return (int)error;
     }
 
     // ---- Metadata
 
     /// <summary>chmod(2) of the object itself (a link is not followed: the kernel asks for the object it resolved).</summary>
     public int SetMode(string path, uint mode) => (int)_engine.SetUnixFileMode(path, (UnixFileMode)(mode & PermissionBits), followLinks: false);
+
+    /// <summary>lchown(2): copies up first; EOPNOTSUPP when the upper keeps no owners.</summary>
+    public int SetOwner(string path, uint userId, uint groupId) =>
+        (int)_engine.SetOwner(path, new UnixOwner((int)userId, (int)groupId), followLinks: false);
+
+    /// <summary>The object's extended attributes (the overlay's own never among them).</summary>
+    public int GetAttributes(string path, out IReadOnlyDictionary<string, byte[]> attributes) =>
+        (int)_engine.GetExtendedAttributes(path, followLinks: false, out attributes);
+
+    /// <summary>setxattr(2): copies up first; the overlay's own attributes are refused (EPERM).</summary>
+    public int SetAttribute(string path, string name, byte[] value) =>
+        (int)_engine.SetExtendedAttribute(path, name, value, followLinks: false);
+
+    /// <summary>removexattr(2): ENODATA when the object has no such attribute.</summary>
+    public int RemoveAttribute(string path, string name) =>
+        (int)_engine.RemoveExtendedAttribute(path, name, followLinks: false);
 
     /// <summary>utimensat(2) of the object itself; a <see langword="null"/> time is left as it is.</summary>
     public int SetTimes(string path, DateTime? lastAccessTimeUtc, DateTime? lastWriteTimeUtc) =>
@@ -229,8 +264,9 @@ internal sealed class EngineAdapter
         }
     }
 
-    private static NodeStatus StatusOf(in LayerEntry entry)
+    private static NodeStatus StatusOf(in MergedNode node, UnixOwner? owner, UnixFileIdentity identity, UnixDeviceNumber device)
     {
+        var entry = node.Entry;
         var kind = KindOf(entry.Kind);
         long size = kind switch
         {
@@ -239,13 +275,27 @@ internal sealed class EngineAdapter
             _ => 0,
         };
         uint permissions = kind == NodeKind.SymbolicLink ? 0x1FF : (uint)entry.Mode & PermissionBits;
-        return new NodeStatus(kind, permissions, size, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc);
+
+        // The kernel's new_encode_dev.
+        uint major = (uint)device.Major, minor = (uint)device.Minor;
+        return new NodeStatus(kind, permissions, size, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc)
+        {
+            UserId = owner is { } o ? (uint)o.UserId : null,
+            GroupId = owner is { } g ? (uint)g.GroupId : null,
+            LinkCount = (uint)Math.Max(1, identity.LinkCount),
+            Identity = identity.FileId != 0 ? new FileIdentity(node.Layer, identity.FileId) : null,
+            Device = (minor & 0xFF) | (major << 8) | ((minor & ~0xFFu) << 12),
+        };
     }
 
     private static NodeKind KindOf(LayerEntryKind kind) => kind switch
     {
         LayerEntryKind.Directory => NodeKind.Directory,
         LayerEntryKind.SymbolicLink => NodeKind.SymbolicLink,
+        LayerEntryKind.CharacterDevice => NodeKind.CharacterDevice,
+        LayerEntryKind.BlockDevice => NodeKind.BlockDevice,
+        LayerEntryKind.Fifo => NodeKind.Fifo,
+        LayerEntryKind.Socket => NodeKind.Socket,
         _ => NodeKind.File,
     };
 }

@@ -45,10 +45,21 @@ internal sealed unsafe partial class FuseServer
 
     private const uint RENAME_NOREPLACE = 1;
 
+    private const uint FOPEN_KEEP_CACHE = 1 << 1;
+    private const uint FOPEN_NOFLUSH = 1 << 5;
+    private const int O_ACCMODE = 0x3;
+
     private const uint S_IFMT = 0xF000;
+    private const uint S_IFIFO = 0x1000;
+    private const uint S_IFCHR = 0x2000;
     private const uint S_IFDIR = 0x4000;
+    private const uint S_IFBLK = 0x6000;
     private const uint S_IFREG = 0x8000;
     private const uint S_IFLNK = 0xA000;
+    private const uint S_IFSOCK = 0xC000;
+
+    private const uint XATTR_CREATE = 1;
+    private const uint XATTR_REPLACE = 2;
 
     private const int O_CREAT = 0x40;
     private const int O_EXCL = 0x80;
@@ -60,7 +71,10 @@ internal sealed unsafe partial class FuseServer
     private const int ENOENT = 2;
     private const int EIO = 5;
     private const int EBADF = 9;
+    private const int EEXIST = 17;
     private const int EINVAL = 22;
+    private const int ERANGE = 34;
+    private const int ENODATA = 61;
     private const int EROFS = 30;
     private const int ENOSYS = 38;
     private const int EOPNOTSUPP = 95;
@@ -231,7 +245,7 @@ internal sealed unsafe partial class FuseServer
             FuseOpcode.RmDir => Remove(unique, header.NodeId, body, directory: true, output),
             FuseOpcode.Rename => Rename(unique, header.NodeId, MemoryMarshal.Read<FuseRenameIn>(body).NewDir, 0, body[sizeof(FuseRenameIn)..], output),
             FuseOpcode.Rename2 => Rename2(unique, header.NodeId, body, output),
-            FuseOpcode.Link => Link(header.NodeId, body),
+            FuseOpcode.Link => Link(unique, header.NodeId, body, output),
             FuseOpcode.Open => Open(unique, header.NodeId, body, output),
             FuseOpcode.Read => Read(unique, body, output),
             FuseOpcode.Write => Write(unique, body, output),
@@ -247,9 +261,10 @@ internal sealed unsafe partial class FuseServer
             FuseOpcode.Create => Create(unique, header.NodeId, body, output),
             FuseOpcode.Fallocate => Fallocate(unique, body, output),
 
-            // No extended attributes are kept: ENOSYS makes the kernel answer EOPNOTSUPP itself
-            // from then on, without asking again.
-            FuseOpcode.GetXattr or FuseOpcode.ListXattr or FuseOpcode.SetXattr or FuseOpcode.RemoveXattr => ENOSYS,
+            FuseOpcode.GetXattr => GetXattr(unique, header.NodeId, body, output),
+            FuseOpcode.ListXattr => ListXattr(unique, header.NodeId, body, output),
+            FuseOpcode.SetXattr => SetXattr(unique, header.NodeId, body, output),
+            FuseOpcode.RemoveXattr => RemoveXattr(unique, header.NodeId, body, output),
 
             // LSEEK (SEEK_DATA/SEEK_HOLE), COPY_FILE_RANGE, locks, ioctl, poll, bmap: the kernel's
             // generic fallback serves them when the server answers ENOSYS.
@@ -314,7 +329,17 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        return ReplyEntry(unique, path, output);
+        error = ReplyEntry(unique, path, output);
+        if (error == ENOENT)
+        {
+            // A negative entry (node id 0): the kernel remembers the name is missing for the entry
+            // timeout, as every create of it comes through the mount and drops that memory.
+            var negative = new FuseEntryOut { EntryValid = _timeoutSeconds, EntryValidNsec = _timeoutNanoseconds };
+            Reply(unique, in negative, output);
+            return 0;
+        }
+
+        return error;
     }
 
     private int GetAttr(ulong unique, ulong node, byte[] output)
@@ -348,11 +373,22 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        // The layers keep no owners: a chown to the owner every object is reported with changes
-        // nothing and succeeds; any other is refused.
-        if (((set.Valid & FATTR_UID) != 0 && set.Uid != _uid) || ((set.Valid & FATTR_GID) != 0 && set.Gid != _gid))
+        if ((set.Valid & (FATTR_UID | FATTR_GID)) != 0)
         {
-            return EPERM;
+            uint uid = (set.Valid & FATTR_UID) != 0 ? set.Uid : status.UserId ?? _uid;
+            uint gid = (set.Valid & FATTR_GID) != 0 ? set.Gid : status.GroupId ?? _gid;
+            error = _fs.SetOwner(path, uid, gid);
+            if (error == EOPNOTSUPP)
+            {
+                // An upper that keeps no owners: a chown to the owner its objects are reported with
+                // changes nothing and succeeds; any other is refused.
+                error = uid == (status.UserId ?? _uid) && gid == (status.GroupId ?? _gid) ? 0 : EPERM;
+            }
+
+            if (error != 0)
+            {
+                return error;
+            }
         }
 
         if ((set.Valid & FATTR_SIZE) != 0)
@@ -488,10 +524,11 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        // The layers store files, directories and links only: no devices, FIFOs or sockets.
         if ((mknod.Mode & S_IFMT) != S_IFREG)
         {
-            return EPERM;
+            // A device node, FIFO or socket: EOPNOTSUPP when the upper cannot hold one.
+            error = _fs.CreateSpecial(path, mknod.Mode, mknod.RDev);
+            return error != 0 ? error : ReplyEntry(unique, path, output);
         }
 
         error = _fs.Open(path, O_CREAT | O_EXCL | O_WRONLY, mknod.Mode, out var stream);
@@ -574,7 +611,7 @@ internal sealed unsafe partial class FuseServer
         return ReplyOk(unique, output);
     }
 
-    private int Link(ulong newParent, ReadOnlySpan<byte> body)
+    private int Link(ulong unique, ulong newParent, ReadOnlySpan<byte> body, byte[] output)
     {
         var link = MemoryMarshal.Read<FuseLinkIn>(body);
         if (_nodes.PathOf(link.OldNodeId) is not { } existing)
@@ -588,9 +625,154 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        // The engine makes no hard links: the adapter answers link(2)'s own errors, else EPERM.
         error = _fs.Link(existing, created);
-        return error != 0 ? error : EIO;
+        if (error != 0)
+        {
+            return error;
+        }
+
+        if ((error = _fs.Status(created, out var status)) != 0)
+        {
+            return error;
+        }
+
+        // The new name is another name of the node: one inode, as the kernel expects of link(2).
+        ulong id = _nodes.LookedUp(created, SharedIdentity(status), nameOf: link.OldNodeId);
+        var entry = Entry(id, status);
+        Reply(unique, in entry, output);
+        return 0;
+    }
+
+    // ---- Extended attributes
+
+    private int GetXattr(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var get = MemoryMarshal.Read<FuseGetXattrIn>(body);
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        if (!TryName(body[sizeof(FuseGetXattrIn)..], out string name, out _))
+        {
+            return ENODATA;
+        }
+
+        int error = _fs.GetAttributes(path, out var attributes);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        if (!attributes.TryGetValue(name, out var value))
+        {
+            return ENODATA;
+        }
+
+        return ReplySized(unique, get.Size, value, output);
+    }
+
+    private int ListXattr(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var get = MemoryMarshal.Read<FuseGetXattrIn>(body);
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        int error = _fs.GetAttributes(path, out var attributes);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        // Names, each NUL-terminated.
+        var names = new List<byte>();
+        foreach (string name in attributes.Keys.Order(StringComparer.Ordinal))
+        {
+            names.AddRange(Encoding.UTF8.GetBytes(name));
+            names.Add(0);
+        }
+
+        return ReplySized(unique, get.Size, [.. names], output);
+    }
+
+    private int SetXattr(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        var set = MemoryMarshal.Read<FuseSetXattrIn>(body);
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        var rest = body[sizeof(FuseSetXattrIn)..];
+        if (!TryName(rest, out string name, out int used) || rest.Length - used < set.Size)
+        {
+            return EINVAL;
+        }
+
+        byte[] value = rest.Slice(used, (int)set.Size).ToArray();
+        if ((set.Flags & (XATTR_CREATE | XATTR_REPLACE)) != 0)
+        {
+            int error = _fs.GetAttributes(path, out var attributes);
+            if (error != 0)
+            {
+                return error;
+            }
+
+            bool exists = attributes.ContainsKey(name);
+            if ((set.Flags & XATTR_CREATE) != 0 && exists)
+            {
+                return EEXIST;
+            }
+
+            if ((set.Flags & XATTR_REPLACE) != 0 && !exists)
+            {
+                return ENODATA;
+            }
+        }
+
+        int result = _fs.SetAttribute(path, name, value);
+        return result != 0 ? result : ReplyOk(unique, output);
+    }
+
+    private int RemoveXattr(ulong unique, ulong node, ReadOnlySpan<byte> body, byte[] output)
+    {
+        if (_nodes.PathOf(node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        if (!TryName(body, out string name, out _))
+        {
+            return ENODATA;
+        }
+
+        int error = _fs.RemoveAttribute(path, name);
+        return error != 0 ? error : ReplyOk(unique, output);
+    }
+
+    /// <summary>
+    /// getxattr/listxattr's answer: with size 0 only the length the value needs, else the value,
+    /// or ERANGE when it does not fit.
+    /// </summary>
+    private int ReplySized(ulong unique, uint size, ReadOnlySpan<byte> value, byte[] output)
+    {
+        if (size == 0)
+        {
+            var reply = new FuseGetXattrOut { Size = (uint)value.Length };
+            Reply(unique, in reply, output);
+            return 0;
+        }
+
+        if (value.Length > size || value.Length > MaxWrite)
+        {
+            return ERANGE;
+        }
+
+        value.CopyTo(Payload(output));
+        Send(unique, 0, output, value.Length);
+        return 0;
     }
 
     // ---- Files
@@ -609,10 +791,20 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) };
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)open.Flags) };
         Reply(unique, in reply, output);
         return 0;
     }
+
+    /// <summary>
+    /// What the kernel may skip for an open file. Every change of a file goes through the mount (the
+    /// kernel keeps its cached pages up to date with each write and truncate), so the pages cached
+    /// for it stay valid across opens (FOPEN_KEEP_CACHE; a change of mtime or size seen in its
+    /// attributes still drops them: FUSE_AUTO_INVAL_DATA). A read-only open has nothing to flush at
+    /// close (FOPEN_NOFLUSH).
+    /// </summary>
+    private static uint OpenFlags(int flags) =>
+        FOPEN_KEEP_CACHE | ((flags & O_ACCMODE) == 0 ? FOPEN_NOFLUSH : 0);
 
     private int Create(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
     {
@@ -635,11 +827,11 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        ulong id = _nodes.LookedUp(path);
+        ulong id = LookedUp(path, status);
         var reply = new CreateReply
         {
             Entry = Entry(id, status),
-            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)) },
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)create.Flags) },
         };
         Reply(unique, in reply, output);
         return 0;
@@ -859,10 +1051,37 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        var entry = Entry(_nodes.LookedUp(path), status);
+        var entry = Entry(LookedUp(path, status), status);
         Reply(unique, in entry, output);
         return 0;
     }
+
+    /// <summary>
+    /// Counts a lookup of a path: a file with several names in the upper (hard links) gets the node
+    /// of a name already known for it, checked to be the same file still.
+    /// </summary>
+    private ulong LookedUp(string path, in NodeStatus status)
+    {
+        if (SharedIdentity(status) is not { } identity)
+        {
+            return _nodes.LookedUp(path);
+        }
+
+        ulong nameOf = 0;
+        if (_nodes.OtherNameOf(identity, path) is { } other && _fs.Status(other.Path, out var known) == 0 && known.Identity == identity)
+        {
+            nameOf = other.Id;
+        }
+
+        return _nodes.LookedUp(path, identity, nameOf);
+    }
+
+    /// <summary>
+    /// The identity that makes names one node: of an upper file with more than one name. A lower
+    /// file's names are not joined: copying one of them up makes it a file of its own.
+    /// </summary>
+    private static FileIdentity? SharedIdentity(in NodeStatus status) =>
+        status is { Kind: not NodeKind.Directory, LinkCount: > 1, Identity: { Layer: -1 } identity } ? identity : null;
 
     private FuseEntryOut Entry(ulong id, in NodeStatus status) => new()
     {
@@ -900,19 +1119,28 @@ internal sealed unsafe partial class FuseServer
             {
                 NodeKind.Directory => S_IFDIR,
                 NodeKind.SymbolicLink => S_IFLNK,
+                NodeKind.CharacterDevice => S_IFCHR,
+                NodeKind.BlockDevice => S_IFBLK,
+                NodeKind.Fifo => S_IFIFO,
+                NodeKind.Socket => S_IFSOCK,
                 _ => S_IFREG,
             },
-            NLink = status.Kind == NodeKind.Directory ? 2u : 1u,
-            Uid = _uid,
-            Gid = _gid,
+            NLink = status.Kind == NodeKind.Directory ? 2u : status.LinkCount,
+            Uid = status.UserId ?? _uid,
+            Gid = status.GroupId ?? _gid,
+            RDev = status.Device,
             BlockSize = 4096,
         };
     }
 
     private static uint DirentType(NodeKind kind) => kind switch
     {
+        NodeKind.Fifo => 1,
+        NodeKind.CharacterDevice => 2,
         NodeKind.Directory => 4,
+        NodeKind.BlockDevice => 6,
         NodeKind.SymbolicLink => 10,
+        NodeKind.Socket => 12,
         _ => 8,
     };
 

@@ -6,4 +6,8 @@ internal enum NodeKind
     File,
     Directory,
     SymbolicLink,
+    CharacterDevice,
+    BlockDevice,
+    Fifo,
+    Socket,
 }

@@ -4,7 +4,8 @@ namespace Overlay.Fuse;
 /// The FUSE node ids (which are also the inode numbers the mount reports) of the merged paths the
 /// kernel knows. A path keeps its id for the life of the mount while its object exists: an id is
 /// dropped only when the object is removed (unlink, rmdir, replaced by a rename) and the kernel has
-/// forgotten it, and a rename carries the ids of what moved. Node ids are never reused.
+/// forgotten it, and a rename carries the ids of what moved. The names of one file (hard links)
+/// share its id, so the kernel sees one inode with several names. Node ids are never reused.
 /// </summary>
 internal sealed class NodeTable
 {
@@ -13,6 +14,7 @@ internal sealed class NodeTable
 
     private readonly Dictionary<ulong, Node> _byId = [];
     private readonly Dictionary<string, Node> _byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<FileIdentity, Node> _byIdentity = [];
     private readonly Lock _lock = new();
     private ulong _nextId = RootId + 1;
 
@@ -23,7 +25,10 @@ internal sealed class NodeTable
         _byPath.Add("/", root);
     }
 
-    /// <summary>The merged path of a node id, or <see langword="null"/> when the id is unknown or its object was removed.</summary>
+    /// <summary>
+    /// The merged path of a node id (any of its names, for a file with several), or
+    /// <see langword="null"/> when the id is unknown or its object was removed.
+    /// </summary>
     public string? PathOf(ulong id)
     {
         lock (_lock)
@@ -41,13 +46,70 @@ internal sealed class NodeTable
         }
     }
 
-    /// <summary>The id of a path the kernel looked up (LOOKUP, CREATE, MKDIR…): counted, until it forgets it.</summary>
-    public ulong LookedUp(string path)
+    /// <summary>
+    /// A node already known for a file identity, other than the one of <paramref name="path"/>, with
+    /// the path it is known at: the caller checks that the path still is that file before
+    /// <see cref="LookedUp"/> makes <paramref name="path"/> another name of it.
+    /// </summary>
+    public (ulong Id, string Path)? OtherNameOf(FileIdentity identity, string path)
     {
         lock (_lock)
         {
-            var node = GetOrAdd(path);
+            if (_byIdentity.TryGetValue(identity, out var node) && node.Path is { } known && !node.Names.Contains(path))
+            {
+                return (node.Id, known);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The id of a path the kernel looked up (LOOKUP, CREATE, MKDIR…): counted, until it forgets it.</summary>
+    /// <param name="path">The path looked up.</param>
+    /// <param name="identity">The file it is, for a file with several names; <see langword="null"/> otherwise.</param>
+    /// <param name="nameOf">A node checked to be the same file (from <see cref="OtherNameOf"/>): the path becomes another of its names; 0 for none.</param>
+    public ulong LookedUp(string path, FileIdentity? identity = null, ulong nameOf = 0)
+    {
+        lock (_lock)
+        {
+            Node? node = null;
+            if (nameOf != 0 && _byId.TryGetValue(nameOf, out var file) && file.Path is not null)
+            {
+                if (!_byPath.TryGetValue(path, out var current))
+                {
+                    node = file;
+                }
+                else if (current == file)
+                {
+                    node = file;
+                }
+                else if (current.Lookups == 0)
+                {
+                    // Known only from a listing: the name joins the file's node.
+                    Detach(path, directory: false);
+                    node = file;
+                }
+            }
+
+            if (node is not null && !node.Names.Contains(path))
+            {
+                node.Names.Add(path);
+                _byPath[path] = node;
+            }
+
+            node ??= GetOrAdd(path);
             node.Lookups++;
+            if (identity is { } key)
+            {
+                if (node.Identity is { } old && old != key && _byIdentity.TryGetValue(old, out var mapped) && mapped == node)
+                {
+                    _byIdentity.Remove(old);
+                }
+
+                node.Identity = key;
+                _byIdentity[key] = node;
+            }
+
             return node.Id;
         }
     }
@@ -70,7 +132,7 @@ internal sealed class NodeTable
         }
     }
 
-    /// <summary>The object at a path was removed: its id no longer names anything reachable.</summary>
+    /// <summary>The object at a path was removed: its id no longer names anything reachable (unless the file has other names).</summary>
     /// <param name="path">The removed path.</param>
     /// <param name="directory">It was a directory (ids of names below it are dropped too).</param>
     public void Removed(string path, bool directory)
@@ -95,7 +157,12 @@ internal sealed class NodeTable
                 return;
             }
 
-            moved.Path = destination;
+            int at = moved.Names.IndexOf(source);
+            if (at >= 0)
+            {
+                moved.Names[at] = destination;
+            }
+
             _byPath[destination] = moved;
             if (!directory)
             {
@@ -103,12 +170,12 @@ internal sealed class NodeTable
             }
 
             string prefix = source + "/";
-            List<Node>? descendants = null;
+            List<(string Path, Node Node)>? descendants = null;
             foreach (var (path, node) in _byPath)
             {
                 if (path.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    (descendants ??= []).Add(node);
+                    (descendants ??= []).Add((path, node));
                 }
             }
 
@@ -117,15 +184,21 @@ internal sealed class NodeTable
                 return;
             }
 
-            foreach (var node in descendants)
+            foreach (var (path, _) in descendants)
             {
-                _byPath.Remove(node.Path!);
+                _byPath.Remove(path);
             }
 
-            foreach (var node in descendants)
+            foreach (var (path, node) in descendants)
             {
-                node.Path = destination + node.Path![source.Length..];
-                _byPath[node.Path] = node;
+                string renamed = destination + path[source.Length..];
+                int index = node.Names.IndexOf(path);
+                if (index >= 0)
+                {
+                    node.Names[index] = renamed;
+                }
+
+                _byPath[renamed] = node;
             }
         }
     }
@@ -161,10 +234,18 @@ internal sealed class NodeTable
             return;
         }
 
-        node.Path = null;
-        if (node.Lookups == 0)
+        node.Names.Remove(path);
+        if (node.Path is null)
         {
-            _byId.Remove(node.Id);
+            if (node.Identity is { } identity && _byIdentity.TryGetValue(identity, out var mapped) && mapped == node)
+            {
+                _byIdentity.Remove(identity);
+            }
+
+            if (node.Lookups == 0)
+            {
+                _byId.Remove(node.Id);
+            }
         }
 
         if (!directory)
@@ -197,8 +278,14 @@ internal sealed class NodeTable
     {
         public ulong Id { get; } = id;
 
-        public string? Path { get; set; } = path;
+        /// <summary>The merged paths that name the object: one, or several for a file with hard links.</summary>
+        public List<string> Names { get; } = [path];
+
+        /// <summary>A name of the object, or <see langword="null"/> when it has none left (removed).</summary>
+        public string? Path => Names.Count > 0 ? Names[0] : null;
 
         public ulong Lookups { get; set; }
+
+        public FileIdentity? Identity { get; set; }
     }
 }

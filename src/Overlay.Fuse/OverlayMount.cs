@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Overlay.Fuse.Interop;
@@ -7,8 +9,8 @@ namespace Overlay.Fuse;
 /// <summary>
 /// An <see cref="OverlayFileSystem"/> mounted through FUSE, so every process sees the merged view at
 /// a directory: the kernel's FUSE protocol is spoken over <c>/dev/fuse</c> directly. Disposing it
-/// unmounts. When the serving process dies, the kernel ends the connection: the mount then answers
-/// ENOTCONN (it never hangs) until it is unmounted.
+/// unmounts. When the serving process dies (kill -9 included), the kernel ends the connection and a
+/// small watchdog process unmounts it (<see cref="OverlayMountOptions.UnmountWhenProcessDies"/>).
 /// </summary>
 public sealed class OverlayMount : IDisposable
 {
@@ -16,6 +18,7 @@ public sealed class OverlayMount : IDisposable
     private readonly int _fd;
     private readonly Lock _lock = new();
     private readonly bool _privileged;
+    private Process? _watchdog;
     private bool _disposed;
 
     private OverlayMount(string mountPoint, FuseServer server, int fd, string connection, bool privileged)
@@ -82,6 +85,11 @@ public sealed class OverlayMount : IDisposable
             if (!server.Initialized.Wait(TimeSpan.FromSeconds(30)))
             {
                 throw new IOException($"Mounted '{target}', but the kernel sent no FUSE INIT within 30 seconds.");
+            }
+
+            if (options.UnmountWhenProcessDies)
+            {
+                mount._watchdog = StartWatchdog(target, mount.ConnectionId);
             }
         }
         catch (AggregateException e) when (e.InnerException is IOException io)
@@ -184,6 +192,77 @@ public sealed class OverlayMount : IDisposable
 
         _server.CloseHandles();
         Libc.Close(_fd);
+        StopWatchdog();
+    }
+
+    // The watchdog: a shell reading a pipe whose other end only this process holds (.NET opens it
+    // close-on-exec), so it reads end-of-file when this process ends, however it ends. It then looks
+    // for the connection's own device (0:N) in the mount table, so a clean unmount, or another
+    // mount made since on the same directory, is left alone; a mount still there is aborted (its
+    // users get ENOTCONN) and detached. INT and HUP are ignored: a Ctrl-C at the terminal is for
+    // the server, which unmounts by itself.
+    private const string WatchdogScript = """
+        exec >/dev/null 2>&1
+        trap '' INT HUP
+        cat
+        while read -r _ _ device _; do
+            if [ "$device" = "0:$2" ]; then
+                echo 1 > "/sys/fs/fuse/connections/$2/abort"
+                umount -l "$1" || fusermount3 -u -z "$1"
+                break
+            fi
+        done < /proc/self/mountinfo
+        """;
+
+    private static Process? StartWatchdog(string target, string connection)
+    {
+        if (connection.Length == 0 || !File.Exists("/bin/sh"))
+        {
+            return null;
+        }
+
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(WatchdogScript);
+        start.ArgumentList.Add("overlay-mount-watchdog");
+        start.ArgumentList.Add(target);
+        start.ArgumentList.Add(connection);
+        try
+        {
+            return Process.Start(start);
+        }
+        catch (Win32Exception)
+        {
+            return null; // no watchdog: the mount answers ENOTCONN after the process's death until unmounted
+        }
+    }
+
+    /// <summary>After an unmount: the watchdog finds the mount gone and exits.</summary>
+    private void StopWatchdog()
+    {
+        if (_watchdog is not { } watchdog)
+        {
+            return;
+        }
+
+        _watchdog = null;
+        try
+        {
+            watchdog.StandardInput.Close();
+            watchdog.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // It ended already.
+        }
+
+        watchdog.Dispose();
     }
 
     /// <summary>Ends the connection through its control file, as <c>echo 1 &gt; /sys/fs/fuse/connections/N/abort</c> does.</summary>

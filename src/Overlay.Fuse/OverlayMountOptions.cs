@@ -29,11 +29,20 @@ public sealed record OverlayMountOptions
     public bool AllowOther { get; init; } = true;
 
     /// <summary>
-    /// The owner every object is reported with (the layers keep no owners); the mounting process's
-    /// effective user when <see langword="null"/>.
+    /// The owner reported for objects of layers that keep no owners (a layer over a storage without
+    /// unix metadata); the mounting process's effective user when <see langword="null"/>. Objects
+    /// of layers that keep owners are reported with their own.
     /// </summary>
     public uint? OwnerUserId { get; init; }
 
-    /// <summary>The group every object is reported with; the mounting process's effective group when <see langword="null"/>.</summary>
+    /// <summary>The group reported for objects of layers that keep no owners; the mounting process's effective group when <see langword="null"/>.</summary>
     public uint? OwnerGroupId { get; init; }
+
+    /// <summary>
+    /// Start a small watchdog process (a shell) that, should the mounting process end without
+    /// unmounting (kill -9, a crash), aborts the connection and detaches the mount, so no dead
+    /// mount is left behind; <see langword="true"/> by default. Without it the mount answers
+    /// ENOTCONN to every access until someone unmounts it.
+    /// </summary>
+    public bool UnmountWhenProcessDies { get; init; } = true;
 }

@@ -131,16 +131,102 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
-    public void Link_IsRefusedWithEperm_AsTheEngineMakesNoHardLinks()
+    public void Link_OfALowerFile_CopiesItUpAndBothNamesAreOneInode()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        string lowersBefore = TreeSnapshot.Of(mounted.Lower0) + TreeSnapshot.Of(mounted.Lower1);
+
+        Run.Checked(mounted.MountPoint, "ln", "top.txt", "hard");
+        File.AppendAllText(mounted["hard"], " via hard");
+
+        File.ReadAllText(mounted["top.txt"]).Should().Be("top via hard");
+        string[] stat = Run.Checked(mounted.MountPoint, "stat", "-c", "%i %h", "top.txt", "hard").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        stat.Should().HaveCount(2);
+        stat[0].Should().Be(stat[1], "both names are one file");
+        stat[0].Should().EndWith(" 2");
+        Run.Checked(mounted.Upper, "stat", "-c", "%h", "top.txt").Trim().Should().Be("2", "the upper holds one file with two names");
+
+        File.Delete(mounted["top.txt"]);
+        File.ReadAllText(mounted["hard"]).Should().Be("top via hard");
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%h", "hard").Trim().Should().Be("1");
+        (TreeSnapshot.Of(mounted.Lower0) + TreeSnapshot.Of(mounted.Lower1)).Should().Be(lowersBefore);
+    }
+
+    [Fact]
+    public void Link_OverAnExistingName_IsEexist_AndOfADirectoryIsEperm()
     {
         Requires.Fuse();
         using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
 
-        var (code, output) = Run.Program(mounted.MountPoint, "ln", "top.txt", "hard");
-
+        var (code, output) = Run.Program(mounted.MountPoint, "ln", "top.txt", "bottom.txt");
         code.Should().NotBe(0);
-        output.Should().Contain("Operation not permitted");
-        File.Exists(mounted["hard"]).Should().BeFalse();
+        output.Should().Contain("File exists");
+
+        (code, output) = Run.Program(mounted.MountPoint, "ln", "-d", "dir", "dir2");
+        code.Should().NotBe(0);
+        output.Should().Contain("not permitted");
+        Directory.Exists(mounted["dir2"]).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Owners_AreTheLayersOwn_AndChownCopiesUp()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(l =>
+        {
+            StandardLayers(l);
+            Run.Checked(l, "chown", "1234:5678", "top.txt");
+        }, BottomLayer);
+
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%u:%g", "top.txt").Trim().Should().Be("1234:5678");
+
+        Run.Checked(mounted.MountPoint, "chown", "4321:8765", "dir/b.txt");
+
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%u:%g", "dir/b.txt").Trim().Should().Be("4321:8765");
+        Run.Checked(mounted.Upper, "stat", "-c", "%u:%g", "dir/b.txt").Trim().Should().Be("4321:8765");
+        Run.Checked(mounted.Lower1, "stat", "-c", "%u:%g", "dir/b.txt").Trim().Should().Be("0:0");
+    }
+
+    [Fact]
+    public void ExtendedAttributes_AreReadFromTheLowerAndWrittenToTheUpper()
+    {
+        Requires.Fuse();
+        Requires.Program("setfattr", "attr");
+        using var mounted = new MountedOverlay(l =>
+        {
+            StandardLayers(l);
+            Run.Checked(l, "setfattr", "-n", "user.origin", "-v", "lower", "top.txt");
+        }, BottomLayer);
+
+        Run.Checked(mounted.MountPoint, "getfattr", "--only-values", "-n", "user.origin", "top.txt").Should().Be("lower");
+        Run.Checked(mounted.MountPoint, "setfattr", "-n", "user.added", "-v", "upper", "top.txt");
+        Run.Checked(mounted.MountPoint, "getfattr", "-d", "top.txt").Should().Contain("user.added=\"upper\"").And.Contain("user.origin=\"lower\"");
+        Run.Checked(mounted.MountPoint, "setfattr", "-x", "user.origin", "top.txt");
+        var (code, output) = Run.Program(mounted.MountPoint, "getfattr", "-n", "user.origin", "top.txt");
+        output.Should().Contain("No such attribute");
+
+        Run.Checked(mounted.Upper, "getfattr", "--only-values", "-n", "user.added", "top.txt").Should().Be("upper");
+        Run.Checked(mounted.Lower0, "getfattr", "--only-values", "-n", "user.origin", "top.txt").Should().Be("lower", "the lower is never written");
+        (code, _) = Run.Program(mounted.MountPoint, "setfattr", "-n", "trusted.overlay.opaque", "-v", "y", "dir");
+        code.Should().NotBe(0, "the overlay's own attributes are not set through it");
+    }
+
+    [Fact]
+    public void Mknod_MakesFifosAndDeviceNodesInTheUpper()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        Run.Checked(mounted.MountPoint, "mkfifo", "-m", "640", "pipe");
+        Run.Checked(mounted.MountPoint, "mknod", "-m", "600", "null2", "c", "1", "3");
+        Run.Checked(mounted.MountPoint, "mknod", "disk", "b", "259", "70000");
+
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%F %a", "pipe").Trim().Should().Be("fifo 640");
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%F %a %t:%T", "null2").Trim().Should().Be("character special file 600 1:3");
+        Run.Checked(mounted.MountPoint, "stat", "-c", "%F %Hr:%Lr", "disk").Trim().Should().Be("block special file 259:70000");
+        Run.Checked(mounted.Upper, "stat", "-c", "%F %t:%T", "null2").Trim().Should().Be("character special file 1:3");
+        Run.Checked(mounted.MountPoint, "ls").Should().Contain("pipe").And.Contain("null2");
     }
 
     [Fact]

@@ -69,6 +69,37 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
         return Serve(lowers, settings.Upper, settings.Work, settings.Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci, settings.MountPoint, settings.Type, settings.Trace, settings.Image, Streams);
     }
 
+    /// <summary>How long a mount waits for a work directory another server holds: see <see cref="OpenUpper"/>.</summary>
+    private static readonly TimeSpan WorkDirectoryWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The upper, with its work directory locked. umount(2) of a FUSE mount returns before its server
+    /// has ended, so a mount made right after it on the same upper (a remount, as mount(8) scripts and
+    /// unionmount-testsuite do) can find the work directory still held by the server that is going
+    /// away: the lock is waited for, a while, before the mount fails as in use.
+    /// </summary>
+    private static HostDirectoryLayer OpenUpper(string upperDirectory, string workDirectory, WhiteoutForm form)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new HostDirectoryLayer(upperDirectory, new HostDirectoryLayerOptions
+                {
+                    Name = "upper",
+                    WhiteoutForm = form,
+                    WorkDirectory = workDirectory,
+                });
+            }
+            catch (IOException e) when (e.HResult == 16 && waited.Elapsed < WorkDirectoryWait)
+            {
+                // EBUSY: held by another overlay's upper, perhaps one whose mount just went.
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     /// <summary>Mounts the layers and serves them until a signal or an unmount; shared with the mount helper.</summary>
     internal static ExitCode Serve(IReadOnlyList<ILayer> lowersTopFirst, string? upperDirectory, string? workDirectory, WhiteoutForm form, string mountPoint, string type, bool trace, string description, CliStreams streams)
     {
@@ -82,12 +113,7 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
         {
             Directory.CreateDirectory(upperDirectory);
             Directory.CreateDirectory(workDirectory!);
-            upper = new HostDirectoryLayer(Path.GetFullPath(upperDirectory), new HostDirectoryLayerOptions
-            {
-                Name = "upper",
-                WhiteoutForm = form,
-                WorkDirectory = Path.GetFullPath(workDirectory!),
-            });
+            upper = OpenUpper(Path.GetFullPath(upperDirectory), Path.GetFullPath(workDirectory!), form);
         }
 
         try

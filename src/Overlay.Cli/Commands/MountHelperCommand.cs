@@ -140,11 +140,14 @@ internal sealed class MountHelperCommand(IAnsiConsole console, CliStreams stream
 
     private static ExitCode WaitForMount(ProcessStartInfo start, string mountPoint, string type, string log)
     {
+        // A mount of the same type may be on the mount point already (one being replaced, one the
+        // server will fail to stack on): only a mount that was not there before is this server's.
+        var before = MountIds(mountPoint, type);
         using var server = Process.Start(start) ?? throw new CliException(ExitCode.IoError, "Cannot start the mount's server.");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (IsMounted(mountPoint, type))
+            if (MountIds(mountPoint, type).Except(before).Any())
             {
                 return ExitCode.Success;
             }
@@ -161,10 +164,14 @@ internal sealed class MountHelperCommand(IAnsiConsole console, CliStreams stream
         throw new CliException(ExitCode.IoError, $"{mountPoint}: not mounted after 60 seconds.");
     }
 
-    private static bool IsMounted(string mountPoint, string type) =>
-        File.ReadLines("/proc/self/mountinfo").Any(line =>
-        {
-            var fields = line.Split(' ');
-            return fields.Length > 4 && Fuse.OverlayMount.Unescape(fields[4]) == mountPoint && line.Contains(" - fuse." + type + " ", StringComparison.Ordinal);
-        });
+    /// <summary>The ids /proc/self/mountinfo gives the mounts of a FUSE type on a mount point (its first field).</summary>
+    private static HashSet<string> MountIds(string mountPoint, string type) =>
+        File.ReadLines("/proc/self/mountinfo")
+            .Where(line =>
+            {
+                var fields = line.Split(' ');
+                return fields.Length > 4 && Fuse.OverlayMount.Unescape(fields[4]) == mountPoint && line.Contains(" - fuse." + type + " ", StringComparison.Ordinal);
+            })
+            .Select(line => line[..line.IndexOf(' ', StringComparison.Ordinal)])
+            .ToHashSet(StringComparer.Ordinal);
 }

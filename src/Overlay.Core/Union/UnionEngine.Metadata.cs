@@ -170,6 +170,40 @@ internal sealed partial class UnionEngine
     }
 
     /// <summary>
+    /// lstat(2) with the unix metadata, in one lookup: the object, its owner (<see langword="null"/>
+    /// when its layer keeps no owners), its identity in its layer and, for a device node, its numbers.
+    /// </summary>
+    public Errno StatUnix(string path, out MergedNode node, out UnixOwner? owner, out UnixFileIdentity identity, out UnixDeviceNumber device)
+    {
+        owner = null;
+        device = default;
+        identity = default;
+        using var scope = Read();
+        var error = FindUnix(path, followLinks: false, out node, out var unix, out string layerPath);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+
+        var none = new UnixFileIdentity(0, node.IsDirectory ? 2 : 1);
+        if (unix is null)
+        {
+            identity = none;
+            return Errno.None;
+        }
+
+        var layer = unix;
+        owner = AskLayer<UnixOwner?>(() => layer.GetOwner(layerPath), null);
+        identity = AskLayer(() => layer.GetIdentity(layerPath), none);
+        if (node.Entry.Kind is LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice)
+        {
+            device = AskLayer(() => layer.GetDeviceNumber(layerPath), default(UnixDeviceNumber));
+        }
+
+        return Errno.None;
+    }
+
+    /// <summary>
     /// Asks a layer about one of its paths; a path the layer does not hold itself (a container's
     /// bind-mounted file, which its upper only shows) has the metadata of a layer that keeps none.
     /// </summary>

@@ -292,3 +292,26 @@ internal struct FuseDirent
     public uint NameLength;
     public uint Type;
 }
+
+/// <summary>GETXATTR and LISTXATTR: the caller's buffer size (0 asks for the size needed).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct FuseGetXattrIn
+{
+    public uint Size;
+    public uint Padding;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct FuseGetXattrOut
+{
+    public uint Size;
+    public uint Padding;
+}
+
+/// <summary>SETXATTR without FUSE_SETXATTR_EXT (not asked for): the value's size and XATTR_CREATE/XATTR_REPLACE.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct FuseSetXattrIn
+{
+    public uint Size;
+    public uint Flags;
+}

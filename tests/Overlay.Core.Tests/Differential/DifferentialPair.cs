@@ -77,12 +77,15 @@ public sealed class DifferentialPair : IDisposable
 
     private readonly string _baseDirectory;
     private readonly List<HostDirectoryLayer> _layers = [];
+    private readonly bool _throughMount;
+    private global::Overlay.Fuse.OverlayMount? _libraryMount;
     private bool _mounted;
     private bool _disposed;
 
-    private DifferentialPair(StackSpec stack)
+    private DifferentialPair(StackSpec stack, bool throughMount)
     {
         Stack = stack;
+        _throughMount = throughMount;
         StartedUtc = DateTime.UtcNow;
         _baseDirectory = Directory.CreateTempSubdirectory(KernelOracle.TempPrefix).FullName;
         try
@@ -139,7 +142,12 @@ public sealed class DifferentialPair : IDisposable
     }
 
     /// <summary>Builds both sides; the caller must have checked <see cref="KernelOracle.UnavailableReason"/>.</summary>
-    public static DifferentialPair Create(StackSpec stack)
+    /// <param name="stack">The lowers.</param>
+    /// <param name="throughMount">
+    /// Serve the library's overlay through its FUSE mount (<see cref="Overlay.Fuse.OverlayMount"/>) on
+    /// <c>library/merged</c> and reach it with System.IO, as the kernel's side is reached.
+    /// </param>
+    public static DifferentialPair Create(StackSpec stack, bool throughMount = false)
     {
         ArgumentNullException.ThrowIfNull(stack);
         if (KernelOracle.UnavailableReason is { } reason)
@@ -149,7 +157,7 @@ public sealed class DifferentialPair : IDisposable
 
         // Files created through System.IO on the mount get 0666 & ~umask.
         LinuxNative.EnsureRecordedUmask();
-        return new DifferentialPair(stack);
+        return new DifferentialPair(stack, throughMount);
     }
 
     private DiffSide BuildKernel()
@@ -189,6 +197,13 @@ public sealed class DifferentialPair : IDisposable
             DirectoryRenamePolicy = DirectoryRenamePolicy.Kernel,
             Umask = Umask,
         });
+        if (_throughMount)
+        {
+            var merged = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+            _libraryMount = global::Overlay.Fuse.OverlayMount.Mount(Overlay, merged);
+            return new DiffSide("library", new System.IO.Abstractions.FileSystem(), merged, upperDirectory, () => UpperDumper.DumpOciForm(upperDirectory, StartedUtc));
+        }
+
         return new DiffSide("library", Overlay, "/", upperDirectory, () => UpperDumper.DumpOciForm(upperDirectory, StartedUtc));
     }
 
@@ -227,6 +242,7 @@ public sealed class DifferentialPair : IDisposable
         _disposed = true;
         Kernel?.Dispose();
         Library?.Dispose();
+        _libraryMount?.Dispose();
         foreach (var layer in _layers)
         {
             layer.Dispose();

@@ -146,10 +146,12 @@ public sealed class DifferentialMismatchException : Exception
 public static class DifferentialRunner
 {
     /// <summary>Runs the case; the first mismatch, or null when every step agreed.</summary>
-    public static DiffMismatch? Run(DiffCase diffCase)
+    /// <param name="diffCase">The lowers and the operations.</param>
+    /// <param name="throughMount">The library's side through its FUSE mount (see <see cref="DifferentialPair.Create"/>).</param>
+    public static DiffMismatch? Run(DiffCase diffCase, bool throughMount = false)
     {
         ArgumentNullException.ThrowIfNull(diffCase);
-        using var pair = DifferentialPair.Create(diffCase.Stack);
+        using var pair = DifferentialPair.Create(diffCase.Stack, throughMount);
         var lowersBefore = LowerStorage(pair);
         var outcomes = new List<(string Kernel, string Library)>();
         for (var i = 0; i < diffCase.Ops.Count; i++)
@@ -192,9 +194,9 @@ public static class DifferentialRunner
     }
 
     /// <summary>Runs the case and fails with the mismatch report if a step differs.</summary>
-    public static void AssertSame(DiffCase diffCase)
+    public static void AssertSame(DiffCase diffCase, bool throughMount = false)
     {
-        if (Run(diffCase) is { } mismatch)
+        if (Run(diffCase, throughMount) is { } mismatch)
         {
             throw new DifferentialMismatchException(mismatch);
         }
