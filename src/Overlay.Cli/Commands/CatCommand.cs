@@ -19,7 +19,7 @@ internal sealed class CatCommand(IAnsiConsole console, CliStreams streams) : Ove
     protected override ExitCode Run(Settings settings)
     {
         string path = ImagePath.Normalize(settings.Path);
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var fs = image.Overlay();
         if (fs.Directory.Exists(path))
         {

@@ -26,7 +26,7 @@ internal sealed class CommitCommand(IAnsiConsole console, CliStreams streams) : 
     protected override ExitCode Run(Settings settings)
     {
         using var upper = settings.OpenUpper(Streams.Error);
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var changes = image.Overlay(upper: upper.Layer).Changes();
         LayerExportResult result;
         try

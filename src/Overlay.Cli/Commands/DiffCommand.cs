@@ -9,7 +9,7 @@ internal sealed class DiffCommand(IAnsiConsole console, CliStreams streams) : Ov
     protected override ExitCode Run(UpperSettings settings)
     {
         using var upper = settings.OpenUpper(Streams.Error);
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var changes = image.Overlay(upper: upper.Layer).Changes();
         if (settings.Json)
         {

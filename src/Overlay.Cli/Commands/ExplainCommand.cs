@@ -19,7 +19,7 @@ internal sealed class ExplainCommand(IAnsiConsole console, CliStreams streams) :
     protected override ExitCode Run(Settings settings)
     {
         string path = ImagePath.Normalize(settings.Path);
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var stack = new LayerStack(image.Overlay());
         var (steps, found) = Explanation.Of(stack, path);
         if (settings.Json)

@@ -19,7 +19,7 @@ internal sealed class LayersCommand(IAnsiConsole console, CliStreams streams) : 
 
     protected override ExitCode Run(Settings settings)
     {
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var rows = LayerStatistics.Of(image);
         long wasted = rows.Sum(r => r.WastedBytes);
         long total = rows.Sum(r => r.Size);

@@ -47,7 +47,7 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
                 return ValidationResult.Error("--upper and --work go together: give both, or neither for a read-only mount.");
             }
 
-            return Form is "oci" or "kernel" ? ValidationResult.Success() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
+            return Form is "oci" or "kernel" ? base.Validate() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
         }
     }
 
@@ -64,7 +64,7 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
 
     protected override ExitCode Run(Settings settings)
     {
-        using var image = OpenImage(settings.Image, json: true);
+        using var image = OpenImage(settings, json: true);
         var lowers = image.LayersBottomFirst.Reverse().Select(l => l.Layer).ToList();
         return Serve(lowers, settings.Upper, settings.Work, settings.Form == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci, settings.MountPoint, settings.Type, settings.Trace, settings.Image, Streams);
     }

@@ -19,11 +19,13 @@ internal abstract class OverlayCommand<TSettings>(IAnsiConsole console, CliStrea
     protected abstract ExitCode Run(TSettings settings);
 
     /// <summary>Opens IMAGE, with a progress bar while layers unpack when a person watches the terminal.</summary>
-    protected OpenedImage OpenImage(string image, bool json)
+    protected OpenedImage OpenImage(ImageSettings settings, bool? json = null)
     {
-        if (json || !Console.Profile.Capabilities.Interactive)
+        string image = settings.Image;
+        var reading = new ImageReading(settings.Reference, settings.SpecialFiles);
+        if ((json ?? settings.Json) || !Console.Profile.Capabilities.Interactive)
         {
-            return new ImageReader().Open(image);
+            return new ImageReader().Open(image, reading);
         }
 
         OpenedImage? opened = null;
@@ -35,7 +37,7 @@ internal abstract class OverlayCommand<TSettings>(IAnsiConsole console, CliStrea
                 task.Description = Markup.Escape(item);
                 task.MaxValue = Math.Max(1, total);
                 task.Value = done;
-            }).Open(image);
+            }).Open(image, reading);
         });
         return opened!;
     }

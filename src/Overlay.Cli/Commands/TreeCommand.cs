@@ -27,7 +27,7 @@ internal sealed class TreeCommand(IAnsiConsole console, CliStreams streams) : Ov
     protected override ExitCode Run(Settings settings)
     {
         string path = ImagePath.Normalize(settings.Path);
-        using var image = OpenImage(settings.Image, settings.Json);
+        using var image = OpenImage(settings);
         var stack = new LayerStack(image.Overlay(settings.Layer));
         var root = ProvenanceTree.Build(stack, path, settings.Hidden);
         if (root is null)

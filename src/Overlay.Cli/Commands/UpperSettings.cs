@@ -24,7 +24,7 @@ internal class UpperSettings : ImageSettings
             return ValidationResult.Error("--upper DIR is required.");
         }
 
-        return Form is null or "oci" or "kernel" ? ValidationResult.Success() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
+        return Form is null or "oci" or "kernel" ? base.Validate() : ValidationResult.Error($"--form {Form}: use oci or kernel.");
     }
 
     /// <summary>

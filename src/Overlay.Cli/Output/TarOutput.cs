@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-
 namespace Overlay.Cli.Output;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Overlay.Cli.Output;
 /// </summary>
 internal static class TarOutput
 {
-    public static void Write(string path, Action<TarWriter> write)
+    public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(full);
@@ -26,9 +24,8 @@ internal static class TarOutput
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: false))
             {
-                write(writer);
+                write(stream);
             }
 
             File.Move(temporary, full, overwrite: true);

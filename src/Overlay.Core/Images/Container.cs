@@ -15,7 +15,6 @@ public sealed class Container : IDisposable
     private static readonly OverlayOptions ViewOptions = new() { Umask = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite, Owner = UnixOwner.Root };
 
     // A link's own mode, as lstat gives it on Linux and Docker writes it.
-    private const UnixFileMode LinkMode = (UnixFileMode)0b111_111_111;
 
     private readonly ImageStore _store;
     private readonly ILayer[] _lowersTopFirst;
@@ -136,82 +135,7 @@ public sealed class Container : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         ThrowIfDisposed();
-        using var tar = new Oci.Tar.TarWriter(destination, leaveOpen: true);
-        ExportDirectory(tar, "/", [], cancellationToken);
-        tar.Finish();
-    }
-
-    private void ExportDirectory(Oci.Tar.TarWriter tar, string directory, Dictionary<ulong, string> linked, CancellationToken cancellationToken)
-    {
-        var unix = _rootFs.Unix;
-        var names = _rootFs.Directory.EnumerateFileSystemEntries(directory).Select(p => _rootFs.Path.GetFileName(p)).Order(StringComparer.Ordinal);
-        foreach (string name in names)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string path = PosixPath.Combine(directory, name);
-            var kind = unix.GetKind(path);
-            var info = _rootFs.FileInfo.New(path);
-            string tarName = path[1..];
-            var owner = unix.GetOwner(path);
-            var header = new Oci.Tar.TarHeader
-            {
-                Name = kind == LayerEntryKind.Directory ? tarName + "/" : tarName,
-                TypeFlag = '0',
-                Uid = owner.UserId,
-                Gid = owner.GroupId,
-                ModificationTime = Oci.Tar.TarHeader.UnixSeconds(info.LastWriteTimeUtc),
-                ExtendedAttributes = unix.GetExtendedAttributes(path),
-            };
-            int permissions = kind == LayerEntryKind.SymbolicLink ? (int)LinkMode : (int)info.UnixFileMode;
-            Stream? data = null;
-            switch (kind)
-            {
-                case LayerEntryKind.SymbolicLink:
-                    header = header with { TypeFlag = '2', Mode = 0xA000 | permissions, LinkName = info.LinkTarget! };
-                    break;
-                case LayerEntryKind.Directory:
-                    header = header with { TypeFlag = '5', Mode = 0x4000 | permissions };
-                    break;
-                case LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice:
-                    var device = unix.GetDeviceNumber(path);
-                    header = header with
-                    {
-                        TypeFlag = kind == LayerEntryKind.CharacterDevice ? '3' : '4',
-                        Mode = (kind == LayerEntryKind.CharacterDevice ? 0x2000 : 0x6000) | permissions,
-                        DeviceMajor = device.Major,
-                        DeviceMinor = device.Minor,
-                    };
-                    break;
-                case LayerEntryKind.Fifo:
-                    header = header with { TypeFlag = '6', Mode = 0x1000 | permissions };
-                    break;
-                case LayerEntryKind.Socket:
-                    continue;
-                default:
-                    var identity = unix.GetIdentity(path);
-                    if (identity.LinkCount > 1 && !linked.TryAdd(identity.FileId, tarName))
-                    {
-                        header = header with { TypeFlag = '1', Mode = 0x8000 | permissions, LinkName = linked[identity.FileId] };
-                    }
-                    else
-                    {
-                        data = _rootFs.File.OpenRead(path);
-                        header = header with { Mode = 0x8000 | permissions, Size = data.Length };
-                    }
-
-                    break;
-            }
-
-            using (data)
-            {
-                tar.WriteEntry(header, data);
-            }
-
-            if (kind == LayerEntryKind.Directory)
-            {
-                ExportDirectory(tar, path, linked, cancellationToken);
-            }
-        }
+        Oci.Export.MergedViewTarExporter.Export(_rootFs, destination, cancellationToken: cancellationToken);
     }
 
     /// <summary>Closes the container: its layers are released; what it wrote stays in the store.</summary>

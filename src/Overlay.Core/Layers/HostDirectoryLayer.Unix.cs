@@ -13,10 +13,14 @@ namespace Overlay.Layers;
 /// A process that is not root cannot give a file another owner. There the layer stores the owner
 /// the way rootless container tools do, in the <c>user.containers.override_stat</c> attribute
 /// (<c>uid:gid:mode:type</c>, as fuse-overlayfs and containers/storage read it), and reads an owner
-/// from that attribute wherever it is present, whoever runs. What the kernel refuses a non-root
-/// process outright — a device node (<c>mknod</c> without <c>CAP_MKNOD</c>), a <c>trusted.*</c> or
-/// <c>security.*</c> attribute — fails with the kernel's errno when asked for, and a copy-up leaves
-/// such attributes out, as an unprivileged <c>cp -a</c> does.
+/// from that attribute wherever it is present, whoever runs. A device node, which <c>mknod</c>
+/// refuses a process without <c>CAP_MKNOD</c>, is kept the same way: an empty regular file of mode
+/// 0600 (its owner must be able to read and write a <c>user.*</c> attribute) whose attribute records the device (<c>uid:gid:mode:char-MAJOR-MINOR</c> or
+/// <c>block-…</c>), read back as the device by this layer, by fuse-overlayfs and by containers/storage.
+/// The kernel takes <c>user.*</c> attributes on files and directories only, so the owner of a
+/// symbolic link, FIFO or socket cannot be recorded and stays the process's.
+/// A <c>trusted.*</c> or <c>security.*</c> attribute fails with the kernel's errno when asked for,
+/// and a copy-up leaves such attributes out, as an unprivileged <c>cp -a</c> does.
 /// </remarks>
 public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWrites
 {
@@ -83,10 +87,10 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     /// <inheritdoc />
     UnixDeviceNumber IUnixMetadata.GetDeviceNumber(string path)
     {
-        RequireExisting(path, out var stat);
+        string host = RequireExisting(path, out var stat);
         return stat.Type is LinuxSyscalls.S_IFCHR or LinuxSyscalls.S_IFBLK
             ? new UnixDeviceNumber((int)stat.RdevMajor, (int)stat.RdevMinor)
-            : default;
+            : RecordedDevice(host, stat) is { } recorded ? recorded.Device : default;
     }
 
     /// <summary>Whether an attribute is one the layer form keeps for itself, never one of the file's own.</summary>
@@ -194,6 +198,13 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
 
     private void ApplyOwner(string host, string path, in LinuxSyscalls.StatxResult stat, UnixOwner owner)
     {
+        if (RecordedDevice(host, stat) is { } device)
+        {
+            // A device kept as a record: its owner lives in the record, whoever runs.
+            WriteDeviceRecord(host, path, owner, device.Kind, device.Mode, device.Device);
+            return;
+        }
+
         if (!StoresOwnersInAttributes)
         {
             if (owner.UserId == (int)stat.Uid && owner.GroupId == (int)stat.Gid)
@@ -221,7 +232,15 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         string record = string.Create(
             CultureInfo.InvariantCulture,
             $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)stat.Permissions, 8).PadLeft(3, '0')}:{OverrideType(stat)}");
-        ThrowOn(LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record owner {owner} of", path);
+        int errno = LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0);
+        if (errno == LinuxSyscalls.EPERM && stat.Type is not (LinuxSyscalls.S_IFREG or LinuxSyscalls.S_IFDIR))
+        {
+            // The kernel allows user.* attributes on files and directories only: a symbolic link's or
+            // a FIFO's owner cannot be recorded and stays the process's, as with rootless tools.
+            return;
+        }
+
+        ThrowOn(errno, $"record owner {owner} of", path);
     }
 
     private static string OverrideType(in LinuxSyscalls.StatxResult stat) => stat.Type switch
@@ -267,6 +286,16 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
             LayerEntryKind.Socket => LinuxSyscalls.S_IFSOCK,
             _ => throw new ArgumentException($"'{path}': a special file is a device, a FIFO or a socket, not a {kind}.", nameof(kind)),
         };
+        if (type is LinuxSyscalls.S_IFCHR or LinuxSyscalls.S_IFBLK && StoresOwnersInAttributes)
+        {
+            // Not root: mknod of a device fails with EPERM (also in a user namespace). The device is
+            // kept as a record, as rootless container storage keeps it.
+            ThrowOn(LinuxSyscalls.MakeNode(host, LinuxSyscalls.S_IFREG | DeviceRecordPermissions, 0), $"create the {kind}", path);
+            base.SetMode(host, (UnixFileMode)DeviceRecordPermissions);
+            WriteDeviceRecord(host, path, ProcessCredentials.Owner, kind, mode, device);
+            return;
+        }
+
         ulong number = type is LinuxSyscalls.S_IFCHR or LinuxSyscalls.S_IFBLK ? LinuxSyscalls.MakeDevice((uint)device.Major, (uint)device.Minor) : 0;
         ThrowOn(LinuxSyscalls.MakeNode(host, type | (uint)mode, number), $"create the {kind}", path);
 
@@ -281,6 +310,79 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         LayerEntryKind.Fifo => HostEntryKind.Fifo,
         _ => HostEntryKind.Socket,
     };
+
+    /// <summary>The mode of the empty file that stands for a device kept as a record: rw for its owner, who reads and writes the record.</summary>
+    private const uint DeviceRecordPermissions = 0x180;
+
+    /// <summary>A device kept as a record (see the remarks): its kind, mode and numbers.</summary>
+    internal readonly record struct DeviceRecord(LayerEntryKind Kind, UnixFileMode Mode, UnixDeviceNumber Device);
+
+    /// <summary>
+    /// The device an empty regular file of mode 0600 stands for, when its
+    /// <c>user.containers.override_stat</c> records one; otherwise null. Only such a file is asked
+    /// (one attribute read), so other files cost nothing.
+    /// </summary>
+    internal static DeviceRecord? RecordedDevice(string host, in LinuxSyscalls.StatxResult stat)
+    {
+        if (stat.Type != LinuxSyscalls.S_IFREG || stat.Size != 0 || (uint)stat.Permissions != DeviceRecordPermissions
+            || LinuxSyscalls.GetXattr(host, OverrideStatAttribute, out var value) != 0 || value is null)
+        {
+            return null;
+        }
+
+        string[] fields = Encoding.ASCII.GetString(value).Split(':');
+        if (fields.Length != 4)
+        {
+            return null;
+        }
+
+        string[] type = fields[3].Split('-');
+        var kind = type[0] switch
+        {
+            "char" => LayerEntryKind.CharacterDevice,
+            "block" => LayerEntryKind.BlockDevice,
+            _ => LayerEntryKind.File,
+        };
+        if (kind == LayerEntryKind.File || type.Length != 3
+            || !int.TryParse(type[1], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
+            || !int.TryParse(type[2], NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
+        {
+            return null;
+        }
+
+        int mode;
+        try
+        {
+            mode = Convert.ToInt32(fields[2], 8) & 0xFFF;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        return new DeviceRecord(kind, (UnixFileMode)mode, new UnixDeviceNumber(major, minor));
+    }
+
+    private void WriteDeviceRecord(string host, string path, UnixOwner owner, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
+    {
+        string record = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)mode & 0xFFF, 8).PadLeft(3, '0')}:{(kind == LayerEntryKind.BlockDevice ? "block" : "char")}-{device.Major}-{device.Minor}");
+        ThrowOn(LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record the {kind}", path);
+    }
+
+    /// <inheritdoc />
+    private protected override void SetMode(string hostPath, UnixFileMode mode)
+    {
+        if (_native && LinuxSyscalls.LStat(hostPath, out var stat) == 0 && RecordedDevice(hostPath, stat) is { } device)
+        {
+            // A device kept as a record: the file keeps mode 0600 (part of what marks it), the record takes the mode.
+            WriteDeviceRecord(hostPath, hostPath, OverriddenOwner(hostPath) ?? ProcessCredentials.Owner, device.Kind, mode, device.Device);
+            return;
+        }
+
+        base.SetMode(hostPath, mode);
+    }
 
     /// <summary>The storage path of an object the layer holds, with what statx says of it.</summary>
     private string RequireExisting(string path, out LinuxSyscalls.StatxResult stat)

@@ -148,6 +148,12 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
         // A length is a file's: a directory's st_size is its storage's business (4096 on ext4), and a
         // layer reports 0 for it (LayerEntry.Length), as the base class and MemoryLayer do.
         long length = kind == HostEntryKind.File ? (long)s.Size : 0;
+        if (kind == HostEntryKind.File && RecordedDevice(hostPath, s) is { } device)
+        {
+            // A device kept as a record where mknod was not allowed (HostDirectoryLayer.Unix.cs).
+            return new HostEntry(device.Kind == LayerEntryKind.BlockDevice ? HostEntryKind.BlockDevice : HostEntryKind.CharacterDevice, device.Mode, 0, s.LastWriteTimeUtc, s.LastAccessTimeUtc, s.CreationTimeUtc);
+        }
+
         return new HostEntry(kind, s.Permissions, length, s.LastWriteTimeUtc, s.LastAccessTimeUtc, s.CreationTimeUtc);
     }
 

@@ -11,9 +11,10 @@ public sealed partial class TarLayer
     /// Extracts the layer into a new directory that a <see cref="HostDirectoryLayer"/> opens in the
     /// given whiteout form: whiteouts and opaque directories are written in that form; modes
     /// (setuid, setgid and sticky included), times, numeric owners and extended attributes as the
-    /// tar has them; hard-link members as hard links of one file; devices and FIFOs as nodes (a
-    /// device needs root, as <c>mknod</c> does). Not as root, owners are recorded the rootless way
-    /// (see <see cref="HostDirectoryLayer"/>).
+    /// tar has them; hard-link members as hard links of one file; devices and FIFOs as nodes. Not as
+    /// root, owners and devices (which <c>mknod</c> refuses) are recorded the rootless way, in
+    /// <c>user.containers.override_stat</c> (see <see cref="HostDirectoryLayer"/>), and read and
+    /// exported as the tar had them.
     /// </summary>
     /// <remarks>
     /// Everything is built in a staging directory beside the target and renamed into place in one

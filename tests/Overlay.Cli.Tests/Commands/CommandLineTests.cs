@@ -11,10 +11,10 @@ public class CommandLineTests
     private static readonly string Image = Repository.DockerFixture("image.tar");
 
     [Theory]
-    [InlineData("layers", "--jsn", "--json, --no-trunc, -h|--help")]
-    [InlineData("tree", "--layers", "--hidden, --json, --layer N, -h|--help")]
-    [InlineData("layers", "-o", "--json, --no-trunc, -h|--help")]
-    [InlineData("explain", "--hidden", "--json, -h|--help")]
+    [InlineData("layers", "--jsn", "--devices HANDLING, --json, --no-trunc, --ref REF, -h|--help")]
+    [InlineData("tree", "--layers", "--devices HANDLING, --hidden, --json, --layer N, --ref REF, -h|--help")]
+    [InlineData("layers", "-o", "--devices HANDLING, --json, --no-trunc, --ref REF, -h|--help")]
+    [InlineData("explain", "--hidden", "--devices HANDLING, --json, --ref REF, -h|--help")]
     public void UnknownOption_ExitsWithUsageNamingItAndTheValidOnes(string command, string option, string valid)
     {
         var run = CliRun.Of(command, Image, "/data", option, "0");

@@ -19,11 +19,12 @@ public sealed record LayerExportOptions
     public CompressionLevel GzipLevel { get; init; } = CompressionLevel.Optimal;
 
     /// <summary>
-    /// The user name written in every member's header (a layer stores no owner, so every member is
-    /// uid 0 and gid 0); Docker writes the name it finds for the uid, <c>root</c>. Empty writes none.
+    /// The user name written in the header of every member owned by uid 0; Docker writes the name it
+    /// finds for the uid, <c>root</c>. Members of other uids carry no name (Docker looks them up on
+    /// the machine it runs on, which says nothing about the layer). Empty writes none.
     /// </summary>
     public string UserName { get; init; } = "root";
 
-    /// <summary>The group name written in every member's header; see <see cref="UserName"/>.</summary>
+    /// <summary>The group name written in the header of every member of gid 0; see <see cref="UserName"/>.</summary>
     public string GroupName { get; init; } = "root";
 }

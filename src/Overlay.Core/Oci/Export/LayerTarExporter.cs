@@ -22,8 +22,8 @@ namespace Overlay.Oci.Export;
 /// </para>
 /// <para>
 /// Metadata is deterministic: the mode field holds the file type bits too, times are whole seconds,
-/// access and change times are left out, owners are uid 0 / gid 0 (a layer stores no owner) with the
-/// names of <see cref="LayerExportOptions"/>. A plain ustar header is written whenever the fields fit,
+/// access and change times are left out, owners are the layer's numeric owners (uid 0 / gid 0 where
+/// the layer stores none), with the names of <see cref="LayerExportOptions"/> for uid 0 and gid 0 only. A plain ustar header is written whenever the fields fit,
 /// PAX records otherwise (names over 100 bytes that cannot be split, non-ASCII names, sizes of 8 GiB
 /// and more). The same layer content gives the same bytes, so the same diff_id.
 /// </para>
@@ -312,6 +312,9 @@ public static class LayerTarExporter
             {
                 Uid = owner.UserId,
                 Gid = owner.GroupId,
+                // Names only for root: Docker looks other ids up on the machine it runs on, which says nothing about the layer.
+                UserName = owner.UserId == 0 ? header.UserName : string.Empty,
+                GroupName = owner.GroupId == 0 ? header.GroupName : string.Empty,
                 ExtendedAttributes = attributes.Count == 0 ? header.ExtendedAttributes : attributes,
             };
         }
