@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Overlay.Fuse.Interop;
 using Overlay.Fuse.Protocol;
+using Overlay.Paths;
 
 namespace Overlay.Fuse;
 
@@ -989,7 +990,7 @@ internal sealed unsafe partial class FuseServer
         };
         foreach (var (name, kind) in entries)
         {
-            list.Add(new DirectoryEntry(name, _nodes.IdOf(Combine(directory.Path, name)), kind));
+            list.Add(new DirectoryEntry(name, _nodes.IdOf(PosixPath.Combine(directory.Path, name)), kind));
         }
 
         directory.Entries = list;
@@ -1179,7 +1180,7 @@ internal sealed unsafe partial class FuseServer
             return ENOENT;
         }
 
-        path = Combine(parentPath, name);
+        path = PosixPath.Combine(parentPath, name);
         return 0;
     }
 
@@ -1194,8 +1195,6 @@ internal sealed unsafe partial class FuseServer
         used = Math.Min(end + 1, data.Length);
         return EngineAdapter.TryDecodeName(data[..end], out name);
     }
-
-    private static string Combine(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;
 
     private static Span<byte> Payload(byte[] output) => output.AsSpan(sizeof(FuseOutHeader));
 
