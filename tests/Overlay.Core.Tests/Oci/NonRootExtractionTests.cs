@@ -27,6 +27,36 @@ public sealed class NonRootExtractionTests
         new("gid", Encoding.ASCII.GetBytes(gid.ToString(System.Globalization.CultureInfo.InvariantCulture))),
     ];
 
+    /// <summary>The first directory on the way to <paramref name="path"/> that other users cannot pass through (no o+x), or null.</summary>
+    private static string? FirstClosedToOthers(string path)
+    {
+        for (var directory = new DirectoryInfo(path); directory is not null; directory = directory.Parent)
+        {
+            if ((directory.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static string CopyOpenToOthers(string source, string destination)
+    {
+        foreach (string directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Prepend(source))
+        {
+            string target = Path.Combine(destination, Path.GetRelativePath(source, directory));
+            Directory.CreateDirectory(target);
+            File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
+            foreach (string file in Directory.EnumerateFiles(directory))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            }
+        }
+
+        return destination;
+    }
+
     private static byte[] Rootfs() => new TestTar()
         .Directory("etc/")
         .Pax(Owner(0, 42)).File("etc/shadow", "root:*", 0b110_100_000)
@@ -103,16 +133,29 @@ public sealed class NonRootExtractionTests
             Assert.Skip("Needs setpriv: apt-get install -y util-linux.");
         }
 
+        if (FirstClosedToOthers(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()) is { } closed)
+        {
+            Assert.Skip($"uid 65534 cannot reach the .NET runtime: '{closed}' is closed to other users; install .NET where others can read it.");
+        }
+
         using var dir = new TempDirectory();
         File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_111_111);
+        string program = AppContext.BaseDirectory;
+        if (FirstClosedToOthers(program) is not null)
+        {
+            // A checkout under a 0700 directory: the child runs a copy of the test program others can reach.
+            program = CopyOpenToOthers(program, dir["program"]);
+        }
+
         byte[] tar = Rootfs();
         File.WriteAllBytes(dir["rootfs.tar"], tar);
         var start = new ProcessStartInfo("/usr/bin/setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = program,
         };
-        foreach (string argument in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", Path.Combine(AppContext.BaseDirectory, "Overlay.Core.Tests"),
+        foreach (string argument in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", Path.Combine(program, "Overlay.Core.Tests"),
             "-method", $"{typeof(NonRootExtractionTests).FullName}.{nameof(Child_ExtractsTheTarGivenAsTheUserItRunsAs)}"])
         {
             start.ArgumentList.Add(argument);
