@@ -35,18 +35,34 @@ public sealed class DiskFullTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<WhiteoutForm, bool> Cases => new()
+    /// <summary>What the filled tmpfs lacks.</summary>
+    public enum Shortage
     {
-        { WhiteoutForm.Oci, false },
-        { WhiteoutForm.Kernel, false },
-        { WhiteoutForm.Oci, true },
-        { WhiteoutForm.Kernel, true },
+        /// <summary>Space: 16 KiB are left, less than any data operation needs.</summary>
+        Space,
+
+        /// <summary>Inodes: none is left.</summary>
+        Inodes,
+
+        /// <summary>Inodes: one is left, so an operation that needs two fails half-way.</summary>
+        InodesButOne,
+    }
+
+    public static TheoryData<WhiteoutForm, Shortage> Cases => new()
+    {
+        { WhiteoutForm.Oci, Shortage.Space },
+        { WhiteoutForm.Kernel, Shortage.Space },
+        { WhiteoutForm.Oci, Shortage.Inodes },
+        { WhiteoutForm.Kernel, Shortage.Inodes },
+        { WhiteoutForm.Oci, Shortage.InodesButOne },
+        { WhiteoutForm.Kernel, Shortage.InodesButOne },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void EveryOperation_OnAFullUpper_FailsWithEnospcAndChangesNothing_ThenSucceedsOnceThereIsRoom(WhiteoutForm form, bool inodes)
+    public void EveryOperation_OnAFullUpper_FailsWithEnospcAndChangesNothing_ThenSucceedsOnceThereIsRoom(WhiteoutForm form, Shortage shortage)
     {
+        bool inodes = shortage != Shortage.Space;
         _mount = SmallMount.MountOrSkip("tmpfs", inodes ? "size=8m,nr_inodes=64" : "size=4m", "tmpfs", Path.Combine(_root, "small"));
         string lowerDirectory = Path.Combine(_root, "lower");
         WriteLower(lowerDirectory);
@@ -63,10 +79,16 @@ public sealed class DiskFullTests : IDisposable
         {
             var overlay = new OverlayFileSystem([new HostDirectoryLayer(lowerDirectory)], upper);
             Setup(overlay);
-            var fillers = inodes ? FillInodes(_mount.Directory) : FillSpace(_mount.Directory, leave: 16 * 1024);
+            var fillers = inodes ? FillInodes(_mount.Directory, leave: shortage == Shortage.InodesButOne ? 1 : 0) : FillSpace(_mount.Directory, leave: 16 * 1024);
 
             foreach (var operation in operations)
             {
+                if (shortage == Shortage.InodesButOne)
+                {
+                    // Each operation starts with exactly one inode to spare.
+                    FillInodes(_mount.Directory, leave: 1, fillers);
+                }
+
                 string before = Dump(overlay);
                 Exception? error = Try(() => operation.Apply(overlay));
                 if (error is null)
@@ -99,7 +121,12 @@ public sealed class DiskFullTests : IDisposable
 
             wrong.Should().BeEmpty("failed: " + string.Join("; ", failed.Select(o => o.Name)));
             failed.Select(o => o.Name).Should().Contain(
-                inodes ? ["create and write a file", "make a directory", "copy up a lower file bigger than the space left"] : ["create and write a file", "append to a copied-up file", "copy up a lower file bigger than the space left"],
+                shortage switch
+                {
+                    Shortage.Space => ["create and write a file", "append to a copied-up file", "copy up a lower file bigger than the space left"],
+                    Shortage.Inodes => ["create and write a file", "make a directory", "copy up a lower file bigger than the space left"],
+                    _ => ["copy up a lower file bigger than the space left", "rename a lower file", "move a lower directory"],
+                },
                 "these need what the full tmpfs does not have");
 
             foreach (string filler in fillers)
@@ -196,15 +223,15 @@ public sealed class DiskFullTests : IDisposable
         return [filler];
     }
 
-    /// <summary>Takes every inode the tmpfs has left with empty files.</summary>
-    private static List<string> FillInodes(string directory)
+    /// <summary>Takes every inode the tmpfs has left but <paramref name="leave"/> with empty files, added to <paramref name="fillers"/>.</summary>
+    private static List<string> FillInodes(string directory, int leave, List<string>? fillers = null)
     {
-        var fillers = new List<string>();
+        fillers ??= [];
         try
         {
             while (true)
             {
-                string filler = Path.Combine(directory, "filler-" + fillers.Count);
+                string filler = Path.Combine(directory, "filler-" + Guid.NewGuid().ToString("n"));
                 File.Create(filler).Dispose();
                 fillers.Add(filler);
             }
@@ -214,7 +241,13 @@ public sealed class DiskFullTests : IDisposable
             // Full.
         }
 
-        fillers.Should().NotBeEmpty("the tmpfs had inodes left before it was filled");
+        fillers.Should().HaveCountGreaterThan(leave, "the tmpfs had inodes left before it was filled");
+        foreach (string spare in fillers.TakeLast(leave).ToList())
+        {
+            File.Delete(spare);
+            fillers.Remove(spare);
+        }
+
         return fillers;
     }
 
