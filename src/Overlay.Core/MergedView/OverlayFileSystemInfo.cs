@@ -168,7 +168,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
         // A missing link is blamed on its directory when that is missing too (always, for a directory).
         IoErrors.Check(error, FullName, this is OverlayDirectoryInfo ||
             (error == Errno.ENOENT && !Io.DirectoryExists(PosixPath.DirectoryOf(path))));
-        string current = Combine(path, target!);
+        string current = TargetOf(path, target!);
         if (returnFinalTarget)
         {
             for (int hops = 1; Io.ReadLink(current, out var next) == Errno.None; hops++)
@@ -179,7 +179,7 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
                     throw new IOException($"Too many levels of symbolic links in '{FullName}'.");
                 }
 
-                current = Combine(current, next!);
+                current = TargetOf(current, next!);
             }
         }
 
@@ -187,8 +187,8 @@ internal abstract class OverlayFileSystemInfo : IFileSystemInfo
             ? OverlayFileSystem.DirectoryInfo.New(current)
             : OverlayFileSystem.FileInfo.New(current);
 
-        static string Combine(string link, string target) =>
-            target.StartsWith('/') ? target : PosixPath.DirectoryOf(link).TrimEnd('/') + "/" + target;
+        static string TargetOf(string link, string target) =>
+            target.StartsWith('/') ? target : PosixPath.Combine(PosixPath.DirectoryOf(link), target);
     }
 
     public override string ToString() => OriginalPath;
