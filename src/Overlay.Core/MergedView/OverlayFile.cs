@@ -97,17 +97,8 @@ internal sealed partial class OverlayFile : IFile
     public void SetAttributes(string path, FileAttributes fileAttributes) =>
         OverlayFileSystemInfo.SetAttributes(_io, Full(path), fileAttributes);
 
-    public void SetAttributes(SafeFileHandle fileHandle, FileAttributes fileAttributes)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetAttributes(path, fileAttributes);
-        }
-        else
-        {
-            System.IO.File.SetAttributes(fileHandle, fileAttributes);
-        }
-    }
+    public void SetAttributes(SafeFileHandle fileHandle, FileAttributes fileAttributes) =>
+        OnHandle(fileHandle, path => SetAttributes(path, fileAttributes), () => System.IO.File.SetAttributes(fileHandle, fileAttributes));
 
     public UnixFileMode GetUnixFileMode(string path) => _io.GetUnixFileMode(Full(path));
 
@@ -172,85 +163,41 @@ internal sealed partial class OverlayFile : IFile
     // Linux keeps no settable creation time: System.IO sets the last write time instead.
     public void SetCreationTime(string path, DateTime creationTime) => SetCreationTimeUtc(path, creationTime.ToUniversalTime());
 
-    public void SetCreationTime(SafeFileHandle fileHandle, DateTime creationTime)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetCreationTime(path, creationTime);
-        }
-        else
-        {
-            System.IO.File.SetCreationTime(fileHandle, creationTime);
-        }
-    }
+    public void SetCreationTime(SafeFileHandle fileHandle, DateTime creationTime) => SetCreationTimeUtc(fileHandle, creationTime.ToUniversalTime());
 
     public void SetCreationTimeUtc(string path, DateTime creationTimeUtc) => _io.SetTimes(Full(path), null, Utc(creationTimeUtc));
 
-    public void SetCreationTimeUtc(SafeFileHandle fileHandle, DateTime creationTimeUtc)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetCreationTimeUtc(path, creationTimeUtc);
-        }
-        else
-        {
-            System.IO.File.SetCreationTimeUtc(fileHandle, creationTimeUtc);
-        }
-    }
+    public void SetCreationTimeUtc(SafeFileHandle fileHandle, DateTime creationTimeUtc) =>
+        OnHandle(fileHandle, path => SetCreationTimeUtc(path, creationTimeUtc), () => System.IO.File.SetCreationTimeUtc(fileHandle, creationTimeUtc));
 
     public void SetLastAccessTime(string path, DateTime lastAccessTime) => SetLastAccessTimeUtc(path, lastAccessTime.ToUniversalTime());
 
-    public void SetLastAccessTime(SafeFileHandle fileHandle, DateTime lastAccessTime)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetLastAccessTime(path, lastAccessTime);
-        }
-        else
-        {
-            System.IO.File.SetLastAccessTime(fileHandle, lastAccessTime);
-        }
-    }
+    public void SetLastAccessTime(SafeFileHandle fileHandle, DateTime lastAccessTime) => SetLastAccessTimeUtc(fileHandle, lastAccessTime.ToUniversalTime());
 
     public void SetLastAccessTimeUtc(string path, DateTime lastAccessTimeUtc) => _io.SetTimes(Full(path), Utc(lastAccessTimeUtc), null);
 
-    public void SetLastAccessTimeUtc(SafeFileHandle fileHandle, DateTime lastAccessTimeUtc)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetLastAccessTimeUtc(path, lastAccessTimeUtc);
-        }
-        else
-        {
-            System.IO.File.SetLastAccessTimeUtc(fileHandle, lastAccessTimeUtc);
-        }
-    }
+    public void SetLastAccessTimeUtc(SafeFileHandle fileHandle, DateTime lastAccessTimeUtc) =>
+        OnHandle(fileHandle, path => SetLastAccessTimeUtc(path, lastAccessTimeUtc), () => System.IO.File.SetLastAccessTimeUtc(fileHandle, lastAccessTimeUtc));
 
     public void SetLastWriteTime(string path, DateTime lastWriteTime) => SetLastWriteTimeUtc(path, lastWriteTime.ToUniversalTime());
 
-    public void SetLastWriteTime(SafeFileHandle fileHandle, DateTime lastWriteTime)
-    {
-        if (_io.LowerFileOf(fileHandle) is { } path)
-        {
-            SetLastWriteTime(path, lastWriteTime);
-        }
-        else
-        {
-            System.IO.File.SetLastWriteTime(fileHandle, lastWriteTime);
-        }
-    }
+    public void SetLastWriteTime(SafeFileHandle fileHandle, DateTime lastWriteTime) => SetLastWriteTimeUtc(fileHandle, lastWriteTime.ToUniversalTime());
 
     public void SetLastWriteTimeUtc(string path, DateTime lastWriteTimeUtc) => _io.SetTimes(Full(path), null, Utc(lastWriteTimeUtc));
 
-    public void SetLastWriteTimeUtc(SafeFileHandle fileHandle, DateTime lastWriteTimeUtc)
+    public void SetLastWriteTimeUtc(SafeFileHandle fileHandle, DateTime lastWriteTimeUtc) =>
+        OnHandle(fileHandle, path => SetLastWriteTimeUtc(path, lastWriteTimeUtc), () => System.IO.File.SetLastWriteTimeUtc(fileHandle, lastWriteTimeUtc));
+
+    /// <summary>A handle's operation: through the overlay for a handle it opened on a lower file, else on the host file the handle is.</summary>
+    private void OnHandle(SafeFileHandle fileHandle, Action<string> throughOverlay, Action onHost)
     {
         if (_io.LowerFileOf(fileHandle) is { } path)
         {
-            SetLastWriteTimeUtc(path, lastWriteTimeUtc);
+            throughOverlay(path);
         }
         else
         {
-            System.IO.File.SetLastWriteTimeUtc(fileHandle, lastWriteTimeUtc);
+            onHost();
         }
     }
 
