@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Overlay.Paths;
 
 namespace Overlay.Union;
 
@@ -31,7 +32,7 @@ internal sealed partial class UnionEngine
     private readonly ConcurrentDictionary<string, CachedListing> _listingCache = new(StringComparer.Ordinal);
 
     /// <summary>The merged listing of the directory at <paramref name="path"/> (links followed).</summary>
-    public Errno ListDirectory(string path, out DirectoryListing listing)
+    public Errno ListDirectory(UnionPath path, out DirectoryListing listing)
     {
         listing = default;
         using var scope = Read();

@@ -173,7 +173,7 @@ internal sealed partial class UnionEngine
     /// lstat(2) with the unix metadata, in one lookup: the object, its owner (<see langword="null"/>
     /// when its layer keeps no owners), its identity in its layer and, for a device node, its numbers.
     /// </summary>
-    public Errno StatUnix(string path, out MergedNode node, out UnixOwner? owner, out UnixFileIdentity identity, out UnixDeviceNumber device)
+    public Errno StatUnix(UnionPath path, out MergedNode node, out UnixOwner? owner, out UnixFileIdentity identity, out UnixDeviceNumber device)
     {
         owner = null;
         device = default;
