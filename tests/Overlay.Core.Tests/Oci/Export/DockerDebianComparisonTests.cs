@@ -138,7 +138,7 @@ public sealed class DockerDebianComparisonTests(DebianDockerFixture fixture) : I
         for (int i = 0; i < dockers.Count; i++)
         {
             string name = dockers[i].Name;
-            WithoutDockersQuirks(actual[i].Header).Should().Equal(WithoutDockersQuirks(dockers[i].Header), "{0}'s header, apart from mtime, checksum and owner names", name);
+            ExportTestSupport.WithoutDockersQuirks(actual[i].Header).Should().Equal(ExportTestSupport.WithoutDockersQuirks(dockers[i].Header), "{0}'s header, apart from mtime, checksum and owner names", name);
             actual[i].Pax.Where(r => r.Key != "mtime").Select(r => r.Key + "=" + Convert.ToHexString(r.Value)).Order(StringComparer.Ordinal)
                 .Should().Equal(dockers[i].Pax.Where(r => r.Key != "mtime").Select(r => r.Key + "=" + Convert.ToHexString(r.Value)).Order(StringComparer.Ordinal), "{0}'s PAX records", name);
             actual[i].Data.Should().Equal(dockers[i].Data, "{0}'s content", name);
@@ -197,16 +197,6 @@ public sealed class DockerDebianComparisonTests(DebianDockerFixture fixture) : I
     /// <summary>An 8-byte octal field of a ustar header: the uid at 108, the gid at 116.</summary>
     private static int OctalField(byte[] header, int offset) =>
         Convert.ToInt32(System.Text.Encoding.ASCII.GetString(header, offset, 8).TrimEnd('\0', ' '), 8);
-
-    /// <summary>A header block with the fields Docker fills from its own clock and host blanked: mtime, checksum, user and group names.</summary>
-    private static byte[] WithoutDockersQuirks(byte[] header)
-    {
-        byte[] copy = (byte[])header.Clone();
-        copy.AsSpan(136, 12).Clear();
-        copy.AsSpan(148, 8).Clear();
-        copy.AsSpan(265, 64).Clear();
-        return copy;
-    }
 
     private static void AssertSameListing(IReadOnlyCollection<string> actual, IReadOnlyCollection<string> expected, string what)
     {
