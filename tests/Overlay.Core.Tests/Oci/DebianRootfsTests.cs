@@ -14,9 +14,8 @@ namespace Overlay.Tests.Oci;
 /// the extracted layer exports to the same tar.
 /// </summary>
 /// <remarks>
-/// Runs only with <c>OVERLAY_TEST_LANE=deep</c>, as root, where <c>debootstrap</c> is installed
-/// (<c>OVERLAY_DEBIAN_MIRROR</c> names the mirror; <c>OVERLAY_DEBIAN_ROOTFS</c> a root file system
-/// already made, to skip the debootstrap).
+/// Runs only with <c>OVERLAY_TEST_LANE=deep</c>, as root, where <c>debootstrap</c> is installed;
+/// the root file system is <see cref="DebianRootfs"/>'s, made once and cached.
 /// </remarks>
 [Trait("Category", "Slow")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -31,17 +30,7 @@ public sealed class DebianRootfsTests : IDisposable
     [Fact]
     public void DebianMinbase_ReadAndExtracted_KeepsEveryOwnerModeLinkDeviceAndXattr()
     {
-        if (Environment.GetEnvironmentVariable("OVERLAY_TEST_LANE") != "deep")
-        {
-            Assert.Skip("A real Debian root file system is the deep lane's (OVERLAY_TEST_LANE=deep).");
-        }
-
-        if (LinuxSyscalls.EffectiveUserId() != 0)
-        {
-            Assert.Skip("debootstrap and the extraction of owners and devices need root.");
-        }
-
-        string rootfs = Environment.GetEnvironmentVariable("OVERLAY_DEBIAN_ROOTFS") ?? Debootstrap();
+        string rootfs = DebianRootfs.GetOrSkip();
         string tar = Path.Combine(_root, "rootfs.tar");
         Run("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-cpf", tar, "-C", rootfs, ".");
 
@@ -63,19 +52,10 @@ public sealed class DebianRootfsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Docker")]
     public void DebianMinbase_WrittenByTheLibraryAndLoaded_RunsUnderDockerAsDockerImportGivesIt()
     {
-        if (Environment.GetEnvironmentVariable("OVERLAY_TEST_LANE") != "deep")
-        {
-            Assert.Skip("A real Debian root file system is the deep lane's (OVERLAY_TEST_LANE=deep).");
-        }
-
-        if (LinuxSyscalls.EffectiveUserId() != 0)
-        {
-            Assert.Skip("debootstrap and dockerd need root.");
-        }
-
-        string rootfs = Environment.GetEnvironmentVariable("OVERLAY_DEBIAN_ROOTFS") ?? Debootstrap();
+        string rootfs = DebianRootfs.GetOrSkip();
         string tar = Path.Combine(_root, "rootfs.tar");
         Run("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-cpf", tar, "-C", rootfs, ".");
         using var docker = Export.DockerDaemon.StartOrSkip();
@@ -104,19 +84,6 @@ public sealed class DebianRootfsTests : IDisposable
 
     /// <summary>What Docker mounts over an image's paths: its own, whatever the image holds.</summary>
     private static readonly string[] DockersOwn = ["/etc/host", "/etc/resolv.conf", "/proc ", "/sys ", "/dev "];
-
-    private string Debootstrap()
-    {
-        if (!File.Exists("/usr/sbin/debootstrap"))
-        {
-            Assert.Skip("debootstrap is not installed (apt-get install debootstrap).");
-        }
-
-        string target = Path.Combine(_root, "rootfs");
-        string mirror = Environment.GetEnvironmentVariable("OVERLAY_DEBIAN_MIRROR") ?? "http://deb.debian.org/debian";
-        Run("/usr/sbin/debootstrap", "--variant=minbase", "bookworm", target, mirror);
-        return target;
-    }
 
     private static byte[] ExportOf(ILayer layer)
     {

@@ -10,9 +10,10 @@ namespace Overlay.Tests.Oci.Export;
 /// The same container commands committed by Docker and by the library give the same layer: a file
 /// written into the setgid <c>/var/mail</c>, <c>chmod 2750</c> of a setgid-shadow binary, an append to
 /// a hard-linked file, a FIFO. Members, types, modes (special bits included), numeric owners, link
-/// names, device numbers and contents are equal; what differs is Docker's documented quirks only
-/// (docs/oci-export.md): the mtimes (when each command ran) and the owner names Docker looks up on
-/// its own host. A user in group 8 can then write <c>/var/mail</c> in both images.
+/// names, device numbers and contents are equal, and so are the header blocks and PAX records byte
+/// for byte apart from Docker's documented quirks (docs/oci-export.md): the mtimes (when each
+/// command ran), with the checksum that covers them, and the owner names Docker looks up on its own
+/// host. A user in group 8 can then write <c>/var/mail</c> in both images.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [Trait("Category", "Docker")]
@@ -124,6 +125,17 @@ public sealed class DockerCommitComparisonTests : IDisposable
             var got = actual[name];
             (got.Type, (int)got.Mode & 0xFFF, got.Uid, got.Gid, got.LinkName, got.DeviceMajor, got.DeviceMinor, got.Size)
                 .Should().Be((member.Type, (int)member.Mode & 0xFFF, member.Uid, member.Gid, member.LinkName, member.DeviceMajor, member.DeviceMinor, member.Size), name);
+        }
+
+        // Header blocks and PAX records byte for byte, apart from mtime, checksum and owner names.
+        var dockerHeaders = RawTar.Read(dockerLayer);
+        var ourHeaders = RawTar.Read(ours.ToArray());
+        ourHeaders.Select(m => m.Name).Should().Equal(dockerHeaders.Select(m => m.Name));
+        for (int i = 0; i < dockerHeaders.Count; i++)
+        {
+            ExportTestSupport.WithoutDockersQuirks(ourHeaders[i].Header).Should().Equal(ExportTestSupport.WithoutDockersQuirks(dockerHeaders[i].Header), "{0}'s header", dockerHeaders[i].Name);
+            ourHeaders[i].Pax.Where(r => r.Key != "mtime").Select(r => r.Key + "=" + Convert.ToHexString(r.Value)).Order(StringComparer.Ordinal)
+                .Should().Equal(dockerHeaders[i].Pax.Where(r => r.Key != "mtime").Select(r => r.Key + "=" + Convert.ToHexString(r.Value)).Order(StringComparer.Ordinal), "{0}'s PAX records", dockerHeaders[i].Name);
         }
 
         ourContents.Keys.Should().BeEquivalentTo(dockerContents.Keys);

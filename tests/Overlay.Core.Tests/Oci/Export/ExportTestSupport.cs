@@ -19,6 +19,19 @@ internal static class ExportTestSupport
         Run("tar", ["--xattrs", "--xattrs-include=*", "--numeric-owner", "-xpf", tar, "-C", directory]);
     }
 
+    /// <summary>
+    /// A ustar header block with the fields Docker fills from its own clock and host blanked: mtime,
+    /// checksum, user and group names (docs/oci-export.md, Docker's quirks).
+    /// </summary>
+    public static byte[] WithoutDockersQuirks(byte[] header)
+    {
+        byte[] copy = (byte[])header.Clone();
+        copy.AsSpan(136, 12).Clear();
+        copy.AsSpan(148, 8).Clear();
+        copy.AsSpan(265, 64).Clear();
+        return copy;
+    }
+
     public static string Run(string program, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
