@@ -30,6 +30,7 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
     // overlay asks for a path's components one after another) starts there instead of at the root.
     // Guarded by _gate; forgotten whenever a directory leaves the tree or moves in it.
     private string? _lastDirectoryPath;
+    private string _lastDirectoryName = "/";
     private MemoryNode? _lastDirectory;
 
     /// <summary>Creates an empty layer.</summary>
@@ -163,6 +164,7 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
                 if (node.Children is not null && path.Length > 1 && path[^1] != '/')
                 {
                     _lastDirectoryPath = path;
+                    _lastDirectoryName = name;
                     _lastDirectory = node;
                 }
 
@@ -484,21 +486,31 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
 
     /// <summary>The node at a path, and the name it is stored under ("/" for the root): the directory's own key, so naming it allocates nothing.</summary>
     /// <remarks>
-    /// A path below the last directory found (see <see cref="TryGetEntry"/>) is walked from there:
-    /// the overlay's lookups ask for "/a", then "/a/b", then "/a/b/c", so each costs one probe.
+    /// The last directory found (see <see cref="TryGetEntry"/>) answers its own path, and a path below
+    /// it is walked from there: the overlay's lookups ask for "/a", then "/a/b", then "/a/b/c", and
+    /// then often for "/a/b" again (the parent of a name it creates or removes), so each costs one
+    /// probe or none.
     /// </remarks>
     private MemoryNode? Find(ReadOnlySpan<char> path, out string name)
     {
         var node = _root;
         name = "/";
-        if (_lastDirectoryPath is { } known
-            && path.Length > known.Length + 1
-            && path[known.Length] == '/'
-            && path[known.Length + 1] != '/'
-            && path.StartsWith(known, StringComparison.Ordinal))
+        if (_lastDirectoryPath is { } known)
         {
-            node = _lastDirectory!;
-            path = path[(known.Length + 1)..];
+            if (path.Length == known.Length && path.SequenceEqual(known))
+            {
+                name = _lastDirectoryName;
+                return _lastDirectory;
+            }
+
+            if (path.Length > known.Length + 1
+                && path[known.Length] == '/'
+                && path[known.Length + 1] != '/'
+                && path.StartsWith(known, StringComparison.Ordinal))
+            {
+                node = _lastDirectory!;
+                path = path[(known.Length + 1)..];
+            }
         }
 
         foreach (var range in path.Split('/'))
