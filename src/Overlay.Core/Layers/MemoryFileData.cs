@@ -86,7 +86,9 @@ internal sealed class MemoryFileData
 
         if (length > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(length, Math.Min(Array.MaxLength, Math.Max(256, (long)_buffer.Length * 2)))];
+            // The first write gets what it needs (most small files are written once); a file
+            // written on grows by doubling.
+            var bigger = new byte[_buffer.Length == 0 ? length : Math.Max(length, Math.Min(Array.MaxLength, (long)_buffer.Length * 2))];
             _buffer.AsSpan(0, (int)Length).CopyTo(bigger);
             _buffer = bigger;
         }

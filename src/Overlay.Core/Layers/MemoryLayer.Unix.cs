@@ -217,15 +217,28 @@ public sealed partial class MemoryLayer
         return node;
     }
 
-    /// <summary>A node lost a name: one link less, and a directory's content loses theirs.</summary>
-    private static void Unlinked(MemoryNode node)
+    /// <summary>A node lost a name: one link less, and a directory's content loses theirs (and the walk from the last directory found is forgotten).</summary>
+    private void Unlinked(MemoryNode node)
     {
-        node.Links--;
-        if (node.Children is { } children)
+        if (node.Children is not null)
         {
-            foreach (var child in children.Values)
+            ForgetDirectories();
+            UnlinkedTree(node);
+        }
+        else
+        {
+            node.Links--;
+        }
+
+        static void UnlinkedTree(MemoryNode node)
+        {
+            node.Links--;
+            if (node.Children is { } children)
             {
-                Unlinked(child);
+                foreach (var child in children.Values)
+                {
+                    UnlinkedTree(child);
+                }
             }
         }
     }

@@ -15,7 +15,7 @@ namespace Overlay.Layers;
 /// <see cref="IUnixMetadataWrites"/>: owners, extended attributes, hard links and special files are
 /// kept as given), implemented explicitly.
 /// </remarks>
-public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWholeFileReads, IUnixMetadata, IUnixMetadataWrites
+public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, IDirectoryRedirects, IWholeFileReads, IUnixMetadata, IUnixMetadataWrites, IDirectFileReads
 {
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101; // 0755
     private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100; // 0644
@@ -25,6 +25,13 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
     private readonly Dictionary<string, MemoryNode> _staged = new(StringComparer.Ordinal);
     private MemoryNode _root;
     private long _nextToken;
+
+    // The last directory a lookup found, and the path it was found by: a lookup below it (the
+    // overlay asks for a path's components one after another) starts there instead of at the root.
+    // Guarded by _gate; forgotten whenever a directory leaves the tree or moves in it.
+    private string? _lastDirectoryPath;
+    private string _lastDirectoryName = "/";
+    private MemoryNode? _lastDirectory;
 
     /// <summary>Creates an empty layer.</summary>
     /// <param name="name">A name for traces and messages.</param>
@@ -138,6 +145,13 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
         }
     }
 
+    /// <summary>Forgets the last directory found: called whenever a directory leaves the tree or moves in it.</summary>
+    private void ForgetDirectories()
+    {
+        _lastDirectoryPath = null;
+        _lastDirectory = null;
+    }
+
     // ---- Reading
 
     /// <inheritdoc />
@@ -147,6 +161,13 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
         {
             if (Find(path, out string name) is { } node)
             {
+                if (node.Children is not null && path.Length > 1 && path[^1] != '/')
+                {
+                    _lastDirectoryPath = path;
+                    _lastDirectoryName = name;
+                    _lastDirectory = node;
+                }
+
                 entry = node.ToEntry(name);
                 return true;
             }
@@ -188,6 +209,19 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
     /// <summary>A copy taken under the layer's lock: nothing to read afterwards.</summary>
     WholeFileRead IWholeFileReads.OpenWholeFile(string path, bool asLower) => WholeFileRead.FromBytes(ReadAllBytes(path));
 
+    /// <summary>One walk of the tree (plain directories only: a link, a whiteout or a file on the way ends it), then a copy of the file's data.</summary>
+    bool IDirectFileReads.TryReadFile(string path, out byte[]? data)
+    {
+        MemoryNode? node;
+        lock (_gate)
+        {
+            node = Find(path);
+        }
+
+        data = node is { Kind: LayerEntryKind.File, Data: { } bytes } ? bytes.ToArray() : null;
+        return data is not null;
+    }
+
     // ---- Writing
 
     /// <inheritdoc />
@@ -210,8 +244,8 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
     {
         lock (_gate)
         {
-            var (parent, name) = Walk(path, createParents: false);
-            if (name.Length == 0 || !parent.Children!.Remove(name, out var removed))
+            var parent = WalkToParent(path, out var name);
+            if (name.IsEmpty || !parent.Children!.GetAlternateLookup<ReadOnlySpan<char>>().Remove(name, out _, out var removed))
             {
                 throw NotFound(path);
             }
@@ -239,6 +273,7 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
                 throw new IOException($"Cannot rename '{sourcePath}' over the root of layer '{Name}'.", 16);
             }
 
+            ForgetDirectories();
             sourceParent.Children.Remove(sourceName);
             if (destinationParent.Children!.TryGetValue(destinationName, out var replaced) && !ReferenceEquals(replaced, node))
             {
@@ -398,6 +433,7 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
         {
             _root = new MemoryNode(LayerEntryKind.Directory, _root.Mode, Now);
             _staged.Clear();
+            ForgetDirectories();
         }
     }
 
@@ -449,10 +485,34 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
     private MemoryNode? Find(ReadOnlySpan<char> path) => Find(path, out _);
 
     /// <summary>The node at a path, and the name it is stored under ("/" for the root): the directory's own key, so naming it allocates nothing.</summary>
+    /// <remarks>
+    /// The last directory found (see <see cref="TryGetEntry"/>) answers its own path, and a path below
+    /// it is walked from there: the overlay's lookups ask for "/a", then "/a/b", then "/a/b/c", and
+    /// then often for "/a/b" again (the parent of a name it creates or removes), so each costs one
+    /// probe or none.
+    /// </remarks>
     private MemoryNode? Find(ReadOnlySpan<char> path, out string name)
     {
         var node = _root;
         name = "/";
+        if (_lastDirectoryPath is { } known)
+        {
+            if (path.Length == known.Length && path.SequenceEqual(known))
+            {
+                name = _lastDirectoryName;
+                return _lastDirectory;
+            }
+
+            if (path.Length > known.Length + 1
+                && path[known.Length] == '/'
+                && path[known.Length + 1] != '/'
+                && path.StartsWith(known, StringComparison.Ordinal))
+            {
+                node = _lastDirectory!;
+                path = path[(known.Length + 1)..];
+            }
+        }
+
         foreach (var range in path.Split('/'))
         {
             var part = path[range];
@@ -471,6 +531,32 @@ public sealed partial class MemoryLayer : IWritableLayer, IConcurrentStaging, ID
         }
 
         return node;
+    }
+
+    /// <summary>The parent directory of a path's last name, and that name as a slice of the path (empty for the root).</summary>
+    private MemoryNode WalkToParent(string path, out ReadOnlySpan<char> name)
+    {
+        if (!path.StartsWith('/'))
+        {
+            throw new ArgumentException($"A layer path must be absolute: '{path}'.", nameof(path));
+        }
+
+        var trimmed = path.AsSpan().TrimEnd('/');
+        if (trimmed.Length == 0)
+        {
+            name = ReadOnlySpan<char>.Empty;
+            return _root;
+        }
+
+        int slash = trimmed.LastIndexOf('/');
+        var parent = Find(trimmed[..Math.Max(slash, 1)]);
+        if (parent?.Children is null)
+        {
+            throw new DirectoryNotFoundException($"The parent of '{path}' is not a directory of layer '{Name}'.");
+        }
+
+        name = trimmed[(slash + 1)..];
+        return parent;
     }
 
     private (MemoryNode Parent, string Name) Walk(string path, bool createParents)

@@ -154,10 +154,26 @@ internal sealed partial class OverlayFile
         // The preamble goes only at the start of a file, as File.AppendAllText writes it.
         if (stream.Position == 0)
         {
-            stream.Write(encoding.GetPreamble());
+            stream.Write(encoding.Preamble);
         }
 
-        stream.Write(encoding.GetBytes(contents.ToArray()));
+        // Encoded into a buffer of the stack or the pool: the bytes are the stream's to copy.
+        byte[]? rented = contents.Length > 128 || encoding.GetMaxByteCount(contents.Length) > 512
+            ? System.Buffers.ArrayPool<byte>.Shared.Rent(encoding.GetByteCount(contents))
+            : null;
+        try
+        {
+            Span<byte> buffer = rented ?? stackalloc byte[512];
+            int length = encoding.GetBytes(contents, buffer);
+            stream.Write(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     public void WriteAllLines(string path, string[] contents) => WriteAllLines(path, (IEnumerable<string>)contents);

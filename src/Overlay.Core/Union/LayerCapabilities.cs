@@ -13,6 +13,7 @@ internal sealed class LayerCapabilities
     {
         HostFiles = layer.GetCapability<IHostFileHandles>();
         WholeFiles = layer.GetCapability<IWholeFileReads>();
+        DirectReads = layer.GetCapability<IDirectFileReads>();
         Staging = layer.GetCapability<IConcurrentStaging>();
         Redirects = layer.GetCapability<IDirectoryRedirects>();
         WhiteoutRename = layer.GetCapability<IWhiteoutRename>();
@@ -25,6 +26,9 @@ internal sealed class LayerCapabilities
 
     /// <summary>Whole-file reads with no stream between (File.ReadAllBytes).</summary>
     public IWholeFileReads? WholeFiles { get; }
+
+    /// <summary>Whole-file reads by path in one walk of an in-memory tree (an upper's files read with no lookup of their own).</summary>
+    public IDirectFileReads? DirectReads { get; }
 
     /// <summary>An upper's staging beside its other calls (a large copy-up outside the lock).</summary>
     public IConcurrentStaging? Staging { get; }

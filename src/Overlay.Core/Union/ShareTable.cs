@@ -44,6 +44,12 @@ internal sealed class ShareTable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LockedObject> _byPath = new(StringComparer.Ordinal);
 
+    // The exclusive locks held now, on any object, and the number ever granted: what a read that
+    // takes no lock of its own checks (TryBeginUnlockedRead). A grant counts itself held before
+    // granted, so a read that saw none held and the same count after it met no exclusive lock.
+    private int _exclusiveHeld;
+    private long _exclusiveGranted;
+
     /// <summary>A table that locks unless System.IO's own switch turns file locking off for the process.</summary>
     public ShareTable()
         : this(enabled: !RuntimeDisablesLocking.Value)
@@ -130,6 +136,8 @@ internal sealed class ShareTable
             if (mode == ShareLock.Exclusive)
             {
                 locked.Exclusive++;
+                Interlocked.Increment(ref _exclusiveHeld);
+                Interlocked.Increment(ref _exclusiveGranted);
             }
             else
             {
@@ -139,6 +147,31 @@ internal sealed class ShareTable
             lease = new ShareLease(this, locked, mode);
             return true;
         }
+    }
+
+    /// <summary>
+    /// The start of a read that copies a file's data at once and takes no lock of its own (a shared
+    /// lock taken and released around the copy, as File.ReadAllBytes holds one): it may go ahead
+    /// when no exclusive lock is held on any object. <see cref="ConfirmUnlockedRead"/> after the copy
+    /// tells whether one was granted meanwhile, in which case the read must be made again the
+    /// general way. Nothing is recorded, so nothing is released.
+    /// </summary>
+    /// <param name="mode">The lock the read would take.</param>
+    /// <param name="stamp">What <see cref="ConfirmUnlockedRead"/> compares with.</param>
+    /// <returns>Whether the read may go ahead without a lock.</returns>
+    public bool TryBeginUnlockedRead(ShareLock mode, out long stamp)
+    {
+        stamp = Volatile.Read(ref _exclusiveGranted);
+        return !Enabled || mode == ShareLock.None || (mode == ShareLock.Shared && Volatile.Read(ref _exclusiveHeld) == 0);
+    }
+
+    /// <summary>Whether no exclusive lock was granted since <see cref="TryBeginUnlockedRead"/> gave the stamp: the read's copy then met none.</summary>
+    /// <param name="stamp">The stamp of the read's start.</param>
+    /// <returns>Whether the read stands.</returns>
+    public bool ConfirmUnlockedRead(long stamp)
+    {
+        Interlocked.MemoryBarrier();
+        return !Enabled || Volatile.Read(ref _exclusiveGranted) == stamp;
     }
 
     /// <summary>Whether a lock is held on the object at a path (for tests).</summary>
@@ -223,6 +256,7 @@ internal sealed class ShareTable
             if (mode == ShareLock.Exclusive)
             {
                 locked.Exclusive--;
+                Interlocked.Decrement(ref _exclusiveHeld);
             }
             else
             {

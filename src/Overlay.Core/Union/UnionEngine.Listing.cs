@@ -80,7 +80,7 @@ internal sealed partial class UnionEngine
 
         if (!directory.InUpper && directory.Lower is { } lower && lower.Path == directory.Path)
         {
-            listing = new DirectoryListing(lower.MergedListing ??= [.. List(directory)], version);
+            listing = new DirectoryListing(lower.MergedListing ??= Merge(directory), version);
             return Errno.None;
         }
 
@@ -90,7 +90,7 @@ internal sealed partial class UnionEngine
             return Errno.None;
         }
 
-        MergedNode[] entries = [.. List(directory)];
+        MergedNode[] entries = Merge(directory);
         if (_listingCache.Count >= ListingCacheLimit)
         {
             _listingCache.Clear();

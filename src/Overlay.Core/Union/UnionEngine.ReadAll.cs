@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Overlay.Layers;
 using Overlay.Paths;
 
 namespace Overlay.Union;
@@ -21,7 +23,11 @@ internal sealed partial class UnionEngine
     /// <exception cref="IOException">The file is 2 GiB or longer (as System.IO), or the layer failed.</exception>
     public Errno ReadAll(UnionPath path, ShareLock share, out byte[]? data)
     {
-        data = null;
+        if (TryReadUpperFile(path, share, out data))
+        {
+            return Errno.None;
+        }
+
         ShareLease? lease = null;
         SafeFileHandle? handle = null;
         Stream? stream = null;
@@ -64,6 +70,67 @@ internal sealed partial class UnionEngine
             stream?.Dispose();
             lease?.Release();
         }
+    }
+
+    /// <summary>
+    /// The short way for a file of an in-memory upper (<see cref="IDirectFileReads"/>): when every
+    /// component of the path is a plain directory of the upper and the last a regular file there,
+    /// the merged view's walk would meet only upper objects (an upper directory's children are the
+    /// upper's first, whatever the lowers, redirects or opaque marks say), follow no link and hide
+    /// nothing, so the upper's own walk is the lookup. The data is copied under the shared lock, so
+    /// the FileShare lock ReadAllBytes would hold for that moment is checked around the copy
+    /// instead of taken (<see cref="ShareTable.TryBeginUnlockedRead"/>). Anything else (a lower's
+    /// file, a link, a whiteout, a name too long, a traced lookup, an exclusive lock held) is left
+    /// to the general way, which gives its errno.
+    /// </summary>
+    private bool TryReadUpperFile(string path, ShareLock share, out byte[]? data)
+    {
+        data = null;
+        if (_upperCapabilities?.DirectReads is not { } direct || LookupsTraced || path[^1] == '/' || !WithinNameLimits(path))
+        {
+            return false;
+        }
+
+        using (Read())
+        {
+            if (!_shares.TryBeginUnlockedRead(share, out long stamp) || !direct.TryReadFile(path, out var bytes))
+            {
+                return false;
+            }
+
+            if (!_shares.ConfirmUnlockedRead(stamp))
+            {
+                return false;
+            }
+
+            data = bytes;
+            return true;
+        }
+    }
+
+    /// <summary>Whether no component of a path is longer than NAME_MAX bytes and the path shorter than PATH_MAX (Resolve's first checks).</summary>
+    private static bool WithinNameLimits(string path)
+    {
+        if (path.Length <= MaxNameBytes / 3)
+        {
+            return true;
+        }
+
+        if (path.Length >= MaxNameBytes && Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
+        {
+            return false;
+        }
+
+        foreach (var range in path.AsSpan().Split('/'))
+        {
+            var part = path.AsSpan(range);
+            if (part.Length > MaxNameBytes / 3 && Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -35,28 +35,37 @@ internal sealed partial class UnionEngine
         return Errno.None;
     }
 
-    private List<MergedNode> List(in MergedNode directory)
-    {
-        var entries = new List<MergedNode>();
-        HashSet<string>? upperNames = null;
-        if (directory.InUpper)
-        {
-            var upperEntries = _upper!.ListDirectory(directory.Path);
-            upperNames = new HashSet<string>(upperEntries.Count, StringComparer.Ordinal);
-            foreach (var entry in upperEntries)
-            {
-                upperNames.Add(entry.Name);
-                if (entry.Kind == LayerEntryKind.Whiteout)
-                {
-                    continue;
-                }
+    private List<MergedNode> List(in MergedNode directory) => [.. Merge(directory)];
 
-                var lower = entry.IsDirectory ? LowerOf(directory.Lower, entry) : null;
-                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower));
+    /// <summary>
+    /// The merged entries of a directory, sorted: an array of the exact size when no name is hidden
+    /// (the upper's count and the lowers' count are known before anything is made), no set of the
+    /// upper's names unless lowers merge into the directory, and no sort when the entries come in
+    /// order already (an in-memory upper lists its names in the order they were made).
+    /// </summary>
+    private MergedNode[] Merge(in MergedNode directory)
+    {
+        IReadOnlyList<LayerEntry> upperEntries = directory.InUpper ? _upper!.ListDirectory(directory.Path) : [];
+        var lowerDirectory = directory.Lower;
+        int lowerCount = lowerDirectory?.Children.Count ?? 0;
+        var entries = new MergedNode[upperEntries.Count + lowerCount];
+        int count = 0;
+        HashSet<string>? upperNames = lowerCount > 0 && upperEntries.Count > 0
+            ? new HashSet<string>(upperEntries.Count, StringComparer.Ordinal)
+            : null;
+        foreach (var entry in upperEntries)
+        {
+            upperNames?.Add(entry.Name);
+            if (entry.Kind == LayerEntryKind.Whiteout)
+            {
+                continue;
             }
+
+            var lower = entry.IsDirectory ? LowerOf(lowerDirectory, entry) : null;
+            entries[count++] = new MergedNode(PosixPath.Combine(directory.Path, entry.Name), entry, MergedNode.Upper, lower);
         }
 
-        if (directory.Lower is { } lowerDirectory)
+        if (lowerDirectory is not null)
         {
             foreach (var (name, child) in lowerDirectory.Children)
             {
@@ -66,11 +75,24 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-                entries.Add(new MergedNode(PosixPath.Combine(directory.Path, name), child.Entry, child.Layer, lower, PosixPath.Combine(lowerDirectory.Path, name)));
+                entries[count++] = new MergedNode(PosixPath.Combine(directory.Path, name), child.Entry, child.Layer, lower, PosixPath.Combine(lowerDirectory.Path, name));
             }
         }
 
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
+        if (count < entries.Length)
+        {
+            Array.Resize(ref entries, count);
+        }
+
+        for (int i = 1; i < entries.Length; i++)
+        {
+            if (string.CompareOrdinal(entries[i - 1].Entry.Name, entries[i].Entry.Name) > 0)
+            {
+                Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
+                break;
+            }
+        }
+
         return entries;
     }
 
