@@ -75,8 +75,12 @@ internal sealed class EngineAdapter
     /// open(2) with the Linux flags the kernel passed (O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC); a
     /// created file gets exactly <paramref name="mode"/> (the caller's umask already applied by the kernel).
     /// </summary>
-    public int Open(string path, int flags, uint mode, out Stream? stream)
+    public int Open(string path, int flags, uint mode, out Stream? stream) => Open(path, flags, mode, out stream, out _);
+
+    /// <summary>open(2) as <see cref="Open(string, int, uint, out Stream?)"/>, telling whether it made a new file (O_CREAT at a free name).</summary>
+    public int Open(string path, int flags, uint mode, out Stream? stream, out bool created)
     {
+        created = false;
         var open = (flags & O_ACCMODE) switch
         {
             O_WRONLY => OpenFlags.Write,
@@ -118,7 +122,8 @@ internal sealed class EngineAdapter
             open |= OpenFlags.Truncate;
         }
 
-        var error = _engine.Open(path, open, (UnixFileMode)(mode & PermissionBits), out stream);
+        var error = _engine.Open(path, open, (UnixFileMode)(mode & PermissionBits), ShareLock.None, out stream, out var lease, out created);
+        lease?.Release();
         if (error == Errno.None && (flags & O_CREAT) != 0)
         {
             FixCreatedMode(path, mode);

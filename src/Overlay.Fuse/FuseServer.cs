@@ -48,7 +48,6 @@ internal sealed unsafe partial class FuseServer
 
     private const uint FOPEN_KEEP_CACHE = 1 << 1;
     private const uint FOPEN_NOFLUSH = 1 << 5;
-    private const int O_ACCMODE = 0x3;
 
     private const uint S_IFMT = 0xF000;
     private const uint S_IFIFO = 0x1000;
@@ -82,6 +81,7 @@ internal sealed unsafe partial class FuseServer
 
     private readonly EngineAdapter _fs;
     private readonly NodeTable _nodes = new();
+    private readonly CapabilityAbsence _noCapability;
     private readonly ConcurrentDictionary<ulong, object> _handles = new();
     private readonly uint _uid;
     private readonly uint _gid;
@@ -102,6 +102,7 @@ internal sealed unsafe partial class FuseServer
         long ticks = Math.Max(0, attributeTimeout.Ticks);
         _timeoutSeconds = (ulong)(ticks / TimeSpan.TicksPerSecond);
         _timeoutNanoseconds = (uint)(ticks % TimeSpan.TicksPerSecond * 100);
+        _noCapability = new CapabilityAbsence(attributeTimeout);
     }
 
     /// <summary>Completes when the kernel answered INIT: the mount is served.</summary>
@@ -368,8 +369,15 @@ internal sealed unsafe partial class FuseServer
         }
 
         var set = MemoryMarshal.Read<FuseSetAttrIn>(body);
-        int error = _fs.Status(path, out var status);
-        if (error != 0)
+        var file = (set.Valid & FATTR_FH) != 0 && _handles.TryGetValue(set.Fh, out var handle) && handle is OpenFile { Stream.CanWrite: true } open ? open : null;
+
+        // The object's status before the change is needed for a chown (the id left unchanged) and
+        // for a truncate by path (a directory cannot be); an ftruncate(2) of an open file (the
+        // common SETATTR: O_TRUNC without FUSE_ATOMIC_O_TRUNC, .NET's FileMode.Create) needs none.
+        int error = 0;
+        var status = default(NodeStatus);
+        if (((set.Valid & (FATTR_UID | FATTR_GID)) != 0 || ((set.Valid & FATTR_SIZE) != 0 && file is null))
+            && (error = _fs.Status(path, out status)) != 0)
         {
             return error;
         }
@@ -394,17 +402,16 @@ internal sealed unsafe partial class FuseServer
 
         if ((set.Valid & FATTR_SIZE) != 0)
         {
-            if (status.Kind == NodeKind.Directory)
-            {
-                return 21; // EISDIR
-            }
-
-            if ((set.Valid & FATTR_FH) != 0 && _handles.TryGetValue(set.Fh, out var handle) && handle is OpenFile file && file.Stream.CanWrite)
+            if (file is not null)
             {
                 lock (file.Lock)
                 {
                     file.Stream.SetLength((long)set.Size);
                 }
+            }
+            else if (status.Kind == NodeKind.Directory)
+            {
+                return 21; // EISDIR
             }
             else if ((error = _fs.Truncate(path, (long)set.Size)) != 0)
             {
@@ -569,6 +576,8 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
+        _noCapability.ForgetAll();
+
         _nodes.Removed(path, directory);
         return ReplyOk(unique, output);
     }
@@ -599,6 +608,7 @@ internal sealed unsafe partial class FuseServer
 
         bool directory = _fs.Status(source, out var status) == 0 && status.Kind == NodeKind.Directory;
         error = _fs.Rename(source, destination, (flags & RENAME_NOREPLACE) != 0);
+        _noCapability.ForgetAll();
         if (error != 0)
         {
             return error;
@@ -627,6 +637,7 @@ internal sealed unsafe partial class FuseServer
         }
 
         error = _fs.Link(existing, created);
+        _noCapability.ForgetAll();
         if (error != 0)
         {
             return error;
@@ -659,6 +670,14 @@ internal sealed unsafe partial class FuseServer
             return ENODATA;
         }
 
+        // The kernel's question before every write and truncate, answered from memory when it can be.
+        bool capability = name == CapabilityAbsence.AttributeName;
+        if (capability && _noCapability.IsKnown(path))
+        {
+            return ENODATA;
+        }
+
+        long generation = _noCapability.Generation;
         int error = _fs.GetAttributes(path, out var attributes);
         if (error != 0)
         {
@@ -667,6 +686,11 @@ internal sealed unsafe partial class FuseServer
 
         if (!attributes.TryGetValue(name, out var value))
         {
+            if (capability)
+            {
+                _noCapability.Learn(path, generation);
+            }
+
             return ENODATA;
         }
 
@@ -734,6 +758,11 @@ internal sealed unsafe partial class FuseServer
         }
 
         int result = _fs.SetAttribute(path, name, value);
+        if (name == CapabilityAbsence.AttributeName)
+        {
+            _noCapability.ForgetAll();
+        }
+
         return result != 0 ? result : ReplyOk(unique, output);
     }
 
@@ -792,7 +821,7 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)open.Flags) };
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = FileOpenFlags };
         Reply(unique, in reply, output);
         return 0;
     }
@@ -801,11 +830,10 @@ internal sealed unsafe partial class FuseServer
     /// What the kernel may skip for an open file. Every change of a file goes through the mount (the
     /// kernel keeps its cached pages up to date with each write and truncate), so the pages cached
     /// for it stay valid across opens (FOPEN_KEEP_CACHE; a change of mtime or size seen in its
-    /// attributes still drops them: FUSE_AUTO_INVAL_DATA). A read-only open has nothing to flush at
-    /// close (FOPEN_NOFLUSH).
+    /// attributes still drops them: FUSE_AUTO_INVAL_DATA). No open has anything to flush at close
+    /// (FOPEN_NOFLUSH): a WRITE is answered once its data reached the layer.
     /// </summary>
-    private static uint OpenFlags(int flags) =>
-        FOPEN_KEEP_CACHE | ((flags & O_ACCMODE) == 0 ? FOPEN_NOFLUSH : 0);
+    private const uint FileOpenFlags = FOPEN_KEEP_CACHE | FOPEN_NOFLUSH;
 
     private int Create(ulong unique, ulong parent, ReadOnlySpan<byte> body, byte[] output)
     {
@@ -816,10 +844,16 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        error = _fs.Open(path, (int)create.Flags | O_CREAT, create.Mode, out var stream);
+        long generation = _noCapability.Generation;
+        error = _fs.Open(path, (int)create.Flags | O_CREAT, create.Mode, out var stream, out bool created);
         if (error != 0)
         {
             return error;
+        }
+
+        if (created)
+        {
+            _noCapability.Learn(path, generation); // a new file has no capabilities
         }
 
         if ((error = _fs.Status(path, out var status)) != 0)
@@ -832,7 +866,7 @@ internal sealed unsafe partial class FuseServer
         var reply = new CreateReply
         {
             Entry = Entry(id, status),
-            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = OpenFlags((int)create.Flags) },
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = FileOpenFlags },
         };
         Reply(unique, in reply, output);
         return 0;
@@ -885,6 +919,10 @@ internal sealed unsafe partial class FuseServer
         {
             file.Stream.Position = (long)write.Offset;
             file.Stream.Write(data);
+
+            // Into the layer before the answer, so close(2) has nothing left to flush (FOPEN_NOFLUSH)
+            // and another open sees the data at once (a no-op for the host disk's unbuffered streams).
+            file.Stream.Flush();
         }
 
         var reply = new FuseWriteOut { Size = write.Size };

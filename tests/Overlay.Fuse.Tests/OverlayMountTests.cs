@@ -213,6 +213,42 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
+    public void Write_OfAFileGivenACapabilityAfterItWasWritten_DropsTheCapability()
+    {
+        Requires.Fuse();
+        Requires.Program("setcap", "libcap2-bin");
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        File.WriteAllText(mounted["tool"], "v1"); // a new file, written: it has no capability
+        Run.Checked(mounted.MountPoint, "setcap", "cap_net_raw+ep", "tool");
+        Run.Checked(mounted.MountPoint, "getcap", "tool").Should().Contain("cap_net_raw");
+
+        File.AppendAllText(mounted["tool"], " and v2");
+
+        Run.Checked(mounted.MountPoint, "getcap", "tool").Trim().Should().BeEmpty("a write drops file capabilities, as on any Linux file system");
+        Run.Checked(mounted.Upper, "getcap", "tool").Trim().Should().BeEmpty();
+        File.ReadAllText(mounted["tool"]).Should().Be("v1 and v2");
+    }
+
+    [Fact]
+    public void Write_AfterARenameOverAWrittenFile_DropsTheCapabilityOfTheFileMovedThere()
+    {
+        Requires.Fuse();
+        Requires.Program("setcap", "libcap2-bin");
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        File.WriteAllText(mounted["privileged"], "p");
+        Run.Checked(mounted.MountPoint, "setcap", "cap_net_raw+ep", "privileged");
+        File.WriteAllText(mounted["plain"], "x");
+        File.AppendAllText(mounted["plain"], "y"); // "plain" has no capability, and was asked so
+
+        File.Move(mounted["privileged"], mounted["plain"], overwrite: true);
+        Run.Checked(mounted.MountPoint, "getcap", "plain").Should().Contain("cap_net_raw");
+        File.AppendAllText(mounted["plain"], "q");
+
+        Run.Checked(mounted.MountPoint, "getcap", "plain").Trim().Should().BeEmpty();
+        File.ReadAllText(mounted["plain"]).Should().Be("pq");
+    }
+
+    [Fact]
     public void Mknod_MakesFifosAndDeviceNodesInTheUpper()
     {
         Requires.Fuse();
