@@ -108,7 +108,10 @@ public partial class FileSystemLayer : IUpperEntryCache
         }
 
         string path = directory.ToString();
-        RecordListing(path, ListNames(HostPath(path)), version);
+        if (ListNamesQuietly(HostPath(path)) is { } names)
+        {
+            RecordListing(path, names, version);
+        }
     }
 
     /// <summary>Keeps the names a known directory holds, as just listed, when nothing changed since <paramref name="version"/>.</summary>

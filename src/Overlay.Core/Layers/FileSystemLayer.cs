@@ -204,6 +204,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         }
     }
 
+    /// <summary>
+    /// The names a storage directory holds, read for the layer's own knowledge (a lookup, not a
+    /// listing anyone asked for): where the storage can, without touching the directory's access
+    /// time. Null when the directory is not there (the layer then records nothing).
+    /// </summary>
+    private protected virtual IEnumerable<string>? ListNamesQuietly(string hostPath) =>
+        FileSystem.Directory.Exists(hostPath) ? [.. ListNames(hostPath)] : null;
+
     /// <summary>Opens a regular file for reading, refusing a symbolic link.</summary>
     private protected virtual Stream OpenReadNoFollow(string hostPath) =>
         FileSystem.FileStream.New(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -16,10 +16,11 @@ internal interface IUpperEntryCache
     void Clear();
 
     /// <summary>
-    /// A directory the layer has seen and not changed since, as a walk through it needs it: its
-    /// kind, opaque mark and redirect are as stored now; its mode and times are those it had when
-    /// it was last looked up (a directory's times move with its content), so a caller that reports
-    /// them asks <see cref="ILayer.TryGetEntry"/>.
+    /// A directory the layer has seen and not replaced since, as a walk through it needs it: its
+    /// kind, opaque mark, redirect and mode are as stored now (each change of them through the
+    /// layer forgets the entry); its times are those it had when it was last looked up (a
+    /// directory's times move with its content), so a caller that reports them asks
+    /// <see cref="ILayer.TryGetEntry"/>.
     /// </summary>
     /// <param name="path">A normalised absolute layer path.</param>
     /// <param name="entry">The entry, when known.</param>
