@@ -229,8 +229,9 @@ public sealed class OverlayFileSystem : IFileSystem, IDisposable
     }
 
     /// <summary>
-    /// Forgets the index of the lowers' content. Call it after a lower was changed outside the
-    /// overlay; lowers are otherwise assumed never to change.
+    /// Forgets the index of the lowers' content, and what the upper layer knows of its own
+    /// directories. Call it after a lower or the upper was changed outside the overlay; lowers are
+    /// otherwise assumed never to change, and the upper to change only through the overlay.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The overlay was disposed.</exception>
     public void InvalidateIndex()

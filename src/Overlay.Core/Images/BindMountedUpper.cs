@@ -58,7 +58,8 @@ internal sealed class BindMountedUpper : IWritableLayer, IHostFileHandles, IWhol
     {
         // Owners, attributes and links are the upper's own: a bind-mounted file is not one of its
         // files, so the overlay asks the upper only about paths it holds.
-        if (typeof(TCapability) == typeof(IConcurrentStaging) || typeof(TCapability) == typeof(IUnixMetadata) || typeof(TCapability) == typeof(IUnixMetadataWrites))
+        if (typeof(TCapability) == typeof(IConcurrentStaging) || typeof(TCapability) == typeof(IUnixMetadata) || typeof(TCapability) == typeof(IUnixMetadataWrites)
+            || typeof(TCapability) == typeof(IUpperEntryCache))
         {
             return _upper.GetCapability<TCapability>();
         }

@@ -13,6 +13,7 @@ public partial class FileSystemLayer
         entry = default;
         if (path == "/")
         {
+            long rootVersion = KnownVersion;
             var root = Stat(Root);
             if (root.Kind != HostEntryKind.Directory)
             {
@@ -20,20 +21,25 @@ public partial class FileSystemLayer
             }
 
             entry = ToEntry("/", root, Root, opaque: false);
+            RememberEntry("/", entry, rootVersion);
             return true;
         }
 
         string name = PosixPath.NameOf(path);
-        if (IsReserved(name) || !ParentsAreDirectories(path))
+        long version = KnownVersion;
+        if (IsReserved(name) || !ParentsAreDirectories(path, version))
         {
             return false;
         }
 
+        int slash = path.LastIndexOf('/');
+        var parent = slash == 0 ? "/" : path.AsSpan(0, slash);
+        EnsureListed(parent);
         string host = HostPath(path);
-        var found = Stat(host);
+        var found = KnownAbsent(parent, name) ? HostEntry.Missing : Stat(host);
         if (found.Kind is HostEntryKind.None)
         {
-            if (IsOci && Stat(WhiteoutHostPath(path)) is { Exists: true } whiteout)
+            if (IsOci && !KnownWithoutWhiteout(parent, name) && Stat(WhiteoutHostPath(path)) is { Exists: true } whiteout)
             {
                 entry = WhiteoutEntry(name, whiteout);
                 return true;
@@ -42,14 +48,23 @@ public partial class FileSystemLayer
             return false;
         }
 
-        return TryDecode(name, host, found, out entry);
+        if (found.Kind != HostEntryKind.Directory)
+        {
+            return TryDecode(name, host, found, out entry);
+        }
+
+        LearnDirectory(path, version);
+        bool decoded = TryDecode(name, host, found, out entry);
+        RememberEntry(path, entry, version);
+        return decoded;
     }
 
     /// <inheritdoc />
     public IReadOnlyList<LayerEntry> ListDirectory(string path)
     {
         CheckLayerPath(path);
-        if (path != "/" && (IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path)))
+        long version = KnownVersion;
+        if (path != "/" && (IsReserved(PosixPath.NameOf(path)) || !ParentsAreDirectories(path, version)))
         {
             return [];
         }
@@ -60,10 +75,14 @@ public partial class FileSystemLayer
             return [];
         }
 
+        LearnDirectory(path, version);
         var entries = new List<LayerEntry>();
         HashSet<string>? present = null;
         List<(string Name, HostEntry Stat)>? whiteouts = null;
-        foreach (var name in ListNames(host))
+        var listed = ListNames(host);
+        var names = listed as IReadOnlyCollection<string> ?? [.. listed];
+        RecordListing(path, names, version);
+        foreach (var name in names)
         {
             string child = host + Separator + name;
             if (IsOci && OciWhiteout.Decode(name, out string? hidden) != OciName.Plain)
@@ -192,8 +211,16 @@ public partial class FileSystemLayer
     }
 
     /// <summary>Whether a storage directory is marked opaque in the layer's form.</summary>
-    private protected virtual bool IsOpaqueDirectory(string hostPath) =>
-        IsOci && Stat(hostPath + Separator + OciWhiteout.OpaqueMarker).Exists;
+    private protected virtual bool IsOpaqueDirectory(string hostPath)
+    {
+        if (!IsOci)
+        {
+            return false;
+        }
+
+        string marker = hostPath + Separator + OciWhiteout.OpaqueMarker;
+        return !KnownAbsentAtHost(marker) && Stat(marker).Exists;
+    }
 
     /// <summary>A storage directory's redirect (kernel form only), or <see langword="null"/>.</summary>
     private protected virtual string? ReadRedirect(string hostPath) => null;

@@ -45,7 +45,7 @@ public partial class FileSystemLayer
                 SyncFile(stream);
             }
 
-            SetMode(host, metadata.Mode);
+            SetModeOfNewFile(host, metadata.Mode);
         });
 
     /// <inheritdoc />
@@ -102,6 +102,19 @@ public partial class FileSystemLayer
     public void Publish(string token, string path, bool keepParentTimes)
     {
         ArgumentNullException.ThrowIfNull(token);
+        try
+        {
+            PublishKnown(token, path, keepParentTimes);
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
+    }
+
+    private void PublishKnown(string token, string path, bool keepParentTimes)
+    {
         string hostDestination = PrepareName(path);
         Staged staged;
         lock (_stagedGate)
@@ -120,6 +133,8 @@ public partial class FileSystemLayer
         if (staged.Kind is null && IsOci)
         {
             PublishWhiteout(hostStaged, path, hostDestination);
+            ChangedWhiteout(path, present: true);
+            Changed(path, present: false);
         }
         else
         {
@@ -138,7 +153,7 @@ public partial class FileSystemLayer
                 SetHostTimes(hostDestination, kind, metadata.LastAccessTimeUtc, metadata.LastWriteTimeUtc);
             }
 
-            RemoveWhiteoutOf(path);
+            Created(path);
         }
 
         lock (_stagedGate)
@@ -179,7 +194,7 @@ public partial class FileSystemLayer
     private protected virtual void BuildWhiteout(string hostPath)
     {
         CreateNew(hostPath).Dispose();
-        SetMode(hostPath, WhiteoutFileMode);
+        SetModeOfNewFile(hostPath, WhiteoutFileMode);
     }
 
     /// <summary>Moves a staged whiteout into place, then takes away the object it replaces.</summary>

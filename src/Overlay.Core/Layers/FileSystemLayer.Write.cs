@@ -9,31 +9,57 @@ public partial class FileSystemLayer
     /// <inheritdoc />
     public void CreateDirectory(string path, UnixFileMode mode)
     {
-        string host = PrepareNewName(path);
-        var kept = KeepParents(path);
-        BuildInPlace(host, built =>
+        try
         {
-            FileSystem.Directory.CreateDirectory(built);
-            SetMode(built, mode);
-        });
-        RemoveWhiteoutOf(path);
-        kept.Restore();
-        StampChanged(PosixPath.ParentOf(path));
+            string host = PrepareNewName(path);
+            var kept = KeepParents(path);
+            BuildInPlace(host, built =>
+            {
+                FileSystem.Directory.CreateDirectory(built);
+                SetMode(built, mode);
+            });
+            Created(path);
+            kept.Restore();
+            StampChanged(PosixPath.ParentOf(path));
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <inheritdoc />
     public void CreateFile(string path, UnixFileMode mode)
     {
-        string host = PrepareNewName(path);
-        var kept = KeepParents(path);
-        BuildInPlace(host, built =>
+        try
         {
-            CreateNew(built).Dispose();
-            SetMode(built, mode);
-        });
+            string host = PrepareNewName(path);
+            var kept = KeepParents(path);
+            BuildInPlace(host, built =>
+            {
+                CreateNew(built).Dispose();
+                SetModeOfNewFile(built, mode);
+            });
+            Created(path);
+            kept.Restore();
+            StampChanged(PosixPath.ParentOf(path));
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a new object was put at a free name: the name holds it, and its OCI whiteout, if
+    /// there was one, is removed (within one layer the object wins until then).
+    /// </summary>
+    private protected void Created(string path)
+    {
+        Changed(path, present: true);
         RemoveWhiteoutOf(path);
-        kept.Restore();
-        StampChanged(PosixPath.ParentOf(path));
     }
 
     /// <summary>
@@ -66,12 +92,20 @@ public partial class FileSystemLayer
     public void CreateSymbolicLink(string path, string target)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        string host = PrepareNewName(path);
-        var kept = KeepParents(path);
-        CreateLink(host, target);
-        RemoveWhiteoutOf(path);
-        kept.Restore();
-        StampChanged(PosixPath.ParentOf(path));
+        try
+        {
+            string host = PrepareNewName(path);
+            var kept = KeepParents(path);
+            CreateLink(host, target);
+            Created(path);
+            kept.Restore();
+            StampChanged(PosixPath.ParentOf(path));
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -89,25 +123,34 @@ public partial class FileSystemLayer
         CheckLayerPath(path);
         RequireUpper();
         RequireNotRoot(path, "delete");
-        var kept = KeepParents(path);
-        bool hadWhiteout = RemoveWhiteoutOf(path);
-        string host = HostPath(path);
-        var found = StatContained(path, host);
-        if (!found.Exists)
+        try
         {
-            if (hadWhiteout)
+            var kept = KeepParents(path);
+            bool hadWhiteout = RemoveWhiteoutOf(path);
+            string host = HostPath(path);
+            var found = StatContained(path, host);
+            if (!found.Exists)
             {
-                kept.Restore();
-                StampChanged(PosixPath.ParentOf(path));
-                return;
+                if (hadWhiteout)
+                {
+                    kept.Restore();
+                    StampChanged(PosixPath.ParentOf(path));
+                    return;
+                }
+
+                throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
             }
 
-            throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+            Remove(host, found);
+            Changed(path, present: false);
+            kept.Restore();
+            StampChanged(PosixPath.ParentOf(path));
         }
-
-        Remove(host, found);
-        kept.Restore();
-        StampChanged(PosixPath.ParentOf(path));
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -116,6 +159,19 @@ public partial class FileSystemLayer
         CheckLayerPath(sourcePath);
         RequireUpper();
         RequireNotRoot(sourcePath, "rename");
+        try
+        {
+            RenameKnown(sourcePath, destinationPath);
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
+    }
+
+    private void RenameKnown(string sourcePath, string destinationPath)
+    {
         string hostDestination = PrepareName(destinationPath);
         string hostSource = HostPath(sourcePath);
         var keptSource = KeepParents(sourcePath);
@@ -127,7 +183,10 @@ public partial class FileSystemLayer
             {
                 // A whiteout moves as its marker file, over whatever the destination was.
                 RemoveObject(hostDestination);
+                Changed(destinationPath, present: false);
                 MoveReplacing(WhiteoutHostPath(sourcePath), whiteout, WhiteoutHostPath(destinationPath));
+                ChangedWhiteout(sourcePath, present: false);
+                ChangedWhiteout(destinationPath, present: true);
                 FinishRename(keptSource, keptDestination, sourcePath, destinationPath);
                 return;
             }
@@ -136,7 +195,8 @@ public partial class FileSystemLayer
         }
 
         PutInPlace(hostSource, source, hostDestination);
-        RemoveWhiteoutOf(destinationPath);
+        Changed(sourcePath, present: false);
+        Created(destinationPath);
         RestoreMoved(hostDestination, source);
         FinishRename(keptSource, keptDestination, sourcePath, destinationPath);
     }
@@ -155,6 +215,19 @@ public partial class FileSystemLayer
         CheckLayerPath(sourcePath);
         RequireUpper();
         RequireNotRoot(sourcePath, "rename");
+        try
+        {
+            RenameLeavingWhiteoutKnown(sourcePath, destinationPath);
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
+    }
+
+    private void RenameLeavingWhiteoutKnown(string sourcePath, string destinationPath)
+    {
         string hostDestination = PrepareName(destinationPath);
         string hostSource = HostPath(sourcePath);
         var source = StatContained(sourcePath, hostSource);
@@ -164,6 +237,8 @@ public partial class FileSystemLayer
         bool oneStep = !destination.Exists || (destination.Kind != HostEntryKind.Directory && source.Kind != HostEntryKind.Directory);
         if (source.Exists && oneStep && TryRenameLeavingWhiteout(hostSource, hostDestination))
         {
+            Changed(sourcePath, present: true);
+            Changed(destinationPath, present: true);
             return;
         }
 
@@ -197,6 +272,7 @@ public partial class FileSystemLayer
         if (found.Kind != HostEntryKind.SymbolicLink)
         {
             // A symbolic link has no mode of its own on Linux (always 0777).
+            ChangedEntry(path);
             SetMode(host, mode);
         }
     }
@@ -227,8 +303,18 @@ public partial class FileSystemLayer
     {
         CheckLayerPath(path);
         RequireUpper();
-        string host = RequireKind(path, HostEntryKind.Directory);
-        SetOpaqueMark(host, opaque, keepTimes: true);
+        try
+        {
+            string host = RequireKind(path, HostEntryKind.Directory);
+            ChangedEntry(path);
+            SetOpaqueMark(host, opaque, keepTimes: true);
+            ChangedOpaqueMarker(path, opaque);
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <summary>Whether the storage form can hold directory redirects (only the kernel form can).</summary>
@@ -244,8 +330,17 @@ public partial class FileSystemLayer
             throw new NotSupportedException($"Layer '{Name}' cannot store directory redirects: only the kernel whiteout form has them.");
         }
 
-        string host = RequireKind(path, HostEntryKind.Directory);
-        WriteRedirect(host, redirect);
+        try
+        {
+            string host = RequireKind(path, HostEntryKind.Directory);
+            ChangedEntry(path);
+            WriteRedirect(host, redirect);
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <summary>Stores or removes a storage directory's redirect, keeping its times.</summary>
@@ -292,6 +387,12 @@ public partial class FileSystemLayer
             return false;
         }
 
+        int slash = path.LastIndexOf('/');
+        if (KnownWithoutWhiteout(slash == 0 ? "/" : path.AsSpan(0, slash), path.AsSpan(slash + 1)))
+        {
+            return false;
+        }
+
         string whiteout = WhiteoutHostPath(path);
         if (!Stat(whiteout).Exists)
         {
@@ -299,6 +400,7 @@ public partial class FileSystemLayer
         }
 
         DeleteNonDirectory(whiteout);
+        ChangedWhiteout(path, present: false);
         return true;
     }
 
@@ -373,7 +475,8 @@ public partial class FileSystemLayer
     private protected string PrepareNewName(string path)
     {
         string host = PrepareName(path);
-        if (Stat(host).Exists)
+        int slash = path.LastIndexOf('/');
+        if (!KnownAbsent(slash == 0 ? "/" : path.AsSpan(0, slash), path.AsSpan(slash + 1)) && Stat(host).Exists)
         {
             throw new IOException($"'{path}' already exists in layer '{Name}'.", 17);
         }

@@ -204,6 +204,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         }
     }
 
+    /// <summary>
+    /// The names a storage directory holds, read for the layer's own knowledge (a lookup, not a
+    /// listing anyone asked for): where the storage can, without touching the directory's access
+    /// time. Null when the directory is not there (the layer then records nothing).
+    /// </summary>
+    private protected virtual IEnumerable<string>? ListNamesQuietly(string hostPath) =>
+        FileSystem.Directory.Exists(hostPath) ? [.. ListNames(hostPath)] : null;
+
     /// <summary>Opens a regular file for reading, refusing a symbolic link.</summary>
     private protected virtual Stream OpenReadNoFollow(string hostPath) =>
         FileSystem.FileStream.New(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -281,6 +289,9 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
         }
     }
 
+    /// <summary>Sets the permission bits of a regular file the layer has just created (no other program has seen it).</summary>
+    private protected virtual void SetModeOfNewFile(string hostPath, UnixFileMode mode) => SetMode(hostPath, mode);
+
     /// <summary>The permission bits of a file or directory; where the storage has none (Windows), a fixed default.</summary>
     private UnixFileMode GetMode(string hostPath, UnixFileMode fallback) =>
         OperatingSystem.IsWindows() ? fallback : FileSystem.File.GetUnixFileMode(hostPath);
@@ -320,7 +331,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// Whether every parent of a layer path is a real directory of the storage (not a symbolic link,
     /// not a reserved name): the containment check.
     /// </summary>
-    private protected bool ParentsAreDirectories(string path)
+    private protected bool ParentsAreDirectories(string path) => ParentsAreDirectories(path, KnownVersion);
+
+    /// <summary>
+    /// As <see cref="ParentsAreDirectories(string)"/>, for a read that started under
+    /// <paramref name="version"/>: a parent known to be a directory is not stat-ed again, and one
+    /// stat-ed is recorded as known.
+    /// </summary>
+    private bool ParentsAreDirectories(string path, long version)
     {
         int end = path.LastIndexOf('/');
         int start = 1;
@@ -333,9 +351,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
                 return false;
             }
 
-            if (Stat(HostPath(path[..slash])).Kind != HostEntryKind.Directory)
+            if (!IsKnownDirectory(path.AsSpan(0, slash)))
             {
-                return false;
+                if (Stat(HostPath(path[..slash])).Kind != HostEntryKind.Directory)
+                {
+                    return false;
+                }
+
+                LearnDirectory(path.AsSpan(0, slash), version);
             }
 
             start = slash + 1;

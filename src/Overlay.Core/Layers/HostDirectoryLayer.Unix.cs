@@ -105,6 +105,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     void IUnixMetadataWrites.SetOwner(string path, UnixOwner owner)
     {
         string host = RequireExisting(path, out var stat);
+        ChangedEntry(path);
         ApplyOwner(host, path, stat, owner);
     }
 
@@ -114,6 +115,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
         string host = RequireExisting(path, out _);
+        ChangedEntry(path);
         ThrowOn(LinuxSyscalls.SetXattr(host, name, value, 0), $"set the extended attribute '{name}' of", path);
     }
 
@@ -122,6 +124,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         string host = RequireExisting(path, out _);
+        ChangedEntry(path);
         int errno = LinuxSyscalls.RemoveXattr(host, name);
         if (errno == LinuxSyscalls.ENODATA)
         {
@@ -141,23 +144,39 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
             throw new IOException($"Cannot link '{newPath}' to '{existingPath}' in layer '{Name}': a directory cannot have another name.", LinuxSyscalls.EPERM);
         }
 
-        string host = PrepareNewName(newPath);
-        var kept = KeepParents(newPath);
-        ThrowOn(LinuxSyscalls.Link(existing, host), $"link '{existingPath}' as", newPath);
-        RemoveWhiteoutOf(newPath);
-        kept.Restore();
-        StampChanged(Paths.PosixPath.ParentOf(newPath));
+        try
+        {
+            string host = PrepareNewName(newPath);
+            var kept = KeepParents(newPath);
+            ThrowOn(LinuxSyscalls.Link(existing, host), $"link '{existingPath}' as", newPath);
+            Created(newPath);
+            kept.Restore();
+            StampChanged(Paths.PosixPath.ParentOf(newPath));
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <inheritdoc />
     void IUnixMetadataWrites.CreateSpecialFile(string path, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
     {
-        string host = PrepareNewName(path);
-        var kept = KeepParents(path);
-        MakeSpecial(host, path, kind, mode, device);
-        RemoveWhiteoutOf(path);
-        kept.Restore();
-        StampChanged(Paths.PosixPath.ParentOf(path));
+        try
+        {
+            string host = PrepareNewName(path);
+            var kept = KeepParents(path);
+            MakeSpecial(host, path, kind, mode, device);
+            Created(path);
+            kept.Restore();
+            StampChanged(Paths.PosixPath.ParentOf(path));
+        }
+        catch
+        {
+            ForgetKnown();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -372,6 +391,10 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     }
 
     /// <inheritdoc />
+    /// <remarks>A file just created holds no device record: its mode is set without looking for one.</remarks>
+    private protected override void SetModeOfNewFile(string hostPath, UnixFileMode mode) => base.SetMode(hostPath, mode);
+
+    /// <inheritdoc />
     private protected override void SetMode(string hostPath, UnixFileMode mode)
     {
         if (_native && LinuxSyscalls.LStat(hostPath, out var stat) == 0 && RecordedDevice(hostPath, stat) is { } device)
@@ -390,7 +413,8 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         CheckLayerPath(path);
         string host = HostPath(path);
         stat = default;
-        int errno = StatContained(path, host).Exists ? LinuxSyscalls.LStat(host, out stat) : LinuxSyscalls.ENOENT;
+        bool contained = path == "/" || (!IsReserved(Paths.PosixPath.NameOf(path)) && ParentsAreDirectories(path));
+        int errno = contained ? LinuxSyscalls.LStat(host, out stat) : LinuxSyscalls.ENOENT;
         if (errno != 0)
         {
             throw IsAbsence(errno)

@@ -306,6 +306,24 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    private protected override IEnumerable<string>? ListNamesQuietly(string hostPath)
+    {
+        if (!_native)
+        {
+            return base.ListNamesQuietly(hostPath);
+        }
+
+        var names = new List<string>();
+        int errno = LinuxSyscalls.ListDirectory(hostPath, noAtime: true, names);
+        return errno switch
+        {
+            0 => names,
+            LinuxSyscalls.ENOENT or LinuxSyscalls.ENOTDIR => null,
+            _ => throw new IOException($"Cannot list '{hostPath}' of layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+        };
+    }
+
+    /// <inheritdoc />
     private protected override bool HandlesPreserveAccessTimes => PreserveAccessTimes;
 
     /// <inheritdoc />

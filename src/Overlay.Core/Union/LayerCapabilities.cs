@@ -19,6 +19,7 @@ internal sealed class LayerCapabilities
         WhiteoutRename = layer.GetCapability<IWhiteoutRename>();
         Unix = layer.GetCapability<IUnixMetadata>();
         UnixWrites = layer.GetCapability<IUnixMetadataWrites>();
+        EntryCache = layer.GetCapability<IUpperEntryCache>();
     }
 
     /// <summary>Native handles of host files (File.OpenHandle, the drive's sizes).</summary>
@@ -44,6 +45,9 @@ internal sealed class LayerCapabilities
 
     /// <summary>An upper's owners, attributes, hard links and special files (copy-up keeps them).</summary>
     public IUnixMetadataWrites? UnixWrites { get; }
+
+    /// <summary>An upper's knowledge of its own directories, kept between calls while the overlay is its only writer.</summary>
+    public IUpperEntryCache? EntryCache { get; }
 
     public static LayerCapabilities Of(ILayer layer) => new(layer);
 }

@@ -7,11 +7,20 @@ namespace Overlay.Union;
 /// <content>Lookup (the kernel's <c>namei.c</c>): a path walked one component at a time through the upper and the lower index, symbolic links followed inside the merged view, and the lookup trace of each step.</content>
 internal sealed partial class UnionEngine
 {
-    private MergedNode RootNode()
+    /// <param name="throughOnly">
+    /// The walk goes through the root to a name in it: an upper that knows its root may answer
+    /// without reading its mode and times again (see <see cref="IUpperEntryCache"/>).
+    /// </param>
+    private MergedNode RootNode(bool throughOnly = false)
     {
         if (_upper is not null)
         {
-            _upper.TryGetEntry("/", out var upperRoot);
+            LayerEntry upperRoot;
+            if (!throughOnly || _upperCapabilities!.EntryCache?.TryGetKnownDirectory("/", out upperRoot) != true)
+            {
+                _upper.TryGetEntry("/", out upperRoot);
+            }
+
             return new MergedNode("/", upperRoot with { Name = "/" }, MergedNode.Upper, upperRoot.IsOpaque ? null : _index.Root);
         }
 
@@ -24,14 +33,20 @@ internal sealed partial class UnionEngine
     /// <param name="name">The name to look up.</param>
     /// <param name="childPath">The child's merged path when the caller has it already (the directory's path, '/', the name), else null.</param>
     /// <param name="whiteout">The upper holds a whiteout at the name.</param>
-    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout)
+    /// <param name="throughOnly">
+    /// The walk goes on below the name: a directory the upper knows (see
+    /// <see cref="IUpperEntryCache"/>) is taken as known, without reading its mode and times again.
+    /// </param>
+    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout, bool throughOnly = false)
     {
         whiteout = false;
         string? path = childPath;
         if (directory.InUpper)
         {
             path ??= PosixPath.Combine(directory.Path, name);
-            if (_upper!.TryGetEntry(path, out var upperEntry))
+            LayerEntry upperEntry = default;
+            bool known = throughOnly && _upperCapabilities!.EntryCache?.TryGetKnownDirectory(path, out upperEntry) == true;
+            if (known || _upper!.TryGetEntry(path, out upperEntry))
             {
                 switch (upperEntry.Kind)
                 {
@@ -129,7 +144,8 @@ internal sealed partial class UnionEngine
         bool textual = true;
         int textEnd = 0;
 
-        var root = RootNode();
+        // The root's own mode and times are read only when it is the final object (below).
+        var root = RootNode(throughOnly: true);
         result.Ancestors.Add(root);
         int hops = 0;
         if (LookupsTraced)
@@ -194,7 +210,7 @@ internal sealed partial class UnionEngine
             }
 
             var directory = result.Ancestors[^1];
-            var child = Child(directory, part, childPath, out bool whiteout);
+            var child = Child(directory, part, childPath, out bool whiteout, throughOnly: !isLast);
             if (LookupsTraced)
             {
                 EmitStep(directory, partString ??= part.ToString(), child, whiteout);
@@ -259,14 +275,15 @@ internal sealed partial class UnionEngine
 
         // The walk ended inside a directory ("/", "..", "." or a link to a directory): that
         // directory is the final object.
+        // A node met on the way was found as a directory to walk through: read again as itself.
         if (result.Ancestors.Count == 1)
         {
             result.Name = string.Empty;
-            result.Node = root;
+            result.Node = RootNode();
         }
         else
         {
-            result.Node = result.Ancestors[^1];
+            result.Node = Reread(result.Ancestors[^1]);
             result.Name = NameOf(result.Ancestors[^1]);
             result.Ancestors.RemoveAt(result.Ancestors.Count - 1);
         }
@@ -285,6 +302,19 @@ internal sealed partial class UnionEngine
 
         // The name a node was reached by: the last component of its merged path.
         static string NameOf(in MergedNode node) => node.Path[(node.Path.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>An upper directory met on a walk, with its entry as the upper holds it now.</summary>
+    private MergedNode Reread(in MergedNode node)
+    {
+        if (!node.InUpper || _upperCapabilities!.EntryCache is null)
+        {
+            return node;
+        }
+
+        return _upper!.TryGetEntry(node.Path, out var entry) && entry.Kind == node.Entry.Kind
+            ? node with { Entry = entry }
+            : node;
     }
 
     /// <summary>The next non-empty component of a path from a position, as a range; moves the position past it.</summary>

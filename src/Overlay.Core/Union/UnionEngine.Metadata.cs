@@ -61,10 +61,13 @@ internal sealed partial class UnionEngine
 
         var owner = Options.Owner;
         string parent = path.LastIndexOf('/') is > 0 and int slash ? path[..slash] : "/";
-        if (_upper!.TryGetEntry(parent, out var parentEntry) && (parentEntry.Mode & UnixFileMode.SetGroup) != 0)
+        // The parent's mode only: a directory the upper knows answers without reading its times.
+        LayerEntry parentEntry = default;
+        bool parentFound = _upperCapabilities.EntryCache?.TryGetKnownDirectory(parent, out parentEntry) == true || _upper!.TryGetEntry(parent, out parentEntry);
+        if (parentFound && (parentEntry.Mode & UnixFileMode.SetGroup) != 0)
         {
             owner = owner with { GroupId = reads.GetOwner(parent).GroupId };
-            if (kind == LayerEntryKind.Directory && _upper.TryGetEntry(path, out var created))
+            if (kind == LayerEntryKind.Directory && _upper!.TryGetEntry(path, out var created))
             {
                 _upper.SetUnixFileMode(path, created.Mode | UnixFileMode.SetGroup);
             }
@@ -72,7 +75,7 @@ internal sealed partial class UnionEngine
 
         if (reads.GetOwner(path) != owner)
         {
-            _upper.TryGetEntry(path, out var before);
+            _upper!.TryGetEntry(path, out var before);
             writes.SetOwner(path, owner);
             if (kind == LayerEntryKind.Directory && (before.Mode & UnixFileMode.SetGroup) != 0)
             {

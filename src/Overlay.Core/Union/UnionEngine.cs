@@ -65,6 +65,10 @@ internal sealed partial class UnionEngine
         {
             throw new ArgumentException("An overlay needs at least one layer: a lower or an upper.", nameof(lowersTopFirst));
         }
+
+        // From now on the upper changes through this overlay only: it may keep what it learns of
+        // its directories, starting from nothing, as a mount does.
+        _upperCapabilities?.EntryCache?.Start();
     }
 
     /// <summary>The engine's steps other than lookups: copy-ups, whiteouts, opaque marks, and the namespace's changes.</summary>
@@ -92,7 +96,7 @@ internal sealed partial class UnionEngine
     /// <summary>The FileShare locks of the files open through this overlay.</summary>
     public ShareTable Shares => _shares;
 
-    /// <summary>Drops the lower index, after a caller changed a lower outside the overlay.</summary>
+    /// <summary>Drops the lower index and what the upper knows of its directories, after a caller changed a layer outside the overlay.</summary>
     public void InvalidateIndex()
     {
         _lock.EnterWriteLock();
@@ -100,6 +104,7 @@ internal sealed partial class UnionEngine
         {
             NamespaceChanging();
             _index.Clear();
+            _upperCapabilities?.EntryCache?.Clear();
         }
         finally
         {

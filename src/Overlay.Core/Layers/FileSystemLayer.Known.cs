@@ -1,0 +1,324 @@
+namespace Overlay.Layers;
+
+/// <content>
+/// What an overlay's upper knows of its own directories (<see cref="IUpperEntryCache"/>): which
+/// paths are real directories of the storage, and for a directory listed once, every name it
+/// holds. Once an overlay starts it, the layer changes only through its own write calls, and each
+/// of them records the names it made or removed; so a lookup stats no parent it has seen before,
+/// and a name a listed directory does not hold is answered "not here" without a system call. An
+/// object that is there is always stat-ed (its length and times change through streams). Any
+/// failure of a write forgets everything; a failed read records nothing.
+/// </content>
+public partial class FileSystemLayer : IUpperEntryCache
+{
+    private readonly Lock _knownGate = new();
+
+    // Layer paths ("/", "/usr") seen to be directories of the storage since the cache started, each
+    // with the names it holds once listed; null while nothing is kept. A directory is only ever
+    // recorded after all its parents are, so forgetting one forgets what lies below it.
+    private Dictionary<string, KnownDirectory>? _known;
+
+    // Moves on with every change: what a read learnt is recorded only if nothing changed meanwhile.
+    private long _knownVersion;
+
+    /// <inheritdoc />
+    void IUpperEntryCache.Start()
+    {
+        // Names are compared as stored, byte for byte: only where the storage does the same.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        lock (_knownGate)
+        {
+            _known = new Dictionary<string, KnownDirectory>(StringComparer.Ordinal) { ["/"] = new KnownDirectory() };
+            _knownVersion++;
+        }
+    }
+
+    /// <inheritdoc />
+    void IUpperEntryCache.Clear() => ForgetKnown();
+
+    /// <summary>Forgets all that was learnt (after a failed write: what it changed is not known).</summary>
+    private protected void ForgetKnown()
+    {
+        lock (_knownGate)
+        {
+            if (_known is null)
+            {
+                return;
+            }
+
+            _known.Clear();
+            _known["/"] = new KnownDirectory();
+            _knownVersion++;
+        }
+    }
+
+    /// <summary>The version a read starts under: what it learns is kept only if it is still current.</summary>
+    private long KnownVersion => Volatile.Read(ref _knownVersion);
+
+    /// <summary>Whether a layer path is known to be a directory of the storage.</summary>
+    private bool IsKnownDirectory(ReadOnlySpan<char> path)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return false;
+        }
+
+        lock (_knownGate)
+        {
+            return _known is { } known && known.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(path);
+        }
+    }
+
+    /// <summary>Records that a layer path is a directory, when nothing changed since <paramref name="version"/>.</summary>
+    private void LearnDirectory(ReadOnlySpan<char> path, long version)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return;
+        }
+
+        lock (_knownGate)
+        {
+            if (_known is { } known && version == _knownVersion && !known.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(path))
+            {
+                known[path.ToString()] = new KnownDirectory();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lists a known directory once, so that later lookups in it answer "not here" from its names.
+    /// </summary>
+    /// <param name="directory">The directory's layer path.</param>
+    private void EnsureListed(ReadOnlySpan<char> directory)
+    {
+        long version;
+        lock (_knownGate)
+        {
+            if (_known is null || !_known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var known) || known.Names is not null)
+            {
+                return;
+            }
+
+            version = _knownVersion;
+        }
+
+        string path = directory.ToString();
+        if (ListNamesQuietly(HostPath(path)) is { } names)
+        {
+            RecordListing(path, names, version);
+        }
+    }
+
+    /// <summary>Keeps the names a known directory holds, as just listed, when nothing changed since <paramref name="version"/>.</summary>
+    private void RecordListing(string directory, IEnumerable<string> names, long version)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return;
+        }
+
+        var set = new HashSet<string>(names, StringComparer.Ordinal);
+        lock (_knownGate)
+        {
+            if (_known is { } known && version == _knownVersion && known.TryGetValue(directory, out var entry))
+            {
+                entry.Names ??= set;
+            }
+        }
+    }
+
+    /// <summary>Whether a listed directory holds no such name: a lookup of it can answer "not here" at once.</summary>
+    /// <param name="directory">The directory's layer path.</param>
+    /// <param name="name">A name as stored (a whiteout's or marker's included).</param>
+    private bool KnownAbsent(ReadOnlySpan<char> directory, ReadOnlySpan<char> name)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return false;
+        }
+
+        lock (_knownGate)
+        {
+            return _known is { } known
+                && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry)
+                && entry.Names is { } names
+                && !names.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name);
+        }
+    }
+
+    /// <summary>Whether a listed directory holds no OCI whiteout for a name.</summary>
+    private bool KnownWithoutWhiteout(ReadOnlySpan<char> directory, ReadOnlySpan<char> name)
+    {
+        int length = OciWhiteout.Prefix.Length + name.Length;
+        Span<char> whiteout = length <= 512 ? stackalloc char[length] : new char[length];
+        OciWhiteout.Prefix.AsSpan().CopyTo(whiteout);
+        name.CopyTo(whiteout[OciWhiteout.Prefix.Length..]);
+        return KnownAbsent(directory, whiteout);
+    }
+
+    /// <summary>
+    /// Whether a storage path's object is known not to be there (its directory was listed and does
+    /// not hold its name); false when not known. For a path outside the layer's tree, false.
+    /// </summary>
+    private bool KnownAbsentAtHost(string hostPath)
+    {
+        if (Volatile.Read(ref _known) is null || _separator != '/' || hostPath.Length <= _rootPrefix.Length + 1
+            || !hostPath.StartsWith(_rootPrefix, StringComparison.Ordinal) || hostPath[_rootPrefix.Length] != '/')
+        {
+            return false;
+        }
+
+        var path = hostPath.AsSpan(_rootPrefix.Length);
+        int slash = path.LastIndexOf('/');
+        return KnownAbsent(slash == 0 ? "/" : path[..slash], path[(slash + 1)..]);
+    }
+
+    /// <summary>
+    /// Records a change the layer made at a name: what was known of the object there (and below
+    /// it) is forgotten, and the directory's names gain it (<paramref name="present"/>) or lose it.
+    /// </summary>
+    /// <param name="path">The layer path of the name.</param>
+    /// <param name="present">Whether something may be at the name now; false only when certainly nothing is.</param>
+    private protected void Changed(string path, bool present)
+    {
+        if (Volatile.Read(ref _known) is null || path == "/")
+        {
+            return;
+        }
+
+        int slash = path.LastIndexOf('/');
+        ChangedName(slash == 0 ? "/" : path.AsSpan(0, slash), path.AsSpan(slash + 1), present, path);
+    }
+
+    /// <summary>As <see cref="Changed"/>, for the OCI whiteout file of a name.</summary>
+    private protected void ChangedWhiteout(string path, bool present)
+    {
+        if (Volatile.Read(ref _known) is null || !IsOci || path == "/")
+        {
+            return;
+        }
+
+        int slash = path.LastIndexOf('/');
+        ChangedName(slash == 0 ? "/" : path.AsSpan(0, slash), OciWhiteout.NameFor(path[(slash + 1)..]), present, null);
+    }
+
+    /// <summary>As <see cref="Changed"/>, for the OCI opaque marker inside a directory.</summary>
+    private protected void ChangedOpaqueMarker(string directory, bool present)
+    {
+        if (Volatile.Read(ref _known) is null || !IsOci)
+        {
+            return;
+        }
+
+        ChangedName(directory, OciWhiteout.OpaqueMarker, present, null);
+        ChangedEntry(directory);
+    }
+
+    private void ChangedName(ReadOnlySpan<char> directory, ReadOnlySpan<char> name, bool present, string? objectPath)
+    {
+        lock (_knownGate)
+        {
+            if (_known is not { } known)
+            {
+                return;
+            }
+
+            _knownVersion++;
+            if (objectPath is not null && known.Remove(objectPath))
+            {
+                string prefix = objectPath + "/";
+                List<string>? below = null;
+                foreach (string key in known.Keys)
+                {
+                    if (key.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        (below ??= []).Add(key);
+                    }
+                }
+
+                below?.ForEach(key => known.Remove(key));
+            }
+
+            if (known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry) && entry.Names is { } names)
+            {
+                if (present)
+                {
+                    names.GetAlternateLookup<ReadOnlySpan<char>>().Add(name);
+                }
+                else
+                {
+                    names.GetAlternateLookup<ReadOnlySpan<char>>().Remove(name);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    bool IUpperEntryCache.TryGetKnownDirectory(string path, out LayerEntry entry)
+    {
+        entry = default;
+        if (Volatile.Read(ref _known) is null)
+        {
+            return false;
+        }
+
+        lock (_knownGate)
+        {
+            if (_known is { } known && known.TryGetValue(path, out var directory) && directory.Entry is { } found)
+            {
+                entry = found;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Keeps a known directory's entry as just read, when nothing changed since <paramref name="version"/>.</summary>
+    private void RememberEntry(string path, in LayerEntry entry, long version)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return;
+        }
+
+        lock (_knownGate)
+        {
+            if (_known is { } known && version == _knownVersion && known.TryGetValue(path, out var directory))
+            {
+                directory.Entry = entry;
+            }
+        }
+    }
+
+    /// <summary>Forgets a known directory's entry: its mark, redirect or mode changed.</summary>
+    private protected void ChangedEntry(string path)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return;
+        }
+
+        lock (_knownGate)
+        {
+            _knownVersion++;
+            if (_known is { } known && known.TryGetValue(path, out var directory))
+            {
+                directory.Entry = null;
+            }
+        }
+    }
+
+    /// <summary>What a directory is known to hold: its names, once listed, and its entry, once looked up (null before).</summary>
+    private sealed class KnownDirectory
+    {
+        public HashSet<string>? Names { get; set; }
+
+        public LayerEntry? Entry { get; set; }
+    }
+}
