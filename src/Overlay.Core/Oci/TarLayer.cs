@@ -27,7 +27,7 @@ namespace Overlay.Oci;
 /// </para>
 /// <para>Thread-safe: the index never changes, and file data is read with positional reads.</para>
 /// </remarks>
-public sealed partial class TarLayer : ILayer, IDisposable
+public sealed partial class TarLayer : ILayer, IDisposable, Layers.Host.IFileDataRanges
 {
     private readonly SafeFileHandle _data;
     private readonly TarLayerNode _root;
@@ -227,6 +227,20 @@ public sealed partial class TarLayer : ILayer, IDisposable
     }
 
     internal TarLayerNode Root => _root;
+
+    /// <inheritdoc />
+    bool Layers.Host.IFileDataRanges.TryGetDataRange(string path, out SafeFileHandle file, out long offset, out long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _data.IsClosed, this);
+        if (Find(path) is { Kind: LayerEntryKind.File } node)
+        {
+            (file, offset, length) = (_data, _dataOffset + node.DataOffset, node.Size);
+            return true;
+        }
+
+        (file, offset, length) = (_data, 0, 0);
+        return false;
+    }
 
     internal Stream OpenData(TarLayerNode node) => new HandleRangeStream(_data, _dataOffset + node.DataOffset, node.Size);
 }
