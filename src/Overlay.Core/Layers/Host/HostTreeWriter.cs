@@ -13,7 +13,7 @@ namespace Overlay.Layers.Host;
 /// <para>
 /// Every object is made relative to its parent directory, which the writer holds open: a file with
 /// <c>openat(O_CREAT | O_EXCL | O_NOFOLLOW)</c> and then given its data, owner, attributes, mode
-/// and times through its own descriptor (<c>copy_file_range</c> or <c>write</c>, <c>fchown</c>,
+/// and times through its own descriptor (<c>pread</c> of the tar and <c>write</c>, <c>fchown</c>,
 /// <c>fsetxattr</c>, <c>fchmod</c>, <c>futimens</c>); a directory with <c>mkdirat</c> and opened
 /// with <c>O_DIRECTORY | O_NOFOLLOW</c> for its children, and given its owner, mode and times after
 /// them; links and nodes with <c>symlinkat</c>/<c>mknodat</c> and the <c>*at</c> calls that never

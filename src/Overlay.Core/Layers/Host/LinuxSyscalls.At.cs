@@ -212,16 +212,19 @@ internal static partial class LinuxSyscalls
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes from <paramref name="sourceFd"/> at
-    /// <paramref name="sourceOffset"/> to the start of the empty <paramref name="destinationFd"/>
-    /// with <c>copy_file_range</c> (inside the kernel), else with <c>pread</c>/<c>write</c> through
-    /// <paramref name="buffer"/> where the kernel cannot copy between these files.
+    /// <paramref name="sourceOffset"/> to the start of the empty <paramref name="destinationFd"/>:
+    /// with <c>copy_file_range</c> (inside the kernel) when <paramref name="inKernel"/> is set and
+    /// the kernel can copy between these files, else with <c>pread</c>/<c>write</c> through
+    /// <paramref name="buffer"/>. For many small files <c>pread</c>/<c>write</c> is the faster: on
+    /// ext4 a <c>copy_file_range</c> of a few KiB made the next file's <c>openat</c> about ten times
+    /// slower (a 20,000-file tar: 7.5 s against 2.7 s).
     /// </summary>
     /// <returns>0, or the errno (<see cref="EIO"/> when the source ends early).</returns>
-    public static unsafe int CopyRange(int sourceFd, long sourceOffset, int destinationFd, long length, byte[] buffer)
+    public static unsafe int CopyRange(int sourceFd, long sourceOffset, int destinationFd, long length, byte[] buffer, bool inKernel = false)
     {
         long offset = sourceOffset;
         long left = length;
-        bool kernel = true;
+        bool kernel = inKernel;
         while (left > 0 && kernel)
         {
             nint copied = CopyFileRangeFdNative(sourceFd, ref offset, destinationFd, 0, (nuint)left, 0);
