@@ -11,6 +11,8 @@ namespace Overlay.Benchmarks;
 /// (no separate build of the benchmarks; --job short and the like run out of process), with a 30-minute
 /// limit per benchmark instead of --inProcess's 5 minutes (the write classes fill an upper per iteration). The first argument
 /// "kernel" runs only the kernel comparison (Linux, root), whose baseline is the kernel's mount.
+/// The first arguments "make-tar", "extract-once" and "import-once" run one step once, outside
+/// BenchmarkDotNet, for counting its system calls with strace (see <see cref="OneShot"/>).
 /// </summary>
 public static class Program
 {
@@ -20,6 +22,11 @@ public static class Program
         if (!args.Contains("--job") && !args.Contains("-j"))
         {
             config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)).AsDefault());
+        }
+
+        if (args.Length > 0 && OneShot.TryRun(args))
+        {
+            return;
         }
 
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);

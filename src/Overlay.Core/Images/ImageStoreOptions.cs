@@ -14,7 +14,11 @@ public sealed record ImageStoreOptions
     /// </summary>
     public WhiteoutForm? WhiteoutForm { get; init; }
 
-    /// <summary>For a store on disk, flush each copy-up to the disk before it becomes visible; <see langword="true"/> by default.</summary>
+    /// <summary>
+    /// For a store on disk: each new image layer reaches the disk before it is recorded (on Linux one
+    /// <c>syncfs</c> of its file system, not a sync per file), metadata records are synced, and each
+    /// copy-up in a container's layer is flushed before it becomes visible; <see langword="true"/> by default.
+    /// </summary>
     public bool Durable { get; init; } = true;
 
     /// <summary>For a store in memory, the root its GraphDriver paths name; <c>/var/lib/docker</c> by default.</summary>

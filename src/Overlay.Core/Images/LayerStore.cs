@@ -45,7 +45,7 @@ internal sealed class LayerStore(StoreBackend backend)
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            LayerCopy.Copy(content, target);
+            backend.Fill(cacheId, target, content, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             backend.Commit(cacheId, target);
         }

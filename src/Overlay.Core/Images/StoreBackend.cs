@@ -19,6 +19,10 @@ internal abstract class StoreBackend : IDisposable
     /// <summary>Opens an existing layer directory for reading (an image or init layer).</summary>
     public abstract ILayer OpenReadOnly(string cacheId);
 
+    /// <summary>Fills a new, empty layer made by <see cref="CreateLayer"/> with every entry of <paramref name="content"/>.</summary>
+    public virtual void Fill(string cacheId, IWritableLayer target, ILayer content, CancellationToken cancellationToken) =>
+        LayerCopy.Copy(content, target);
+
     /// <summary>Marks a layer finished: overlay2's empty <c>committed</c> file; the writable handle is closed.</summary>
     public abstract void Commit(string cacheId, IWritableLayer layer);
 

@@ -11,7 +11,8 @@ public sealed partial class TarLayer
         IProgress<OciProgress>? progress, CancellationToken cancellationToken)
     {
         var root = TarLayerNode.Directory(DateTime.UnixEpoch);
-        using var stream = new HandleRangeStream(data, offset, length);
+        // Headers are read through a 128 KiB window: one read serves the headers of the small members between.
+        using var stream = new HandleRangeStream(data, offset, length, readAhead: 128 << 10);
         using var reader = new LayerTarReader(stream, options.Limits, leaveOpen: true);
         int count = 0;
         while (reader.GetNextMember(cancellationToken) is { } entry)

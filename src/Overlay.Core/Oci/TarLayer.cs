@@ -27,7 +27,7 @@ namespace Overlay.Oci;
 /// </para>
 /// <para>Thread-safe: the index never changes, and file data is read with positional reads.</para>
 /// </remarks>
-public sealed partial class TarLayer : ILayer, IDisposable
+public sealed partial class TarLayer : ILayer, IDisposable, Layers.Host.IFileDataRanges
 {
     private readonly SafeFileHandle _data;
     private readonly TarLayerNode _root;
@@ -138,8 +138,29 @@ public sealed partial class TarLayer : ILayer, IDisposable
             return known;
         }
 
-        using var stream = new HandleRangeStream(_data, _dataOffset, UncompressedLength);
-        return DiffIdIfKnown = Digest.Compute(stream);
+        // Read in 1 MiB pieces (a stream would be hashed 4 KiB a read).
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            for (long done = 0; done < UncompressedLength;)
+            {
+                int read = RandomAccess.Read(_data, buffer.AsSpan(0, (int)Math.Min(buffer.Length, UncompressedLength - done)), _dataOffset + done);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"The tar of layer '{Name}' ends before its length.");
+                }
+
+                hash.AppendData(buffer, 0, read);
+                done += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return DiffIdIfKnown = Digest.FromHash(hash.GetHashAndReset());
     }
 
     // ---- ILayer
@@ -227,6 +248,20 @@ public sealed partial class TarLayer : ILayer, IDisposable
     }
 
     internal TarLayerNode Root => _root;
+
+    /// <inheritdoc />
+    bool Layers.Host.IFileDataRanges.TryGetDataRange(string path, out SafeFileHandle file, out long offset, out long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _data.IsClosed, this);
+        if (Find(path) is { Kind: LayerEntryKind.File } node)
+        {
+            (file, offset, length) = (_data, _dataOffset + node.DataOffset, node.Size);
+            return true;
+        }
+
+        (file, offset, length) = (_data, 0, 0);
+        return false;
+    }
 
     internal Stream OpenData(TarLayerNode node) => new HandleRangeStream(_data, _dataOffset + node.DataOffset, node.Size);
 }

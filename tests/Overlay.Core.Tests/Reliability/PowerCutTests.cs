@@ -183,7 +183,7 @@ public sealed class PowerCutTests : IDisposable
 
     /// <summary>Shuts the file system down as a power cut would: what its journal had not committed is lost.</summary>
     /// <returns>Null when it is down, else why it could not be shut down.</returns>
-    private static string? ShutDown(string directory)
+    internal static string? ShutDown(string directory)
     {
         int fd = open(directory, 0x10000 /* O_RDONLY | O_DIRECTORY */);
         if (fd < 0)
