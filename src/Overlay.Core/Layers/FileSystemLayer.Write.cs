@@ -154,14 +154,27 @@ public partial class FileSystemLayer
     }
 
     /// <inheritdoc />
-    public void Rename(string sourcePath, string destinationPath)
+    public void Rename(string sourcePath, string destinationPath) => RenameForgettingOnFailure(sourcePath, destinationPath, leaveWhiteout: false);
+
+    /// <summary>
+    /// Both renames: checks the source, then renames, forgetting all the layer knows of its
+    /// directories when the rename fails (it may have been done in part).
+    /// </summary>
+    private void RenameForgettingOnFailure(string sourcePath, string destinationPath, bool leaveWhiteout)
     {
         CheckLayerPath(sourcePath);
         RequireUpper();
         RequireNotRoot(sourcePath, "rename");
         try
         {
-            RenameKnown(sourcePath, destinationPath);
+            if (leaveWhiteout)
+            {
+                RenameLeavingWhiteoutKnown(sourcePath, destinationPath);
+            }
+            else
+            {
+                RenameKnown(sourcePath, destinationPath);
+            }
         }
         catch
         {
@@ -210,21 +223,7 @@ public partial class FileSystemLayer
     }
 
     /// <inheritdoc />
-    public void RenameLeavingWhiteout(string sourcePath, string destinationPath)
-    {
-        CheckLayerPath(sourcePath);
-        RequireUpper();
-        RequireNotRoot(sourcePath, "rename");
-        try
-        {
-            RenameLeavingWhiteoutKnown(sourcePath, destinationPath);
-        }
-        catch
-        {
-            ForgetKnown();
-            throw;
-        }
-    }
+    public void RenameLeavingWhiteout(string sourcePath, string destinationPath) => RenameForgettingOnFailure(sourcePath, destinationPath, leaveWhiteout: true);
 
     private void RenameLeavingWhiteoutKnown(string sourcePath, string destinationPath)
     {

@@ -38,17 +38,7 @@ public sealed class ImageImportPowerCutTests : IDisposable
     {
         string image = Path.Combine(_root, "image");
         string directory = Path.Combine(_root, "ext4");
-        using (var file = File.Create(image))
-        {
-            file.SetLength(96L * 1024 * 1024);
-        }
-
-        if (SmallMount.Run("mkfs.ext4", $"-q -F {image}") is { Exit: not 0 } mkfs)
-        {
-            Assert.Skip($"Cannot make an ext4 image (e2fsprogs): {mkfs.Output.Trim()}");
-        }
-
-        _mount = SmallMount.MountOrSkip("ext4", "loop,commit=60", image, directory);
+        _mount = SmallMount.Ext4ImageOrSkip(image, 96, directory);
         string tar = Path.Combine(_root, "layer.tar");
         WriteTar(tar);
         string store = Path.Combine(directory, "store");

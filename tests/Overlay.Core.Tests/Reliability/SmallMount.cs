@@ -33,6 +33,26 @@ internal sealed class SmallMount : IDisposable
         return new SmallMount(directory);
     }
 
+    /// <summary>
+    /// Makes an ext4 file system of <paramref name="megabytes"/> MiB in the file <paramref name="image"/>
+    /// and mounts it on <paramref name="directory"/> through a loop device with its journal committed
+    /// only every 60 seconds (so what was not synced is lost by a power cut), or skips the test.
+    /// </summary>
+    public static SmallMount Ext4ImageOrSkip(string image, int megabytes, string directory)
+    {
+        using (var file = File.Create(image))
+        {
+            file.SetLength(megabytes * 1024L * 1024);
+        }
+
+        if (Run("mkfs.ext4", $"-q -F {image}") is { Exit: not 0 } mkfs)
+        {
+            Assert.Skip($"Cannot make an ext4 image (e2fsprogs): {mkfs.Output.Trim()}");
+        }
+
+        return MountOrSkip("ext4", "loop,commit=60", image, directory);
+    }
+
     /// <summary>Runs a tool; its exit code and what it printed.</summary>
     public static (int Exit, string Output) Run(string tool, string arguments)
     {
