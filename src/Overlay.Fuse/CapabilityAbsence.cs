@@ -14,7 +14,8 @@ namespace Overlay.Fuse;
 /// file has no capabilities). Every change that can put another object at a path known here
 /// (unlink, rename, link, any create but a new file's) or give one a capability (setting that
 /// attribute) forgets everything: those are rarer than writes, and a cleared set is always right.
-/// A change made behind the mount's back is seen once the entry expires.
+/// A change made behind the mount's back is seen once the entry expires, or at once after
+/// <see cref="OverlayMount.Invalidate"/>, which forgets everything too.
 /// </remarks>
 internal sealed class CapabilityAbsence
 {

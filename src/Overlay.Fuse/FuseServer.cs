@@ -58,6 +58,14 @@ internal sealed unsafe partial class FuseServer
     private const uint S_IFLNK = 0xA000;
     private const uint S_IFSOCK = 0xC000;
 
+    private const int FUSE_NOTIFY_INVAL_INODE = 2;
+    private const int FUSE_NOTIFY_INVAL_ENTRY = 3;
+    private const uint FUSE_EXPIRE_ONLY = 1;
+    private const int MaxNameLength = 1024; // FUSE_NAME_MAX
+
+    /// <summary>The longest the kernel is told to remember that a name is missing.</summary>
+    public static readonly TimeSpan NegativeTimeout = TimeSpan.FromSeconds(1);
+
     private const uint XATTR_CREATE = 1;
     private const uint XATTR_REPLACE = 2;
 
@@ -87,6 +95,10 @@ internal sealed unsafe partial class FuseServer
     private readonly uint _gid;
     private readonly ulong _timeoutSeconds;
     private readonly uint _timeoutNanoseconds;
+    private readonly ulong _negativeTimeoutSeconds;
+    private readonly uint _negativeTimeoutNanoseconds;
+    private readonly Lock _notifyLock = new();
+    private uint _kernelMinor;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fd = -1;
@@ -102,6 +114,9 @@ internal sealed unsafe partial class FuseServer
         long ticks = Math.Max(0, attributeTimeout.Ticks);
         _timeoutSeconds = (ulong)(ticks / TimeSpan.TicksPerSecond);
         _timeoutNanoseconds = (uint)(ticks % TimeSpan.TicksPerSecond * 100);
+        long negativeTicks = Math.Min(ticks, NegativeTimeout.Ticks);
+        _negativeTimeoutSeconds = (ulong)(negativeTicks / TimeSpan.TicksPerSecond);
+        _negativeTimeoutNanoseconds = (uint)(negativeTicks % TimeSpan.TicksPerSecond * 100);
         _noCapability = new CapabilityAbsence(attributeTimeout);
     }
 
@@ -123,6 +138,68 @@ internal sealed unsafe partial class FuseServer
         {
             _threads[i] = new Thread(ReadLoop) { IsBackground = true, Name = $"fuse-reader-{i}" };
             _threads[i].Start();
+        }
+    }
+
+    /// <summary>
+    /// Tells the kernel to drop what it caches of the overlay, for a change it did not see (made
+    /// through the overlay's API, or to a layer): the attributes and data of every node it may
+    /// hold, and the names it may hold, which it then looks up again at their next use. Missing
+    /// names it remembers expire by themselves (<see cref="NegativeTimeout"/>). Not to be called
+    /// from a request's handler: the kernel may wait for locks a pending request holds.
+    /// </summary>
+    public void Invalidate()
+    {
+        _noCapability.ForgetAll();
+        if (_fd < 0 || _stopped.Task.IsCompleted || !_initialized.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        var (ids, names) = _nodes.Known();
+        byte[] message = GC.AllocateUninitializedArray<byte>(sizeof(FuseOutHeader) + sizeof(FuseNotifyInvalEntryOut) + MaxNameLength + 1, pinned: true);
+        lock (_notifyLock)
+        {
+            foreach (ulong id in ids)
+            {
+                // Offset 0, length 0: the attributes and every cached page of the node.
+                var inode = new FuseNotifyInvalInodeOut { Ino = id, Offset = 0, Length = 0 };
+                MemoryMarshal.Write(message.AsSpan(sizeof(FuseOutHeader)), in inode);
+                Notify(FUSE_NOTIFY_INVAL_INODE, message, sizeof(FuseNotifyInvalInodeOut));
+            }
+
+            // From protocol 7.38 a name can be made to expire rather than be dropped: the next use
+            // looks it up again, and only a name that changed loses its dentry (and what is below).
+            uint flags = Volatile.Read(ref _kernelMinor) >= 38 ? FUSE_EXPIRE_ONLY : 0;
+            foreach (var (parent, name) in names)
+            {
+                int length = Encoding.UTF8.GetByteCount(name);
+                if (length > MaxNameLength)
+                {
+                    continue;
+                }
+
+                var entry = new FuseNotifyInvalEntryOut { Parent = parent, NameLength = (uint)length, Flags = flags };
+                var payload = message.AsSpan(sizeof(FuseOutHeader));
+                MemoryMarshal.Write(payload, in entry);
+                Encoding.UTF8.GetBytes(name, payload[sizeof(FuseNotifyInvalEntryOut)..]);
+                payload[sizeof(FuseNotifyInvalEntryOut) + length] = 0;
+                Notify(FUSE_NOTIFY_INVAL_ENTRY, message, sizeof(FuseNotifyInvalEntryOut) + length + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes an unsolicited message: unique 0, the notification's code in the error field. A
+    /// failure is ignored: ENOENT means the kernel holds no such node or name any more.
+    /// </summary>
+    private void Notify(int code, byte[] message, int payloadLength)
+    {
+        var header = new FuseOutHeader { Length = (uint)(sizeof(FuseOutHeader) + payloadLength), Error = code, Unique = 0 };
+        MemoryMarshal.Write(message.AsSpan(), in header);
+        fixed (byte* buffer = message)
+        {
+            _ = Libc.Write(_fd, buffer, (nint)header.Length);
         }
     }
 
@@ -304,6 +381,7 @@ internal sealed unsafe partial class FuseServer
             TimeGranularity = 1,
             MaxPages = MaxPages,
         };
+        Volatile.Write(ref _kernelMinor, Math.Min(init.Minor, ProtocolMinor));
         Reply(unique, in reply, output);
         _initialized.TrySetResult();
     }
@@ -334,9 +412,11 @@ internal sealed unsafe partial class FuseServer
         error = ReplyEntry(unique, path, output);
         if (error == ENOENT)
         {
-            // A negative entry (node id 0): the kernel remembers the name is missing for the entry
-            // timeout, as every create of it comes through the mount and drops that memory.
-            var negative = new FuseEntryOut { EntryValid = _timeoutSeconds, EntryValidNsec = _timeoutNanoseconds };
+            // A negative entry (node id 0): the kernel remembers the name is missing. Every create
+            // of it through the mount drops that memory, but the server keeps no list of missing
+            // names to invalidate when the overlay changes behind the kernel's back (Invalidate),
+            // so it is trusted for at most NegativeTimeout.
+            var negative = new FuseEntryOut { EntryValid = _negativeTimeoutSeconds, EntryValidNsec = _negativeTimeoutNanoseconds };
             Reply(unique, in negative, output);
             return 0;
         }

@@ -203,6 +203,37 @@ internal sealed class NodeTable
         }
     }
 
+    /// <summary>
+    /// What the kernel may hold for the table: every id, and every name as its parent directory's
+    /// id and the last component of the path (names whose parent has no id are left out: the
+    /// kernel cannot hold them).
+    /// </summary>
+    public (List<ulong> Ids, List<(ulong Parent, string Name)> Names) Known()
+    {
+        lock (_lock)
+        {
+            var ids = new List<ulong>(_byId.Count);
+            ids.AddRange(_byId.Keys);
+            var names = new List<(ulong Parent, string Name)>(_byPath.Count);
+            foreach (var path in _byPath.Keys)
+            {
+                int slash = path.LastIndexOf('/');
+                if (path == "/" || slash < 0)
+                {
+                    continue;
+                }
+
+                string parent = slash == 0 ? "/" : path[..slash];
+                if (_byPath.TryGetValue(parent, out var directory))
+                {
+                    names.Add((directory.Id, path[(slash + 1)..]));
+                }
+            }
+
+            return (ids, names);
+        }
+    }
+
     /// <summary>How many ids the table holds (for tests).</summary>
     public int Count
     {

@@ -15,14 +15,16 @@ namespace Overlay.Fuse;
 public sealed class OverlayMount : IDisposable
 {
     private readonly FuseServer _server;
+    private readonly OverlayFileSystem _fileSystem;
     private readonly int _fd;
     private readonly Lock _lock = new();
     private readonly bool _privileged;
     private Process? _watchdog;
     private bool _disposed;
 
-    private OverlayMount(string mountPoint, FuseServer server, int fd, string connection, bool privileged)
+    private OverlayMount(OverlayFileSystem fileSystem, string mountPoint, FuseServer server, int fd, string connection, bool privileged)
     {
+        _fileSystem = fileSystem;
         _privileged = privileged;
         MountPoint = mountPoint;
         _server = server;
@@ -79,7 +81,7 @@ public sealed class OverlayMount : IDisposable
         int fd = privileged ? MountAsRoot(target, options, uid, gid) : Fusermount.Mount(target, FusermountOptions(options));
 
         server.Start(fd, options.Threads);
-        var mount = new OverlayMount(target, server, fd, FindConnection(target) ?? string.Empty, privileged);
+        var mount = new OverlayMount(fileSystem, target, server, fd, FindConnection(target) ?? string.Empty, privileged);
         try
         {
             if (!server.Initialized.Wait(TimeSpan.FromSeconds(30)))
@@ -146,6 +148,36 @@ public sealed class OverlayMount : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Tells the kernel that the overlay changed behind the mount's back: made through the
+    /// <see cref="OverlayFileSystem"/>'s own API rather than through the mount. The kernel drops
+    /// the attributes, data and names it cached for the mount and asks again at their next use.
+    /// Changes made through the mount need no call: the kernel sees them itself.
+    /// </summary>
+    /// <remarks>
+    /// A name the kernel was told is missing is remembered for at most a second and is not
+    /// dropped here: a name that appears behind the mount's back is seen within that second.
+    /// </remarks>
+    public void Invalidate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _server.Invalidate();
+    }
+
+    /// <summary>
+    /// Calls <see cref="OverlayFileSystem.InvalidateIndex"/> of the mounted overlay, after a layer
+    /// was changed outside it, then <see cref="Invalidate"/>, so the change is seen through the
+    /// mount at once rather than when the kernel's cache expires
+    /// (<see cref="OverlayMountOptions.AttributeTimeout"/>).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The mount or the overlay was disposed.</exception>
+    public void InvalidateIndex()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _fileSystem.InvalidateIndex();
+        _server.Invalidate();
     }
 
     /// <summary>

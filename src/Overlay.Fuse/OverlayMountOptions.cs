@@ -16,11 +16,15 @@ public sealed record OverlayMountOptions
     public int Threads { get; init; } = 4;
 
     /// <summary>
-    /// How long the kernel may cache names and attributes before asking again; 1 second by default.
-    /// Every change goes through the mount, so the cache only goes stale when a layer is changed
-    /// behind the overlay's back.
+    /// How long the kernel may cache names, attributes and file data before asking again; one hour
+    /// by default. A change made through the mount is seen by the kernel itself, so only a change
+    /// behind its back can make the cache stale: one made through the overlay's own API, or to a
+    /// layer. Call <see cref="OverlayMount.Invalidate"/> after the first and
+    /// <see cref="OverlayMount.InvalidateIndex"/> after the second for the change to be seen at
+    /// once; without the call it is seen when the cache expires. Names found missing are
+    /// remembered for at most a second, whatever this says.
     /// </summary>
-    public TimeSpan AttributeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan AttributeTimeout { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Let users other than the mounting one use the mount (<c>allow_other</c>); <see langword="true"/>

@@ -154,6 +154,59 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
+    public void Invalidate_AfterChangesThroughTheOverlaysApi_ShowsThemThroughTheMountAtOnce()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        // The kernel caches what it was told: names, attributes and the file's pages.
+        File.ReadAllText(mounted["top.txt"]).Should().Be("top");
+        File.Exists(mounted["dir/b.txt"]).Should().BeTrue();
+        new FileInfo(mounted["dir/a.txt"]).Length.Should().Be("a from lower0".Length);
+
+        mounted.FileSystem.File.WriteAllText("/top.txt", "top, rewritten through the API");
+        mounted.FileSystem.File.Delete("/dir/b.txt");
+        mounted.FileSystem.File.AppendAllText("/dir/a.txt", " and more");
+        mounted.Mount.Invalidate();
+
+        File.ReadAllText(mounted["top.txt"]).Should().Be("top, rewritten through the API");
+        File.Exists(mounted["dir/b.txt"]).Should().BeFalse();
+        new FileInfo(mounted["dir/a.txt"]).Length.Should().Be("a from lower0 and more".Length);
+        Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("a.txt");
+    }
+
+    [Fact]
+    public void InvalidateIndex_AfterALowerChanged_ShowsTheChangeThroughTheMountAtOnce()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        // Looked up and stat'ed only: a read would make the kernel ask for the attributes again
+        // at the next stat (the access time it keeps is then stale).
+        File.Exists(mounted["dir/b.txt"]).Should().BeTrue();
+        new FileInfo(mounted["bottom.txt"]).Length.Should().Be("bottom".Length);
+
+        // Changed outside the overlay, as InvalidateIndex allows.
+        File.Delete(Path.Combine(mounted.Lower1, "dir", "b.txt"));
+        File.WriteAllText(Path.Combine(mounted.Lower1, "bottom.txt"), "bottom, changed in lower1");
+        mounted.Mount.InvalidateIndex();
+
+        File.Exists(mounted["dir/b.txt"]).Should().BeFalse();
+        new FileInfo(mounted["bottom.txt"]).Length.Should().Be("bottom, changed in lower1".Length);
+        File.ReadAllText(mounted["bottom.txt"]).Should().Be("bottom, changed in lower1");
+        Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("a.txt");
+    }
+
+    [Fact]
+    public void Invalidate_AfterDispose_ThrowsObjectDisposed()
+    {
+        Requires.Fuse();
+        var mounted = new MountedOverlay(StandardLayers);
+        mounted.Dispose();
+
+        mounted.Mount.Invoking(m => m.Invalidate()).Should().Throw<ObjectDisposedException>();
+        mounted.Mount.Invoking(m => m.InvalidateIndex()).Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
     public void Link_OverAnExistingName_IsEexist_AndOfADirectoryIsEperm()
     {
         Requires.Fuse();

@@ -315,3 +315,19 @@ internal struct FuseSetXattrIn
     public uint Size;
     public uint Flags;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct FuseNotifyInvalInodeOut
+{
+    public ulong Ino;
+    public long Offset;
+    public long Length;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct FuseNotifyInvalEntryOut
+{
+    public ulong Parent;
+    public uint NameLength;
+    public uint Flags;
+}
