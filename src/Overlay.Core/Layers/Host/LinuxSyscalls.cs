@@ -276,8 +276,8 @@ internal static partial class LinuxSyscalls
     }
 
     /// <summary>
-    /// <c>mknod(path, mode, device)</c>; through <c>__xmknod</c> on a glibc older than 2.33, which does
-    /// not export <c>mknod</c>.
+    /// <c>mknod(path, mode, device)</c>, as <c>mknodat(AT_FDCWD, ...)</c> (<see cref="MknodAt"/>, which
+    /// goes through <c>__xmknodat</c> on a glibc older than 2.33).
     /// </summary>
     /// <param name="path">The node to create.</param>
     /// <param name="mode">The file type (<see cref="S_IFCHR"/>, <see cref="S_IFBLK"/>, <see cref="S_IFIFO"/>, <see cref="S_IFREG"/>, <see cref="S_IFSOCK"/>) ORed with the permissions (the umask applies).</param>
@@ -286,21 +286,7 @@ internal static partial class LinuxSyscalls
     public static int MakeNode(string path, uint mode, ulong device)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!_useXmknod)
-        {
-            try
-            {
-                return MknodNative(path, mode, device) == 0 ? 0 : Marshal.GetLastPInvokeError();
-            }
-            catch (EntryPointNotFoundException)
-            {
-                _useXmknod = true;
-            }
-        }
-
-        const int MknodVersion = 0; // _MKNOD_VER_LINUX, the only version glibc on Linux accepts.
-        var dev = device;
-        return XmknodNative(MknodVersion, path, mode, ref dev) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return MknodAt(AtFdCwd, path, mode, device);
     }
 
     /// <summary>The <c>dev_t</c> glibc's <c>makedev(major, minor)</c> makes (64-bit encoding).</summary>
@@ -542,12 +528,6 @@ internal static partial class LinuxSyscalls
 
     [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2Native(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
-
-    [LibraryImport(Libc, EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int MknodNative(string path, uint mode, ulong device);
-
-    [LibraryImport(Libc, EntryPoint = "__xmknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int XmknodNative(int version, string path, uint mode, ref ulong device);
 
     [LibraryImport(Libc, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial nint LGetXattrNative(string path, string name, byte* value, nuint size);
