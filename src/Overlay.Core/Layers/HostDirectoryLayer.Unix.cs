@@ -248,10 +248,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
             return;
         }
 
-        string record = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)stat.Permissions, 8).PadLeft(3, '0')}:{OverrideType(stat)}");
-        int errno = LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0);
+        int errno = LinuxSyscalls.SetXattr(host, OverrideStatAttribute, OverrideStatRecord(owner, (uint)stat.Permissions, OverrideType(stat)), 0);
         if (errno == LinuxSyscalls.EPERM && stat.Type is not (LinuxSyscalls.S_IFREG or LinuxSyscalls.S_IFDIR))
         {
             // The kernel allows user.* attributes on files and directories only: a symbolic link's or
@@ -384,11 +381,22 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
 
     private void WriteDeviceRecord(string host, string path, UnixOwner owner, LayerEntryKind kind, UnixFileMode mode, UnixDeviceNumber device)
     {
-        string record = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)mode & 0xFFF, 8).PadLeft(3, '0')}:{(kind == LayerEntryKind.BlockDevice ? "block" : "char")}-{device.Major}-{device.Minor}");
-        ThrowOn(LinuxSyscalls.SetXattr(host, OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record the {kind}", path);
+        var record = OverrideStatRecord(owner, (uint)mode, DeviceType(kind == LayerEntryKind.BlockDevice, device));
+        ThrowOn(LinuxSyscalls.SetXattr(host, OverrideStatAttribute, record, 0), $"record the {kind}", path);
     }
+
+    /// <summary>
+    /// The value of a <see cref="OverrideStatAttribute"/> record, as containers/storage writes it:
+    /// <c>uid:gid:0mode:type</c>, the mode's permission and special bits in octal.
+    /// </summary>
+    internal static byte[] OverrideStatRecord(UnixOwner owner, uint mode, string type) =>
+        Encoding.ASCII.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)(mode & 0xFFF), 8).PadLeft(3, '0')}:{type}"));
+
+    /// <summary>The type of a device in a <see cref="OverrideStatAttribute"/> record: <c>char-MAJOR-MINOR</c> or <c>block-MAJOR-MINOR</c>.</summary>
+    internal static string DeviceType(bool block, UnixDeviceNumber device) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(block ? "block" : "char")}-{device.Major}-{device.Minor}");
 
     /// <inheritdoc />
     /// <remarks>A file just created holds no device record: its mode is set without looking for one.</remarks>

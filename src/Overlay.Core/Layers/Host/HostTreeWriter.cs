@@ -350,10 +350,8 @@ internal sealed class HostTreeWriter
             try
             {
                 Check(LinuxSyscalls.Fchmod(fd, OwnerReadWrite), "set the mode of", path);
-                string record = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)mode, 8).PadLeft(3, '0')}:{(type == LinuxSyscalls.S_IFBLK ? "block" : "char")}-{device.Major}-{device.Minor}");
-                Check(LinuxSyscalls.FSetXattr(fd, HostDirectoryLayer.OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record the {entry.Kind}", path);
+                var record = HostDirectoryLayer.OverrideStatRecord(owner, mode, HostDirectoryLayer.DeviceType(type == LinuxSyscalls.S_IFBLK, device));
+                Check(LinuxSyscalls.FSetXattr(fd, HostDirectoryLayer.OverrideStatAttribute, record, 0), $"record the {entry.Kind}", path);
                 SetAttributes(fd, path);
                 Check(LinuxSyscalls.Futimens(fd, entry.LastAccessTimeUtc, entry.LastWriteTimeUtc), "set the times of", path);
             }
@@ -397,10 +395,8 @@ internal sealed class HostTreeWriter
             return true;
         }
 
-        string record = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{owner.UserId}:{owner.GroupId}:0{Convert.ToString((int)(mode & PermissionBits), 8).PadLeft(3, '0')}:{type}");
-        Check(LinuxSyscalls.FSetXattr(fd, HostDirectoryLayer.OverrideStatAttribute, Encoding.ASCII.GetBytes(record), 0), $"record owner {owner} of", path);
+        var record = HostDirectoryLayer.OverrideStatRecord(owner, mode, type);
+        Check(LinuxSyscalls.FSetXattr(fd, HostDirectoryLayer.OverrideStatAttribute, record, 0), $"record owner {owner} of", path);
         return false;
     }
 
