@@ -666,7 +666,10 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        lock (_removalGate)
+        // Only a file can be open (a directory's handles are listings of their own).
+        var gate = directory ? null : _removalGate;
+        gate?.Enter();
+        try
         {
             if (!directory)
             {
@@ -681,6 +684,10 @@ internal sealed unsafe partial class FuseServer
 
             _noCapability.ForgetAll();
             _nodes.Removed(path, directory);
+        }
+        finally
+        {
+            gate?.Exit();
         }
 
         return ReplyOk(unique, output);
@@ -711,11 +718,16 @@ internal sealed unsafe partial class FuseServer
         }
 
         bool directory = _fs.Status(source, out var status) == 0 && status.Kind == NodeKind.Directory;
-        lock (_removalGate)
+        // Only a rename over a name the table knows can take a file away from its opens: a name it
+        // does not know names no node the kernel holds, and the kernel looks up no name in either
+        // directory until the rename is answered. What moves keeps its node, and its opens follow it.
+        var gate = source != destination && _nodes.KnownIdOf(destination) != 0 ? _removalGate : null;
+        gate?.Enter();
+        try
         {
-            if (source != destination)
+            if (gate is not null)
             {
-                OpenDeferred(destination); // a file the rename replaces
+                OpenDeferred(destination);
             }
 
             error = _fs.Rename(source, destination, (flags & RENAME_NOREPLACE) != 0);
@@ -729,6 +741,10 @@ internal sealed unsafe partial class FuseServer
             {
                 _nodes.Moved(source, destination, directory);
             }
+        }
+        finally
+        {
+            gate?.Exit();
         }
 
         return ReplyOk(unique, output);
