@@ -11,6 +11,13 @@ namespace Overlay.Benchmarks;
 /// make-tar                               prints the path of the fixture tar (built on first use)
 /// extract-once TAR DIR oci|kernel        TarLayer.Open + ExtractTo(DIR, form)
 /// import-once TAR STORE durable|fast     ImageStore.Open(STORE) + AddImage([TarLayer])
+/// fuse-read ROUNDS                       mounts FuseBenchmarks' layers with fuse-overlayfs and with
+///                                        Overlay.Fuse, prints each mount's connection, then reads
+///                                        ReadAll's sample ROUNDS times on each (a line per round
+///                                        before it starts, waiting for Enter), for counting the
+///                                        requests of a round with the kernel's fuse tracepoints
+/// fuse-copyup ROUNDS                     the same with CopyUp64MiB's write, each round on remounted
+///                                        file systems with empty uppers
 /// </code>
 /// </summary>
 public static class OneShot
@@ -37,8 +44,52 @@ public static class OneShot
                 }
 
                 return true;
+            case "fuse-read" when args.Length == 2:
+                FuseRead(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), copyUp: false);
+                return true;
+            case "fuse-copyup" when args.Length == 2:
+                FuseRead(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), copyUp: true);
+                return true;
             default:
                 return false;
         }
     }
+
+    private static void FuseRead(int rounds, bool copyUp)
+    {
+        var set = LayerSet.Get(5, withBigFiles: true);
+        using var reference = new FuseOverlayfsMount(set);
+        using var overlay = new ManagedFuseMount(set);
+        var sample = set.RandomFiles(2_000);
+        foreach (var (name, root, remount) in new (string, string, Action)[] { ("fuse-overlayfs", reference.MountPoint, reference.Remount), ("Overlay.Fuse", overlay.MountPoint, overlay.Remount) })
+        {
+            string[] paths = [.. sample.Select(r => Path.Join(root, r))];
+            for (int round = 1; round <= rounds; round++)
+            {
+                if (copyUp)
+                {
+                    remount();
+                }
+
+                Console.WriteLine($"{name} {root} device {DeviceOf(root)}");
+                Console.WriteLine($"{name} round {round}: press Enter");
+                Console.ReadLine();
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                if (copyUp)
+                {
+                    using var stream = new FileStream(Path.Join(root, LayerSet.BigFile), FileMode.Open, FileAccess.Write);
+                    stream.WriteByte(1);
+                }
+                else
+                {
+                    Workloads.ReadAll(paths);
+                }
+
+                Console.WriteLine($"{name} round {round}: {watch.Elapsed.TotalMilliseconds:F1} ms");
+            }
+        }
+    }
+
+    private static string DeviceOf(string mountPoint) =>
+        File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f[4] == mountPoint)[2];
 }

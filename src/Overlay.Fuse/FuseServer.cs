@@ -71,7 +71,10 @@ internal sealed unsafe partial class FuseServer
 
     private const int O_CREAT = 0x40;
     private const int O_EXCL = 0x80;
+    private const int O_RDONLY = 0x0;
     private const int O_WRONLY = 0x1;
+    private const int O_ACCMODE = 0x3;
+    private const int O_TRUNC = 0x200;
 
     private const int W_OK = 2;
 
@@ -91,6 +94,16 @@ internal sealed unsafe partial class FuseServer
     private readonly NodeTable _nodes = new();
     private readonly CapabilityAbsence _noCapability;
     private readonly ConcurrentDictionary<ulong, object> _handles = new();
+
+    /// <summary>Read-only opens whose stream is not taken yet, by handle.</summary>
+    private readonly ConcurrentDictionary<ulong, OpenFile> _deferred = new();
+
+    /// <summary>
+    /// Orders deferred opens against the removal of names: a removal takes the streams of the
+    /// deferred opens of what it removes, then removes it, and no deferred open of that node can
+    /// be made in between (it would have nothing left to read).
+    /// </summary>
+    private readonly Lock _removalGate = new();
     private readonly uint _uid;
     private readonly uint _gid;
     private readonly ulong _timeoutSeconds;
@@ -226,7 +239,10 @@ internal sealed unsafe partial class FuseServer
         {
             if (_handles.TryRemove(key, out var handle) && handle is OpenFile file)
             {
-                file.Stream.Dispose();
+                lock (file.Lock)
+                {
+                    file.Close();
+                }
             }
         }
     }
@@ -449,7 +465,7 @@ internal sealed unsafe partial class FuseServer
         }
 
         var set = MemoryMarshal.Read<FuseSetAttrIn>(body);
-        var file = (set.Valid & FATTR_FH) != 0 && _handles.TryGetValue(set.Fh, out var handle) && handle is OpenFile { Stream.CanWrite: true } open ? open : null;
+        var file = (set.Valid & FATTR_FH) != 0 && _handles.TryGetValue(set.Fh, out var handle) && handle is OpenFile { CanWrite: true } open ? open : null;
 
         // The object's status before the change is needed for a chown (the id left unchanged) and
         // for a truncate by path (a directory cannot be); an ftruncate(2) of an open file (the
@@ -486,7 +502,7 @@ internal sealed unsafe partial class FuseServer
             {
                 lock (file.Lock)
                 {
-                    file.Stream.SetLength((long)set.Size);
+                    file.Stream!.SetLength((long)set.Size);
                 }
             }
             else if (status.Kind == NodeKind.Directory)
@@ -650,15 +666,30 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        error = directory ? _fs.RemoveDirectory(path) : _fs.Unlink(path);
-        if (error != 0)
+        // Only a file can be open (a directory's handles are listings of their own).
+        var gate = directory ? null : _removalGate;
+        gate?.Enter();
+        try
         {
-            return error;
+            if (!directory)
+            {
+                OpenDeferred(path);
+            }
+
+            error = directory ? _fs.RemoveDirectory(path) : _fs.Unlink(path);
+            if (error != 0)
+            {
+                return error;
+            }
+
+            _noCapability.ForgetAll();
+            _nodes.Removed(path, directory);
+        }
+        finally
+        {
+            gate?.Exit();
         }
 
-        _noCapability.ForgetAll();
-
-        _nodes.Removed(path, directory);
         return ReplyOk(unique, output);
     }
 
@@ -687,16 +718,33 @@ internal sealed unsafe partial class FuseServer
         }
 
         bool directory = _fs.Status(source, out var status) == 0 && status.Kind == NodeKind.Directory;
-        error = _fs.Rename(source, destination, (flags & RENAME_NOREPLACE) != 0);
-        _noCapability.ForgetAll();
-        if (error != 0)
+        // Only a rename over a name the table knows can take a file away from its opens: a name it
+        // does not know names no node the kernel holds, and the kernel looks up no name in either
+        // directory until the rename is answered. What moves keeps its node, and its opens follow it.
+        var gate = source != destination && _nodes.KnownIdOf(destination) != 0 ? _removalGate : null;
+        gate?.Enter();
+        try
         {
-            return error;
-        }
+            if (gate is not null)
+            {
+                OpenDeferred(destination);
+            }
 
-        if (source != destination)
+            error = _fs.Rename(source, destination, (flags & RENAME_NOREPLACE) != 0);
+            _noCapability.ForgetAll();
+            if (error != 0)
+            {
+                return error;
+            }
+
+            if (source != destination)
+            {
+                _nodes.Moved(source, destination, directory);
+            }
+        }
+        finally
         {
-            _nodes.Moved(source, destination, directory);
+            gate?.Exit();
         }
 
         return ReplyOk(unique, output);
@@ -895,15 +943,87 @@ internal sealed unsafe partial class FuseServer
         }
 
         var open = MemoryMarshal.Read<FuseOpenIn>(body);
-        int error = _fs.Open(path, (int)open.Flags & ~(O_CREAT | O_EXCL), 0, out var stream);
+        int flags = (int)open.Flags & ~(O_CREAT | O_EXCL);
+        if ((flags & (O_ACCMODE | O_TRUNC)) == O_RDONLY)
+        {
+            // Only regular files reach OPEN (the kernel serves FIFOs and devices itself) and the
+            // kernel checked the permissions (default_permissions): a read-only open cannot fail
+            // here, and what it reads is taken at its first READ, if one comes.
+            var deferred = new OpenFile(node);
+            ulong fh;
+            lock (_removalGate)
+            {
+                if (_nodes.PathOf(node) is null)
+                {
+                    return ENOENT;
+                }
+
+                fh = AddHandle(deferred);
+                _deferred[fh] = deferred;
+            }
+
+            var quick = new FuseOpenOut { Fh = fh, OpenFlags = FileOpenFlags };
+            Reply(unique, in quick, output);
+            return 0;
+        }
+
+        int error = _fs.Open(path, flags, 0, out var stream);
         if (error != 0)
         {
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = FileOpenFlags };
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!)), OpenFlags = FileOpenFlags };
         Reply(unique, in reply, output);
         return 0;
+    }
+
+    /// <summary>
+    /// Takes the stream of a deferred open (under its lock): the file as the node's path names it
+    /// now, as a read-only open of it made now would read it.
+    /// </summary>
+    private int TakeStream(ulong fh, OpenFile file)
+    {
+        if (file.Stream is not null || file.Closed)
+        {
+            _deferred.TryRemove(fh, out _);
+            return file.Closed ? EBADF : 0;
+        }
+
+        if (_nodes.PathOf(file.Node) is not { } path)
+        {
+            return ENOENT;
+        }
+
+        int error = _fs.Open(path, O_RDONLY, 0, out var stream);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        file.Opened(stream!);
+        _deferred.TryRemove(fh, out _);
+        return 0;
+    }
+
+    /// <summary>Before a file's name is removed (under the removal gate): the deferred opens of it take their streams, so they read what they opened.</summary>
+    private void OpenDeferred(string path)
+    {
+        if (_deferred.IsEmpty || _nodes.KnownIdOf(path) is var id && id == 0)
+        {
+            return;
+        }
+
+        foreach (var (fh, file) in _deferred)
+        {
+            if (file.Node == id)
+            {
+                lock (file.Lock)
+                {
+                    _ = TakeStream(fh, file);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -946,7 +1066,7 @@ internal sealed unsafe partial class FuseServer
         var reply = new CreateReply
         {
             Entry = Entry(id, status),
-            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, path)), OpenFlags = FileOpenFlags },
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!)), OpenFlags = FileOpenFlags },
         };
         Reply(unique, in reply, output);
         return 0;
@@ -964,10 +1084,20 @@ internal sealed unsafe partial class FuseServer
         int total = 0;
         lock (file.Lock)
         {
-            file.Stream.Position = (long)read.Offset;
+            if (file.Stream is null)
+            {
+                int error = TakeStream(read.Fh, file);
+                if (error != 0)
+                {
+                    return error;
+                }
+            }
+
+            var stream = file.Stream!;
+            stream.Position = (long)read.Offset;
             while (total < data.Length)
             {
-                int n = file.Stream.Read(data[total..]);
+                int n = stream.Read(data[total..]);
                 if (n == 0)
                 {
                     break;
@@ -989,7 +1119,7 @@ internal sealed unsafe partial class FuseServer
             return EBADF;
         }
 
-        if (!file.Stream.CanWrite)
+        if (!file.CanWrite)
         {
             return EBADF;
         }
@@ -997,12 +1127,13 @@ internal sealed unsafe partial class FuseServer
         var data = body.Slice(sizeof(FuseWriteIn), (int)write.Size);
         lock (file.Lock)
         {
-            file.Stream.Position = (long)write.Offset;
-            file.Stream.Write(data);
+            var stream = file.Stream!;
+            stream.Position = (long)write.Offset;
+            stream.Write(data);
 
             // Into the layer before the answer, so close(2) has nothing left to flush (FOPEN_NOFLUSH)
             // and another open sees the data at once (a no-op for the host disk's unbuffered streams).
-            file.Stream.Flush();
+            stream.Flush();
         }
 
         var reply = new FuseWriteOut { Size = write.Size };
@@ -1013,7 +1144,7 @@ internal sealed unsafe partial class FuseServer
     private int Flush(ulong unique, ReadOnlySpan<byte> body, bool durable, byte[] output)
     {
         ulong fh = MemoryMarshal.Read<ulong>(body);
-        if (_handles.TryGetValue(fh, out var handle) && handle is OpenFile file && file.Stream.CanWrite)
+        if (_handles.TryGetValue(fh, out var handle) && handle is OpenFile file && file.CanWrite)
         {
             lock (file.Lock)
             {
@@ -1023,7 +1154,7 @@ internal sealed unsafe partial class FuseServer
                 }
                 else
                 {
-                    file.Stream.Flush();
+                    file.Stream!.Flush();
                 }
             }
         }
@@ -1034,7 +1165,7 @@ internal sealed unsafe partial class FuseServer
     private int Fallocate(ulong unique, ReadOnlySpan<byte> body, byte[] output)
     {
         var fallocate = MemoryMarshal.Read<FuseFallocateIn>(body);
-        if (!_handles.TryGetValue(fallocate.Fh, out var handle) || handle is not OpenFile file || !file.Stream.CanWrite)
+        if (!_handles.TryGetValue(fallocate.Fh, out var handle) || handle is not OpenFile file || !file.CanWrite)
         {
             return EBADF;
         }
@@ -1048,9 +1179,10 @@ internal sealed unsafe partial class FuseServer
         lock (file.Lock)
         {
             long end = checked((long)(fallocate.Offset + fallocate.Length));
-            if (end > file.Stream.Length)
+            var stream = file.Stream!;
+            if (end > stream.Length)
             {
-                file.Stream.SetLength(end);
+                stream.SetLength(end);
             }
         }
 
@@ -1064,8 +1196,10 @@ internal sealed unsafe partial class FuseServer
         {
             lock (file.Lock)
             {
-                file.Stream.Dispose();
+                file.Close();
             }
+
+            _deferred.TryRemove(fh, out _);
         }
 
         return ReplyOk(unique, output);

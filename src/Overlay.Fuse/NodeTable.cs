@@ -37,6 +37,15 @@ internal sealed class NodeTable
         }
     }
 
+    /// <summary>The id of a path the table knows; 0 when it knows none (nothing is made).</summary>
+    public ulong KnownIdOf(string path)
+    {
+        lock (_lock)
+        {
+            return _byPath.TryGetValue(path, out var node) ? node.Id : 0;
+        }
+    }
+
     /// <summary>The id of a path, made when the path has none (readdir's inode numbers), without counting a lookup.</summary>
     public ulong IdOf(string path)
     {

@@ -232,11 +232,14 @@ public sealed class OverlayMount : IDisposable
     // for the connection's own device (0:N) in the mount table, so a clean unmount, or another
     // mount made since on the same directory, is left alone; a mount still there is aborted (its
     // users get ENOTCONN) and detached. INT and HUP are ignored: a Ctrl-C at the terminal is for
-    // the server, which unmounts by itself.
+    // the server, which unmounts by itself. It says "ready" once it is reading (the read is the
+    // shell's own, no further process), and Mount returns only then: the watchdog is in place, and
+    // its start-up does not compete with the mount's first requests.
     private const string WatchdogScript = """
-        exec >/dev/null 2>&1
         trap '' INT HUP
-        cat
+        echo ready
+        exec >/dev/null 2>&1
+        while read -r _; do :; done
         while read -r _ _ device _; do
             if [ "$device" = "0:$2" ]; then
                 echo 1 > "/sys/fs/fuse/connections/$2/abort"
@@ -265,14 +268,18 @@ public sealed class OverlayMount : IDisposable
         start.ArgumentList.Add("overlay-mount-watchdog");
         start.ArgumentList.Add(target);
         start.ArgumentList.Add(connection);
+        Process? watchdog;
         try
         {
-            return Process.Start(start);
+            watchdog = Process.Start(start);
         }
         catch (Win32Exception)
         {
             return null; // no watchdog: the mount answers ENOTCONN after the process's death until unmounted
         }
+
+        _ = watchdog?.StandardOutput.ReadLine(); // "ready", or end-of-file should the shell have failed
+        return watchdog;
     }
 
     /// <summary>After an unmount: the watchdog finds the mount gone and exits.</summary>

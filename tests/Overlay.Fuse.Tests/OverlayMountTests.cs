@@ -38,6 +38,29 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
+    public void Read_OfAFileOpenedBeforeItsNameWasRemovedReplacedOrMoved_ReadsTheFileItOpened()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        // Opened for reading and not read yet: the server has taken no stream for them (the kernel
+        // holds none of their pages), so each removal has to give them one first.
+        using var deleted = new FileStream(mounted["bottom.txt"], FileMode.Open, FileAccess.Read);
+        using var replaced = new FileStream(mounted["dir/b.txt"], FileMode.Open, FileAccess.Read);
+        using var moved = new FileStream(mounted["dir/a.txt"], FileMode.Open, FileAccess.Read);
+        File.Delete(mounted["bottom.txt"]);
+        File.WriteAllText(mounted["new.txt"], "new");
+        File.Move(mounted["new.txt"], mounted["dir/b.txt"], overwrite: true);
+        Directory.Move(mounted["dir"], mounted["dir2"]);
+
+        new StreamReader(deleted).ReadToEnd().Should().Be("bottom");
+        new StreamReader(replaced).ReadToEnd().Should().Be("b from lower1");
+        new StreamReader(moved).ReadToEnd().Should().Be("a from lower0");
+        File.Exists(mounted["bottom.txt"]).Should().BeFalse();
+        File.ReadAllText(mounted["dir2/b.txt"]).Should().Be("new");
+    }
+
+    [Fact]
     public void Write_WhenFileIsInALower_CopiesItUpAndLeavesTheLowerAlone()
     {
         Requires.Fuse();
