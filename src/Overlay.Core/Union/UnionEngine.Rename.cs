@@ -204,6 +204,10 @@ internal sealed partial class UnionEngine
         }
 
         EmitChange(OverlayEventKind.Renamed, destination.Path, node.Entry.Kind, oldPath: source.Path);
+
+        // Nothing reads the two walks any more: the thread's next ones reuse them.
+        source.Dispose();
+        destination.Dispose();
         return Errno.None;
     }
 
