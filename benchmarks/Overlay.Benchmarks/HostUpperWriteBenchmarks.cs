@@ -77,7 +77,7 @@ public class HostUpperWriteBenchmarks
     [Benchmark, BenchmarkCategory("Delete")]
     public int Overlay_Delete() => Delete(_overlay!.FileSystem, "");
 
-    private int Create(System.IO.Abstractions.IFileSystem fs, string root)
+    internal int Create(System.IO.Abstractions.IFileSystem fs, string root)
     {
         foreach (var directory in _directories)
         {
@@ -92,7 +92,7 @@ public class HostUpperWriteBenchmarks
         return _files.Length;
     }
 
-    private int Rename(System.IO.Abstractions.IFileSystem fs, string root)
+    internal int Rename(System.IO.Abstractions.IFileSystem fs, string root)
     {
         for (int i = 0; i < _files.Length; i++)
         {
@@ -102,7 +102,7 @@ public class HostUpperWriteBenchmarks
         return _files.Length;
     }
 
-    private int Delete(System.IO.Abstractions.IFileSystem fs, string root)
+    internal int Delete(System.IO.Abstractions.IFileSystem fs, string root)
     {
         foreach (var file in _files)
         {

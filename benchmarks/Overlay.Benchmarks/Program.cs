@@ -11,8 +11,9 @@ namespace Overlay.Benchmarks;
 /// (no separate build of the benchmarks; --job short and the like run out of process), with a 30-minute
 /// limit per benchmark instead of --inProcess's 5 minutes (the write classes fill an upper per iteration). The first argument
 /// "kernel" runs only the kernel comparison (Linux, root), whose baseline is the kernel's mount.
-/// The first arguments "make-tar", "extract-once" and "import-once" run one step once, outside
-/// BenchmarkDotNet, for counting its system calls with strace (see <see cref="OneShot"/>).
+/// The first arguments "make-tar", "extract-once", "import-once", "host-upper-once" and "burst-once" run one step once, outside
+/// BenchmarkDotNet, for counting its system calls with strace (see <see cref="OneShot"/> and
+/// <see cref="WriteOneShot"/>).
 /// </summary>
 public static class Program
 {
@@ -24,7 +25,7 @@ public static class Program
             config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)).AsDefault());
         }
 
-        if (args.Length > 0 && OneShot.TryRun(args))
+        if (args.Length > 0 && (OneShot.TryRun(args) || WriteOneShot.TryRun(args)))
         {
             return;
         }

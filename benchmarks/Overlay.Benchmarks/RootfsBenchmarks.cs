@@ -221,12 +221,20 @@ public class RootfsWriteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _set = RootfsSet.Get(L);
+        Choose();
         _kernel = new KernelMount(_set.Layers);
+    }
+
+    /// <summary>The rootfs split into <see cref="L"/> lowers and the lower files the burst rewrites and deletes.</summary>
+    internal void Choose()
+    {
+        _set = RootfsSet.Get(L);
         var lowerFiles = _set.RegularFiles.Where(p => p.StartsWith("usr/", StringComparison.Ordinal)).ToArray();
         _rewrite = [.. lowerFiles.Where((_, i) => i % 4 == 0).Take(200)];
         _delete = [.. lowerFiles.Where((_, i) => i % 4 == 2).Take(500)];
     }
+
+    internal RootfsSet Set => _set;
 
     [GlobalCleanup]
     public void Cleanup() => _kernel.Dispose();
@@ -246,7 +254,7 @@ public class RootfsWriteBenchmarks
     [Benchmark]
     public int Overlay_Burst() => Burst(_overlay!.FileSystem, "/");
 
-    private int Burst(IFileSystem fs, string root)
+    internal int Burst(IFileSystem fs, string root)
     {
         for (int d = 0; d < 20; d++)
         {

@@ -26,7 +26,7 @@ public partial class FileSystemLayer
 
     /// <summary>
     /// The capabilities the storage has: host handles and whole-file reads from the host disk only,
-    /// staging beside other calls on the real disk only, redirects in the kernel form only; the
+    /// staging beside other calls on the real disk only, redirects in the kernel form only, kind listings on the real disk only; the
     /// one-step rename that leaves a whiteout always (where the storage cannot, it takes two).
     /// </summary>
     TCapability? ILayer.GetCapability<TCapability>()
@@ -36,9 +36,13 @@ public partial class FileSystemLayer
             : typeof(TCapability) == typeof(IConcurrentStaging) ? StagesConcurrently
             : typeof(TCapability) == typeof(IDirectoryRedirects) ? StoresRedirects
             : typeof(TCapability) == typeof(IUnixMetadata) || typeof(TCapability) == typeof(IUnixMetadataWrites) ? StoresUnixMetadata
+            : typeof(TCapability) == typeof(ILowerKindListing) ? ListsKinds
             : true;
         return offered ? this as TCapability : null;
     }
+
+    /// <summary>Whether the layer lists a directory's kinds without reading each object (<see cref="ILowerKindListing"/>: the real disk on Linux).</summary>
+    private protected virtual bool ListsKinds => false;
 
     /// <summary>Whether the storage keeps owners, extended attributes, hard links and special files (the real disk on Linux).</summary>
     private protected virtual bool StoresUnixMetadata => false;

@@ -187,6 +187,16 @@ public partial class FileSystemLayer
     {
         string hostDestination = PrepareName(destinationPath);
         string hostSource = HostPath(sourcePath);
+        if (StorageIsPosix && KnownFree(destinationPath) && !IsReserved(PosixPath.NameOf(sourcePath)) && ParentsAreDirectories(sourcePath)
+            && TryMoveToFreeName(hostSource, hostDestination))
+        {
+            // The storage keeps modes and times itself, and the name was free: the one rename is
+            // all, whatever the source is (a missing source is left to the checks below).
+            Changed(sourcePath, present: false);
+            Created(destinationPath);
+            return;
+        }
+
         var keptSource = KeepParents(sourcePath);
         var keptDestination = KeepParents(destinationPath);
         var source = StatContained(sourcePath, hostSource);
@@ -468,6 +478,13 @@ public partial class FileSystemLayer
         string host = HostPath(path);
         var found = StatContained(path, host);
         return found.Exists ? (host, found) : throw new FileNotFoundException($"'{path}' is not in layer '{Name}'.", path);
+    }
+
+    /// <summary>Whether a name is known to be free: its directory was listed and does not hold it.</summary>
+    private bool KnownFree(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash >= 0 && KnownAbsent(slash == 0 ? "/" : path.AsSpan(0, slash), path.AsSpan(slash + 1));
     }
 
     /// <summary>Checks a name an object is about to be created at, which must be free.</summary>

@@ -228,6 +228,13 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     private protected virtual void MoveNoReplace(string hostSource, string hostDestination) =>
         FileSystem.Directory.Move(hostSource, hostDestination);
 
+    /// <summary>
+    /// Renames an object to a name believed free, refusing to replace: false, with nothing changed,
+    /// when the source is not there, the name is taken after all, or the storage cannot refuse in
+    /// one step; the caller then takes the long way. Any other failure throws.
+    /// </summary>
+    private protected virtual bool TryMoveToFreeName(string hostSource, string hostDestination) => false;
+
     /// <summary>Renames a non-directory over a non-directory, in one step where the storage can.</summary>
     private protected virtual void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
     {

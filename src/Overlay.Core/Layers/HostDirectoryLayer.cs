@@ -375,6 +375,31 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    private protected override bool TryMoveToFreeName(string hostSource, string hostDestination)
+    {
+        if (!_native)
+        {
+            return false;
+        }
+
+        int errno = LinuxSyscalls.RenameAt2(hostSource, hostDestination, LinuxSyscalls.RENAME_NOREPLACE);
+        if (errno == 0)
+        {
+            return true;
+        }
+
+        // ENOENT: the source is not there (the destination's parent was checked); EEXIST: the name
+        // is taken; EINVAL, ENOSYS: no RENAME_NOREPLACE here. The long way decides each.
+        if (errno is LinuxSyscalls.ENOENT or LinuxSyscalls.EEXIST or LinuxSyscalls.EINVAL or LinuxSyscalls.ENOSYS)
+        {
+            return false;
+        }
+
+        ThrowOnError(errno, "rename", hostSource, hostDestination);
+        return false;
+    }
+
+    /// <inheritdoc />
     private protected override void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
     {
         if (!_native)

@@ -265,6 +265,14 @@ internal sealed partial class PosixIo
     /// </summary>
     public void MoveFile(string sourceFullPath, string destinationFullPath, bool overwrite)
     {
+        // The common case in one walk of each path: a regular file renamed to a free name (or over
+        // a file, with overwrite). Anything else was left untouched and takes the checks below,
+        // which find the same answer and the exception System.IO gives for it.
+        if (_engine.RenameFile(sourceFullPath, destinationFullPath, noReplace: !overwrite, out bool notAFile) == Errno.None && !notAFile)
+        {
+            return;
+        }
+
         if (!FileExists(sourceFullPath))
         {
             throw new FileNotFoundException($"Could not find file '{sourceFullPath}'.", sourceFullPath);

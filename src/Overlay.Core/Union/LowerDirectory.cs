@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overlay.Layers;
 
 namespace Overlay.Union;
@@ -40,9 +41,42 @@ internal sealed class LowerDirectory
 
 /// <summary>One visible name of a <see cref="LowerDirectory"/>.</summary>
 /// <param name="Layer">The index of the topmost lower holding the name.</param>
-/// <param name="Entry">The entry in that layer.</param>
+/// <param name="Entry">The entry in that layer (its name and kind only while <paramref name="Pending"/> is set: read it through <c>LowerIndex.EntryOf</c>).</param>
 /// <param name="DirectoryLayers">
 /// For a directory: the lowers whose copies of it merge, topmost first (stopping below an opaque copy
-/// or above a non-directory or a whiteout).
+/// or above a non-directory or a whiteout; a copy whose layer listed only kinds says whether it is
+/// opaque when the directory itself is built, which then stops there).
 /// </param>
-internal readonly record struct LowerChild(int Layer, LayerEntry Entry, int[]? DirectoryLayers);
+/// <param name="Pending">Set when the layer listed only the name and kind: the whole entry is read on first use.</param>
+internal readonly record struct LowerChild(int Layer, LayerEntry Entry, int[]? DirectoryLayers, PendingEntry? Pending = null);
+
+/// <summary>
+/// The whole entry of a child a kind listing gave only the name and kind of: read from its layer
+/// the first time a lookup or a listing hands the child out, then kept. Two threads may read it at
+/// once; both read the same object and one result is kept.
+/// </summary>
+internal sealed class PendingEntry
+{
+    private StrongBox<LayerEntry>? _read;
+
+    /// <summary>The whole entry: the one read before, or read now.</summary>
+    /// <param name="listing">The child's layer.</param>
+    /// <param name="layerName">The layer's name, for the message when the object is gone.</param>
+    /// <param name="path">The child's path in its layer.</param>
+    public LayerEntry Get(ILowerKindListing listing, string layerName, string path)
+    {
+        if (Volatile.Read(ref _read) is { } read)
+        {
+            return read.Value;
+        }
+
+        if (!listing.TryGetListedEntry(path, out var entry))
+        {
+            // A lower does not change under the overlay; one that did is not guessed at.
+            throw new IOException($"'{path}' of layer '{layerName}' was listed but is no longer there: the layer changed under the overlay.", 116);
+        }
+
+        Volatile.Write(ref _read, new StrongBox<LayerEntry>(entry));
+        return entry;
+    }
+}

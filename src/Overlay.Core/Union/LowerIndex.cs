@@ -16,12 +16,23 @@ namespace Overlay.Union;
 internal sealed class LowerIndex
 {
     private readonly ILayer[] _lowers;
+    private readonly ILowerKindListing?[] _kindListings;
     private ConcurrentDictionary<string, LowerDirectory?> _directories = new(StringComparer.Ordinal);
 
     public LowerIndex(ILayer[] lowersTopFirst)
     {
         _lowers = lowersTopFirst;
+        _kindListings = [.. lowersTopFirst.Select(l => l.GetCapability<ILowerKindListing>())];
     }
+
+    /// <summary>
+    /// A child's whole entry: as listed, or, when its layer listed only its kind, read from the
+    /// layer now (once).
+    /// </summary>
+    /// <param name="child">The child.</param>
+    /// <param name="path">The child's path in the lowers (its directory's path, '/', its name).</param>
+    public LayerEntry EntryOf(in LowerChild child, string path) =>
+        child.Pending is { } pending ? pending.Get(_kindListings[child.Layer]!, _lowers[child.Layer].Name, path) : child.Entry;
 
     /// <summary>Forgets everything; the next lookups list the lowers again.</summary>
     public void Clear() => _directories = new ConcurrentDictionary<string, LowerDirectory?>(StringComparer.Ordinal);
@@ -103,9 +114,21 @@ internal sealed class LowerIndex
         var openChains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var closed = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (int layer in layers)
+        // A kind listing leaves a directory's opaque mark to the directory's own listing: a chain
+        // of directories found in the parent ends here, at the first layer whose listing says so.
+        int used = layers.Length;
+        for (int i = 0; i < layers.Length; i++)
         {
-            foreach (var entry in _lowers[layer].ListDirectory(path))
+            int layer = layers[i];
+            bool opaqueHere = false;
+            var listed = _kindListings[layer] is { } kinds ? kinds.ListKinds(path, out opaqueHere) : null;
+            if (listed is null)
+            {
+                opaqueHere = false;
+                listed = [.. _lowers[layer].ListDirectory(path).Select(static e => new ListedEntry(e, Complete: true))];
+            }
+
+            foreach (var (entry, complete) in listed)
             {
                 string name = entry.Name;
                 if (hidden.ContainsKey(name) || closed.Contains(name))
@@ -149,13 +172,24 @@ internal sealed class LowerIndex
                             closed.Add(name);
                         }
 
-                        children[name] = new LowerChild(layer, entry, null);
+                        children[name] = new LowerChild(layer, entry, null, complete ? null : new PendingEntry());
                         break;
                     default:
-                        children[name] = new LowerChild(layer, entry, null);
+                        children[name] = new LowerChild(layer, entry, null, complete ? null : new PendingEntry());
                         break;
                 }
             }
+
+            if (opaqueHere && i + 1 < layers.Length)
+            {
+                used = i + 1;
+                break;
+            }
+        }
+
+        if (used < layers.Length)
+        {
+            layers = layers[..used];
         }
 
         foreach (var (name, chain) in openChains)

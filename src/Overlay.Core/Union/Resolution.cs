@@ -6,7 +6,8 @@ namespace Overlay.Union;
 /// The result of walking a path through the merged tree. Disposing it hands it back for the
 /// thread's next walk (one is kept per thread), so a lookup reuses its ancestor list instead of
 /// allocating one: dispose it only when nothing reads it any more (a <c>using</c> declaration at
-/// the walk); one that is never disposed is simply collected.
+/// the walk); one that is never disposed is simply collected. Two are kept per thread, for the
+/// calls that hold two walks at once (rename, link).
 /// </summary>
 internal sealed class Resolution : IDisposable
 {
@@ -15,6 +16,9 @@ internal sealed class Resolution : IDisposable
 
     [ThreadStatic]
     private static Resolution? t_spare;
+
+    [ThreadStatic]
+    private static Resolution? t_secondSpare;
 
     private Resolution(int depth)
     {
@@ -26,16 +30,23 @@ internal sealed class Resolution : IDisposable
     public static Resolution Rent(int depth)
     {
         var spare = t_spare;
-        if (spare is null)
+        if (spare is not null)
         {
-            return new Resolution(depth);
+            t_spare = null;
+            return spare;
         }
 
-        t_spare = null;
-        return spare;
+        spare = t_secondSpare;
+        if (spare is not null)
+        {
+            t_secondSpare = null;
+            return spare;
+        }
+
+        return new Resolution(depth);
     }
 
-    /// <summary>Clears the resolution and keeps it as the thread's spare.</summary>
+    /// <summary>Clears the resolution and keeps it as one of the thread's two spares.</summary>
     public void Dispose()
     {
         if (Ancestors.Capacity > KeptCapacity)
@@ -50,7 +61,20 @@ internal sealed class Resolution : IDisposable
         FreePath = null;
         OverWhiteout = false;
         TrailingSlash = false;
-        t_spare = this;
+        if (ReferenceEquals(t_spare, this) || ReferenceEquals(t_secondSpare, this))
+        {
+            // Disposed twice: kept once.
+            return;
+        }
+
+        if (t_spare is null)
+        {
+            t_spare = this;
+        }
+        else
+        {
+            t_secondSpare = this;
+        }
     }
 
     /// <summary>Why the walk stopped early, or <see cref="Errno.None"/>.</summary>

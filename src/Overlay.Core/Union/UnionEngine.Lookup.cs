@@ -71,7 +71,7 @@ internal sealed partial class UnionEngine
                 ? path
                 : PosixPath.Combine(lowerDirectory.Path, key);
             var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, key, lowerPath);
-            return new MergedNode(path, child.Entry, child.Layer, lower, lowerPath);
+            return new MergedNode(path, _index.EntryOf(child, lowerPath), child.Layer, lower, lowerPath);
         }
 
         return null;

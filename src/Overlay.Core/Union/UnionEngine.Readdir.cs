@@ -75,7 +75,8 @@ internal sealed partial class UnionEngine
                 }
 
                 var lower = child.DirectoryLayers is null ? null : _index.Child(lowerDirectory, name);
-                entries[count++] = new MergedNode(PosixPath.Combine(directory.Path, name), child.Entry, child.Layer, lower, PosixPath.Combine(lowerDirectory.Path, name));
+                string lowerPath = PosixPath.Combine(lowerDirectory.Path, name);
+                entries[count++] = new MergedNode(PosixPath.Combine(directory.Path, name), _index.EntryOf(child, lowerPath), child.Layer, lower, lowerPath);
             }
         }
 

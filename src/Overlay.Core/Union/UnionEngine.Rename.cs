@@ -22,8 +22,26 @@ internal sealed partial class UnionEngine
     /// reach of any name.
     /// </param>
     /// <returns>The errno.</returns>
-    public Errno Rename(UnionPath sourcePath, UnionPath destinationPath, bool noReplace, string? replacedLinkedAt = null)
+    public Errno Rename(UnionPath sourcePath, UnionPath destinationPath, bool noReplace, string? replacedLinkedAt = null) =>
+        Rename(sourcePath, destinationPath, noReplace, replacedLinkedAt, fileOnly: false, out _);
+
+    /// <summary>
+    /// As <see cref="Rename(UnionPath, UnionPath, bool, string?)"/>, for File.Move's common case: a
+    /// source that is a regular file is renamed; any other source (a directory, a link whose target
+    /// decides what File.Move does, a device) is left where it is, for the caller to make its
+    /// checks the long way. Nothing is changed when the answer is not <see cref="Errno.None"/>.
+    /// </summary>
+    /// <param name="sourcePath">What to move.</param>
+    /// <param name="destinationPath">Where to.</param>
+    /// <param name="noReplace">Refuse an existing destination with EEXIST.</param>
+    /// <param name="notAFile">The source is there and is not a regular file: nothing was done.</param>
+    /// <returns>The errno (<see cref="Errno.None"/> with <paramref name="notAFile"/> set when nothing was tried).</returns>
+    public Errno RenameFile(UnionPath sourcePath, UnionPath destinationPath, bool noReplace, out bool notAFile) =>
+        Rename(sourcePath, destinationPath, noReplace, replacedLinkedAt: null, fileOnly: true, out notAFile);
+
+    private Errno Rename(UnionPath sourcePath, UnionPath destinationPath, bool noReplace, string? replacedLinkedAt, bool fileOnly, out bool notAFile)
     {
+        notAFile = false;
         using var scope = Write();
 
         // rename(2) never follows a final link, even with a trailing slash; both parents are walked
@@ -43,6 +61,12 @@ internal sealed partial class UnionEngine
         if (source.Node is not { } node)
         {
             return Errno.ENOENT;
+        }
+
+        if (fileOnly && node.Entry.Kind != LayerEntryKind.File)
+        {
+            notAFile = true;
+            return Errno.None;
         }
 
         if (!node.IsDirectory && (source.TrailingSlash || destination.TrailingSlash))
@@ -104,12 +128,15 @@ internal sealed partial class UnionEngine
             return Errno.EXDEV;
         }
 
-        // Copying the source's parents up can copy up the destination's too: look it up again.
-        CopyUpAncestors(source);
-        destination = ResolveForRename(destinationPath);
-        CopyUpAncestors(destination);
-        source = ResolveForRename(sourcePath);
-        node = source.Node!.Value;
+        if (!AllInUpper(source) || !AllInUpper(destination))
+        {
+            // Copying the source's parents up can copy up the destination's too: look it up again.
+            CopyUpAncestors(source);
+            destination = ResolveForRename(destinationPath);
+            CopyUpAncestors(destination);
+            source = ResolveForRename(sourcePath);
+            node = source.Node!.Value;
+        }
 
         bool redirects = node.IsLowerOrMerged && Options.DirectoryRenamePolicy == DirectoryRenamePolicy.Redirect;
         if (redirects)
@@ -177,6 +204,10 @@ internal sealed partial class UnionEngine
         }
 
         EmitChange(OverlayEventKind.Renamed, destination.Path, node.Entry.Kind, oldPath: source.Path);
+
+        // Nothing reads the two walks any more: the thread's next ones reuse them.
+        source.Dispose();
+        destination.Dispose();
         return Errno.None;
     }
 
@@ -195,6 +226,21 @@ internal sealed partial class UnionEngine
         }
 
         return sameParent ? name : node.Lower!.Path;
+    }
+
+    /// <summary>Whether every directory a resolution went through is in the upper already: nothing to copy up for it.</summary>
+    private static bool AllInUpper(Resolution resolution)
+    {
+        var ancestors = resolution.Ancestors;
+        for (int i = 1; i < ancestors.Count; i++)
+        {
+            if (!ancestors[i].InUpper)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private Resolution ResolveForRename(UnionPath path)

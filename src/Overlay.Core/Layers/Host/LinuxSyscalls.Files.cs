@@ -118,7 +118,19 @@ internal static partial class LinuxSyscalls
     /// <param name="noAtime">Leave the directory's access time alone where allowed.</param>
     /// <param name="names">Receives the names.</param>
     /// <returns>0, or the errno (<see cref="ENOTDIR"/>, <see cref="ELOOP"/> for a link, ...).</returns>
-    public static unsafe int ListDirectory(string path, bool noAtime, List<string> names)
+    public static int ListDirectory(string path, bool noAtime, List<string> names) => ListDirectory(path, noAtime, names, null);
+
+    /// <summary>
+    /// As <see cref="ListDirectory(string, bool, List{string})"/>, with each name's <c>d_type</c>
+    /// (<see cref="DT_UNKNOWN"/> where the file system does not record it) added to
+    /// <paramref name="types"/> when given.
+    /// </summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="noAtime">Leave the directory's access time alone where allowed.</param>
+    /// <param name="names">Receives the names.</param>
+    /// <param name="types">Receives each name's <c>d_type</c>, in the same order, or null.</param>
+    /// <returns>0, or the errno.</returns>
+    public static unsafe int ListDirectory(string path, bool noAtime, List<string> names, List<byte>? types)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(names);
@@ -169,6 +181,7 @@ internal static partial class LinuxSyscalls
                 }
 
                 names.Add(System.Text.Encoding.UTF8.GetString(name));
+                types?.Add(*((byte*)entry + 18));
             }
         }
         finally
@@ -176,6 +189,30 @@ internal static partial class LinuxSyscalls
             _ = CloseDirNative(directory);
         }
     }
+
+    /// <summary><c>d_type</c>: the file system does not say; stat the name.</summary>
+    public const byte DT_UNKNOWN = 0;
+
+    /// <summary><c>d_type</c>: a FIFO.</summary>
+    public const byte DT_FIFO = 1;
+
+    /// <summary><c>d_type</c>: a character device (the kernel form's whiteout is one).</summary>
+    public const byte DT_CHR = 2;
+
+    /// <summary><c>d_type</c>: a directory.</summary>
+    public const byte DT_DIR = 4;
+
+    /// <summary><c>d_type</c>: a block device.</summary>
+    public const byte DT_BLK = 6;
+
+    /// <summary><c>d_type</c>: a regular file.</summary>
+    public const byte DT_REG = 8;
+
+    /// <summary><c>d_type</c>: a symbolic link.</summary>
+    public const byte DT_LNK = 10;
+
+    /// <summary><c>d_type</c>: a socket.</summary>
+    public const byte DT_SOCK = 12;
 
     [LibraryImport(Libc, EntryPoint = "fdopendir", SetLastError = true)]
     private static partial nint FdOpenDirNative(int fd);
