@@ -11,6 +11,10 @@ namespace Overlay.Benchmarks;
 /// make-tar                               prints the path of the fixture tar (built on first use)
 /// extract-once TAR DIR oci|kernel        TarLayer.Open + ExtractTo(DIR, form)
 /// import-once TAR STORE durable|fast     ImageStore.Open(STORE) + AddImage([TarLayer])
+/// extract-loop TAR DIR N                 N rounds of GNU tar, ExtractTo kernel, ExtractTo OCI in this
+///                                        process, each into a new directory under DIR after the
+///                                        previous one is deleted and sync run (as the benchmark's
+///                                        iterations do); prints each one's time and this process's CPU time
 /// </code>
 /// </summary>
 public static class OneShot
@@ -37,8 +41,43 @@ public static class OneShot
                 }
 
                 return true;
+            case "extract-loop" when args.Length == 4:
+                Loop(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                return true;
             default:
                 return false;
         }
+    }
+
+    private static void Loop(string tar, string run, int count)
+    {
+        Directory.CreateDirectory(run);
+        string target = "";
+        for (int i = 0; i < count; i++)
+        {
+            foreach (string row in new[] { "gnu", "kernel", "oci" })
+            {
+                ExtractionBenchmarks.Remove(target);
+                Tool.Run("sync");
+                target = Path.Combine(run, "t" + Guid.NewGuid().ToString("N")[..8]);
+                var before = Environment.CpuUsage;
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                if (row == "gnu")
+                {
+                    Directory.CreateDirectory(target);
+                    Tool.Run("tar", "-xpf", tar, "--numeric-owner", "--xattrs", "-C", target);
+                }
+                else
+                {
+                    using var layer = TarLayer.Open(tar);
+                    layer.ExtractTo(target, row == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci);
+                }
+
+                var after = Environment.CpuUsage;
+                Console.WriteLine($"{row} {watch.Elapsed.TotalSeconds:F2} s  user {(after.UserTime - before.UserTime).TotalSeconds:F2} sys {(after.PrivilegedTime - before.PrivilegedTime).TotalSeconds:F2}  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            }
+        }
+
+        ExtractionBenchmarks.Remove(target);
     }
 }
