@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Overlay.Oci.Model;
+using Overlay.Oci.Tar;
 
 namespace Overlay.Oci;
 
@@ -279,11 +280,15 @@ public sealed class LayerTarReader : IDisposable
                     throw Bad(headerOffset, name, $"extended attribute '{attribute}' is not base64");
                 }
             }
-            else if (key is not ("path" or "linkpath" or "size" or "uid" or "gid" or "uname" or "gname" or "mtime" or "atime" or "ctime"))
+            else if (key is not ("path" or "linkpath" or "size" or "uid" or "gid" or "uname" or "gname" or "mtime" or "atime" or "ctime"
+                or PosixAclText.AccessRecord or PosixAclText.DefaultRecord))
             {
                 records[key] = Encoding.UTF8.GetString(value);
             }
         }
+
+        AddAcl(pax, PosixAclText.AccessRecord, PosixAclText.AccessAttribute, xattrs, headerOffset, name);
+        AddAcl(pax, PosixAclText.DefaultRecord, PosixAclText.DefaultAttribute, xattrs, headerOffset, name);
 
         long mode = ParseNumber(100, 8, headerOffset, "mode");
         return new TarMember
@@ -309,6 +314,32 @@ public sealed class LayerTarReader : IDisposable
             HeaderOffset = headerOffset,
             DataOffset = _position,
         };
+    }
+
+    /// <summary>
+    /// GNU tar's <c>--acls</c> text record (<c>SCHILY.acl.access</c>, <c>SCHILY.acl.default</c>) as the
+    /// binary <c>system.posix_acl_*</c> attribute, unless the member carries that attribute itself
+    /// (<c>--xattrs</c> writes both; the binary value is the one the kernel held). Names in the text
+    /// are looked up in this system's user and group databases, as GNU tar's extraction does.
+    /// </summary>
+    private void AddAcl(Dictionary<string, byte[]> pax, string record, string attribute, Dictionary<string, byte[]> xattrs, long headerOffset, string name)
+    {
+        if (!pax.TryGetValue(record, out var text) || xattrs.ContainsKey(attribute))
+        {
+            return;
+        }
+
+        try
+        {
+            if (PosixAclText.ToXattr(Encoding.UTF8.GetString(text), Layers.Host.LinuxSyscalls.UserIdOf, Layers.Host.LinuxSyscalls.GroupIdOf) is { } value)
+            {
+                xattrs[attribute] = value;
+            }
+        }
+        catch (FormatException e)
+        {
+            throw Bad(headerOffset, name, $"its {record} record is not a POSIX ACL: {e.Message}");
+        }
     }
 
     private Dictionary<string, byte[]> Merge(Dictionary<string, byte[]>? local)
