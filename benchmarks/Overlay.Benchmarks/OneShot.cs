@@ -14,7 +14,8 @@ namespace Overlay.Benchmarks;
 /// extract-loop TAR DIR N                 N rounds of GNU tar, ExtractTo kernel, ExtractTo OCI in this
 ///                                        process, each into a new directory under DIR after the
 ///                                        previous one is deleted and sync run (as the benchmark's
-///                                        iterations do); prints each one's time and this process's CPU time
+///                                        iterations do); prints each one's time, this process's CPU
+///                                        time, bytes allocated and gen0 collections
 /// </code>
 /// </summary>
 public static class OneShot
@@ -61,6 +62,8 @@ public static class OneShot
                 Tool.Run("sync");
                 target = Path.Combine(run, "t" + Guid.NewGuid().ToString("N")[..8]);
                 var before = Environment.CpuUsage;
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                int collections = GC.CollectionCount(0);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 if (row == "gnu")
                 {
@@ -74,7 +77,7 @@ public static class OneShot
                 }
 
                 var after = Environment.CpuUsage;
-                Console.WriteLine($"{row} {watch.Elapsed.TotalSeconds:F2} s  user {(after.UserTime - before.UserTime).TotalSeconds:F2} sys {(after.PrivilegedTime - before.PrivilegedTime).TotalSeconds:F2}  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+                Console.WriteLine($"{row} {watch.Elapsed.TotalSeconds:F2} s  user {(after.UserTime - before.UserTime).TotalSeconds:F2} sys {(after.PrivilegedTime - before.PrivilegedTime).TotalSeconds:F2}  allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) >> 20} MiB, {GC.CollectionCount(0) - collections} gen0 GCs  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             }
         }
 
