@@ -72,9 +72,9 @@ public sealed class TarMember
     /// <summary>Whether the member is a directory.</summary>
     public bool IsDirectory => Type == TarMemberType.Directory;
 
-    private static readonly IReadOnlyDictionary<string, byte[]> EmptyAttributes = new Dictionary<string, byte[]>(0);
+    internal static readonly IReadOnlyDictionary<string, byte[]> EmptyAttributes = new Dictionary<string, byte[]>(0);
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyRecords = new Dictionary<string, string>(0);
+    internal static readonly IReadOnlyDictionary<string, string> EmptyRecords = new Dictionary<string, string>(0);
 
     /// <inheritdoc />
     public override string ToString() => $"{Type} {Name}";
