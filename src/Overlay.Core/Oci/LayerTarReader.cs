@@ -36,6 +36,7 @@ public sealed class LayerTarReader : IDisposable
     /// <summary>The keys nearly every PAX header has, given as these strings rather than new ones.</summary>
     private static readonly string[] CommonKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime", "atime", "ctime"];
 
+    private byte[] _extension = new byte[4096];
     private string? _lastUserName;
     private string? _lastGroupName;
     private long _position;
@@ -436,14 +437,23 @@ public sealed class LayerTarReader : IDisposable
 
     // ---- Extension headers
 
-    private byte[] ReadExtension(long size, long headerOffset)
+    /// <summary>
+    /// An extension header's data, in a buffer reused for the next one: what is kept of it
+    /// (record values, a long name) is copied out.
+    /// </summary>
+    private ReadOnlySpan<byte> ReadExtension(long size, long headerOffset)
     {
         if (size > _limits.MaxExtendedHeaderSize)
         {
             throw Bad(headerOffset, null, $"an extension header of {size} bytes exceeds {_limits.MaxExtendedHeaderSize} (TarLimits.MaxExtendedHeaderSize)");
         }
 
-        var data = new byte[size];
+        if (_extension.Length < size)
+        {
+            _extension = new byte[Math.Max(size, Math.Min(2L * _extension.Length, _limits.MaxExtendedHeaderSize))];
+        }
+
+        var data = _extension;
         if (ReadFully(data, 0, (int)size) < size)
         {
             throw Bad(headerOffset, null, "the archive is truncated inside an extension header");
@@ -451,10 +461,10 @@ public sealed class LayerTarReader : IDisposable
 
         _position += size;
         Skip(Padding(size), headerOffset);
-        return data;
+        return data.AsSpan(0, (int)size);
     }
 
-    private Dictionary<string, byte[]> ParsePax(byte[] data, long headerOffset, Dictionary<string, byte[]> into)
+    private Dictionary<string, byte[]> ParsePax(ReadOnlySpan<byte> data, long headerOffset, Dictionary<string, byte[]> into)
     {
         // Records are "<length> <key>=<value>\n", length in decimal counting the whole record; the
         // value is raw bytes (SCHILY.xattr values are binary), so nothing is decoded as text first.
@@ -466,19 +476,19 @@ public sealed class LayerTarReader : IDisposable
                 break; // NUL padding after the last record, written by some tools.
             }
 
-            int space = Array.IndexOf(data, (byte)' ', at);
+            int space = data[at..].IndexOf((byte)' ') is var found and >= 0 ? at + found : -1;
             if (space < 0 || space - at > 10)
             {
                 throw Bad(headerOffset, null, "malformed PAX record length");
             }
 
-            if (!int.TryParse(data.AsSpan(at, space - at), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
+            if (!int.TryParse(data.Slice(at, space - at), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
                 || length <= space - at + 1 || at + length > data.Length || data[at + length - 1] != '\n')
             {
                 throw Bad(headerOffset, null, "malformed PAX record");
             }
 
-            var record = data.AsSpan(space + 1, at + length - 1 - (space + 1));
+            var record = data.Slice(space + 1, at + length - 1 - (space + 1));
             int equals = record.IndexOf((byte)'=');
             if (equals <= 0)
             {
@@ -528,11 +538,11 @@ public sealed class LayerTarReader : IDisposable
         return last = Text(span);
     }
 
-    private static byte[] TrimNul(byte[] data)
+    private static byte[] TrimNul(ReadOnlySpan<byte> data)
     {
         // Only the terminating NULs: a NUL inside the name is refused by the name check.
-        int end = data.AsSpan().LastIndexOfAnyExcept((byte)0) + 1;
-        return data[..end];
+        int end = data.LastIndexOfAnyExcept((byte)0) + 1;
+        return data[..end].ToArray();
     }
 
     // ---- Fields
