@@ -18,6 +18,11 @@ namespace Overlay.Benchmarks;
 ///                                        requests of a round with the kernel's fuse tracepoints
 /// fuse-copyup ROUNDS                     the same with CopyUp64MiB's write, each round on remounted
 ///                                        file systems with empty uppers
+/// extract-loop TAR DIR N                 N rounds of GNU tar, ExtractTo kernel, ExtractTo OCI in this
+///                                        process, each into a new directory under DIR after the
+///                                        previous one is deleted and sync run (as the benchmark's
+///                                        iterations do); prints each one's time (and TarLayer.Open's), this process's CPU
+///                                        time, bytes allocated and gen0 collections
 /// </code>
 /// </summary>
 public static class OneShot
@@ -49,6 +54,9 @@ public static class OneShot
                 return true;
             case "fuse-copyup" when args.Length == 2:
                 FuseRead(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), copyUp: true);
+                return true;
+            case "extract-loop" when args.Length == 4:
+                Loop(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
                 return true;
             default:
                 return false;
@@ -92,4 +100,40 @@ public static class OneShot
 
     private static string DeviceOf(string mountPoint) =>
         File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f[4] == mountPoint)[2];
+
+    private static void Loop(string tar, string run, int count)
+    {
+        Directory.CreateDirectory(run);
+        string target = "";
+        for (int i = 0; i < count; i++)
+        {
+            foreach (string row in new[] { "gnu", "kernel", "oci" })
+            {
+                ExtractionBenchmarks.Remove(target);
+                Tool.Run("sync");
+                target = Path.Combine(run, "t" + Guid.NewGuid().ToString("N")[..8]);
+                var before = Environment.CpuUsage;
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                int collections = GC.CollectionCount(0);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var opened = TimeSpan.Zero;
+                if (row == "gnu")
+                {
+                    Directory.CreateDirectory(target);
+                    Tool.Run("tar", "-xpf", tar, "--numeric-owner", "--xattrs", "-C", target);
+                }
+                else
+                {
+                    using var layer = TarLayer.Open(tar);
+                    opened = watch.Elapsed;
+                    layer.ExtractTo(target, row == "kernel" ? WhiteoutForm.Kernel : WhiteoutForm.Oci);
+                }
+
+                var after = Environment.CpuUsage;
+                Console.WriteLine($"{row} {watch.Elapsed.TotalSeconds:F2} s (open {opened.TotalSeconds:F2} s)  user {(after.UserTime - before.UserTime).TotalSeconds:F2} sys {(after.PrivilegedTime - before.PrivilegedTime).TotalSeconds:F2}  allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) >> 20} MiB, {GC.CollectionCount(0) - collections} gen0 GCs  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            }
+        }
+
+        ExtractionBenchmarks.Remove(target);
+    }
 }

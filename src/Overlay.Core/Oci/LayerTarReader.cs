@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Overlay.Oci.Model;
+using Overlay.Oci.Tar;
 
 namespace Overlay.Oci;
 
@@ -26,6 +27,18 @@ public sealed class LayerTarReader : IDisposable
     private readonly TarLimits _limits;
     private readonly byte[] _header = new byte[Block];
     private readonly Dictionary<string, byte[]> _globalPax = new(StringComparer.Ordinal);
+
+    /// <summary>The records of the member being read (cleared for each member; nothing keeps it).</summary>
+    private readonly Dictionary<string, byte[]> _localPax = new(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, byte[]> NoRecords = new(0, StringComparer.Ordinal);
+
+    /// <summary>The keys nearly every PAX header has, given as these strings rather than new ones.</summary>
+    private static readonly string[] CommonKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime", "atime", "ctime"];
+
+    private byte[] _extension = new byte[4096];
+    private string? _lastUserName;
+    private string? _lastGroupName;
     private long _position;
     private long _remainingData;
     private long _remainingPadding;
@@ -93,7 +106,13 @@ public sealed class LayerTarReader : IDisposable
             switch (type)
             {
                 case 'x':
-                    pax = ParsePax(ReadExtension(size, headerOffset), headerOffset, pax ?? new(StringComparer.Ordinal));
+                    if (pax is null)
+                    {
+                        _localPax.Clear();
+                        pax = _localPax;
+                    }
+
+                    pax = ParsePax(ReadExtension(size, headerOffset), headerOffset, pax);
                     continue;
                 case 'g':
                     ParsePax(ReadExtension(size, headerOffset), headerOffset, _globalPax);
@@ -176,25 +195,58 @@ public sealed class LayerTarReader : IDisposable
         }
 
         long stored = ParseNumber(148, 8, offset, "checksum");
-        long unsigned = 8 * ' ';
-        long signed = 8 * ' ';
-        for (int i = 0; i < Block; i++)
-        {
-            if (i is >= 148 and < 156)
-            {
-                continue;
-            }
-
-            unsigned += _header[i];
-            signed += (sbyte)_header[i];
-        }
-
-        if (stored != unsigned && stored != signed)
+        if (stored != UnsignedChecksum(_header) && stored != SignedChecksum(_header))
         {
             throw Bad(offset, null, "header checksum mismatch (not a tar, or a corrupt one)");
         }
 
         return true;
+    }
+
+    /// <summary>The header's bytes summed as unsigned, the checksum field counted as eight spaces.</summary>
+    private static long UnsignedChecksum(byte[] header)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            long plain = 8 * ' ';
+            for (int i = 0; i < Block; i++)
+            {
+                plain += i is < 148 or >= 156 ? header[i] : 0;
+            }
+
+            return plain;
+        }
+
+        // Eight bytes at a time: each byte of a lane is added into its own 16-bit slot (at most 64 bytes a slot, no carry out).
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(header.AsSpan(0, Block));
+        ulong low = 0;
+        ulong high = 0;
+        for (int i = 0; i < words.Length; i++)
+        {
+            ulong word = i == 148 / 8 ? (words[i] & 0x0000_0000_FFFF_FFFFUL) | 0x2020_2020_0000_0000UL
+                : i == 152 / 8 ? (words[i] & 0xFFFF_FFFF_0000_0000UL) | 0x0000_0000_2020_2020UL
+                : words[i];
+            low += word & 0x00FF_00FF_00FF_00FFUL;
+            high += (word >> 8) & 0x00FF_00FF_00FF_00FFUL;
+        }
+
+        ulong sum = low + high;
+        return (long)((sum & 0xFFFF) + ((sum >> 16) & 0xFFFF) + ((sum >> 32) & 0xFFFF) + (sum >> 48));
+    }
+
+    /// <summary>The header's bytes summed as signed (some old writers did), the checksum field counted as eight spaces.</summary>
+    private static long SignedChecksum(byte[] header)
+    {
+        long signed = 8 * ' ';
+        for (int i = 0; i < Block; i++)
+        {
+            if (i is < 148 or >= 156)
+            {
+                signed += (sbyte)header[i];
+            }
+        }
+
+        return signed;
     }
 
     private TarMember BuildEntry(char type, long size, long headerOffset, Dictionary<string, byte[]>? localPax, byte[]? longName, byte[]? longLink)
@@ -239,9 +291,12 @@ public sealed class LayerTarReader : IDisposable
             size = PaxInteger(paxSize, headerOffset, name, "size");
         }
 
-        if (pax.Keys.Any(k => k.StartsWith("GNU.sparse.", StringComparison.Ordinal)))
+        foreach (string key in pax.Keys)
         {
-            throw Bad(headerOffset, name, "sparse members are not supported");
+            if (key.StartsWith("GNU.sparse.", StringComparison.Ordinal))
+            {
+                throw Bad(headerOffset, name, "sparse members are not supported");
+            }
         }
 
         var entryType = type switch
@@ -259,30 +314,38 @@ public sealed class LayerTarReader : IDisposable
             _ => TarMemberType.RegularFile,
         };
 
-        var xattrs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var records = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Most members have neither attributes nor other records: their dictionaries are made only when needed.
+        Dictionary<string, byte[]>? xattrs = null;
+        Dictionary<string, string>? records = null;
         foreach (var (key, value) in pax)
         {
             if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
             {
-                xattrs[key["SCHILY.xattr.".Length..]] = value;
+                (xattrs ??= new(StringComparer.Ordinal))[key["SCHILY.xattr.".Length..]] = value;
             }
             else if (key.StartsWith("LIBARCHIVE.xattr.", StringComparison.Ordinal))
             {
                 string attribute = Uri.UnescapeDataString(key["LIBARCHIVE.xattr.".Length..]);
                 try
                 {
-                    xattrs.TryAdd(attribute, Convert.FromBase64String(Encoding.ASCII.GetString(value)));
+                    (xattrs ??= new(StringComparer.Ordinal)).TryAdd(attribute, Convert.FromBase64String(Encoding.ASCII.GetString(value)));
                 }
                 catch (FormatException)
                 {
                     throw Bad(headerOffset, name, $"extended attribute '{attribute}' is not base64");
                 }
             }
-            else if (key is not ("path" or "linkpath" or "size" or "uid" or "gid" or "uname" or "gname" or "mtime" or "atime" or "ctime"))
+            else if (key is not ("path" or "linkpath" or "size" or "uid" or "gid" or "uname" or "gname" or "mtime" or "atime" or "ctime"
+                or PosixAclText.AccessRecord or PosixAclText.DefaultRecord))
             {
-                records[key] = Encoding.UTF8.GetString(value);
+                (records ??= new(StringComparer.Ordinal))[key] = Encoding.UTF8.GetString(value);
             }
+        }
+
+        if (pax.Count > 0)
+        {
+            AddAcl(pax, PosixAclText.AccessRecord, PosixAclText.AccessAttribute, ref xattrs, headerOffset, name);
+            AddAcl(pax, PosixAclText.DefaultRecord, PosixAclText.DefaultAttribute, ref xattrs, headerOffset, name);
         }
 
         long mode = ParseNumber(100, 8, headerOffset, "mode");
@@ -293,8 +356,8 @@ public sealed class LayerTarReader : IDisposable
             Mode = (UnixFileMode)(mode & 0xFFF),
             Uid = pax.TryGetValue("uid", out var uid) ? PaxInteger(uid, headerOffset, name, "uid") : ParseNumber(108, 8, headerOffset, "uid"),
             Gid = pax.TryGetValue("gid", out var gid) ? PaxInteger(gid, headerOffset, name, "gid") : ParseNumber(116, 8, headerOffset, "gid"),
-            UserName = pax.TryGetValue("uname", out var uname) ? Encoding.UTF8.GetString(uname) : NullIfEmpty(ustar ? Field(265, 32, headerOffset) : string.Empty),
-            GroupName = pax.TryGetValue("gname", out var gname) ? Encoding.UTF8.GetString(gname) : NullIfEmpty(ustar ? Field(297, 32, headerOffset) : string.Empty),
+            UserName = pax.TryGetValue("uname", out var uname) ? Encoding.UTF8.GetString(uname) : ustar ? OwnerName(265, ref _lastUserName) : null,
+            GroupName = pax.TryGetValue("gname", out var gname) ? Encoding.UTF8.GetString(gname) : ustar ? OwnerName(297, ref _lastGroupName) : null,
             ModificationTimeUtc = pax.TryGetValue("mtime", out var mtime) ? PaxTime(mtime, headerOffset, name, "mtime") : FromUnix(ParseNumber(136, 12, headerOffset, "mtime"), 0),
             AccessTimeUtc = pax.TryGetValue("atime", out var atime) ? PaxTime(atime, headerOffset, name, "atime")
                 : gnu && _header[345] != 0 ? FromUnix(ParseNumber(345, 12, headerOffset, "atime"), 0) : null,
@@ -304,18 +367,44 @@ public sealed class LayerTarReader : IDisposable
             LinkName = linkName,
             DeviceMajor = Device(pax, "SCHILY.devmajor", 329, headerOffset, name),
             DeviceMinor = Device(pax, "SCHILY.devminor", 337, headerOffset, name),
-            ExtendedAttributes = xattrs,
-            PaxRecords = records,
+            ExtendedAttributes = xattrs ?? TarMember.EmptyAttributes,
+            PaxRecords = records ?? TarMember.EmptyRecords,
             HeaderOffset = headerOffset,
             DataOffset = _position,
         };
+    }
+
+    /// <summary>
+    /// GNU tar's <c>--acls</c> text record (<c>SCHILY.acl.access</c>, <c>SCHILY.acl.default</c>) as the
+    /// binary <c>system.posix_acl_*</c> attribute, unless the member carries that attribute itself
+    /// (<c>--xattrs</c> writes both; the binary value is the one the kernel held). Names in the text
+    /// are looked up in this system's user and group databases, as GNU tar's extraction does.
+    /// </summary>
+    private void AddAcl(Dictionary<string, byte[]> pax, string record, string attribute, ref Dictionary<string, byte[]>? xattrs, long headerOffset, string name)
+    {
+        if (!pax.TryGetValue(record, out var text) || (xattrs?.ContainsKey(attribute) ?? false))
+        {
+            return;
+        }
+
+        try
+        {
+            if (PosixAclText.ToXattr(Encoding.UTF8.GetString(text), Layers.Host.LinuxSyscalls.UserIdOf, Layers.Host.LinuxSyscalls.GroupIdOf) is { } value)
+            {
+                (xattrs ??= new(StringComparer.Ordinal))[attribute] = value;
+            }
+        }
+        catch (FormatException e)
+        {
+            throw Bad(headerOffset, name, $"its {record} record is not a POSIX ACL: {e.Message}");
+        }
     }
 
     private Dictionary<string, byte[]> Merge(Dictionary<string, byte[]>? local)
     {
         if (_globalPax.Count == 0)
         {
-            return local ?? new(StringComparer.Ordinal);
+            return local ?? NoRecords;
         }
 
         var merged = new Dictionary<string, byte[]>(_globalPax, StringComparer.Ordinal);
@@ -348,14 +437,23 @@ public sealed class LayerTarReader : IDisposable
 
     // ---- Extension headers
 
-    private byte[] ReadExtension(long size, long headerOffset)
+    /// <summary>
+    /// An extension header's data, in a buffer reused for the next one: what is kept of it
+    /// (record values, a long name) is copied out.
+    /// </summary>
+    private ReadOnlySpan<byte> ReadExtension(long size, long headerOffset)
     {
         if (size > _limits.MaxExtendedHeaderSize)
         {
             throw Bad(headerOffset, null, $"an extension header of {size} bytes exceeds {_limits.MaxExtendedHeaderSize} (TarLimits.MaxExtendedHeaderSize)");
         }
 
-        var data = new byte[size];
+        if (_extension.Length < size)
+        {
+            _extension = new byte[Math.Max(size, Math.Min(2L * _extension.Length, _limits.MaxExtendedHeaderSize))];
+        }
+
+        var data = _extension;
         if (ReadFully(data, 0, (int)size) < size)
         {
             throw Bad(headerOffset, null, "the archive is truncated inside an extension header");
@@ -363,10 +461,10 @@ public sealed class LayerTarReader : IDisposable
 
         _position += size;
         Skip(Padding(size), headerOffset);
-        return data;
+        return data.AsSpan(0, (int)size);
     }
 
-    private Dictionary<string, byte[]> ParsePax(byte[] data, long headerOffset, Dictionary<string, byte[]> into)
+    private Dictionary<string, byte[]> ParsePax(ReadOnlySpan<byte> data, long headerOffset, Dictionary<string, byte[]> into)
     {
         // Records are "<length> <key>=<value>\n", length in decimal counting the whole record; the
         // value is raw bytes (SCHILY.xattr values are binary), so nothing is decoded as text first.
@@ -378,26 +476,26 @@ public sealed class LayerTarReader : IDisposable
                 break; // NUL padding after the last record, written by some tools.
             }
 
-            int space = Array.IndexOf(data, (byte)' ', at);
+            int space = data[at..].IndexOf((byte)' ') is var found and >= 0 ? at + found : -1;
             if (space < 0 || space - at > 10)
             {
                 throw Bad(headerOffset, null, "malformed PAX record length");
             }
 
-            if (!int.TryParse(data.AsSpan(at, space - at), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
+            if (!int.TryParse(data.Slice(at, space - at), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
                 || length <= space - at + 1 || at + length > data.Length || data[at + length - 1] != '\n')
             {
                 throw Bad(headerOffset, null, "malformed PAX record");
             }
 
-            var record = data.AsSpan(space + 1, at + length - 1 - (space + 1));
+            var record = data.Slice(space + 1, at + length - 1 - (space + 1));
             int equals = record.IndexOf((byte)'=');
             if (equals <= 0)
             {
                 throw Bad(headerOffset, null, "PAX record without a key");
             }
 
-            string key = Encoding.UTF8.GetString(record[..equals]);
+            string key = Key(record[..equals]);
             into[key] = record[(equals + 1)..].ToArray();
             at += length;
         }
@@ -405,11 +503,46 @@ public sealed class LayerTarReader : IDisposable
         return into;
     }
 
-    private static byte[] TrimNul(byte[] data)
+    private static string Key(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length <= 8)
+        {
+            foreach (string common in CommonKeys)
+            {
+                if (common.Length == bytes.Length && Ascii.Equals(bytes, common))
+                {
+                    return common;
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>A ustar owner name field; the previous member's string when the bytes are the same (most members share a few names).</summary>
+    private string? OwnerName(int offset, ref string? last)
+    {
+        var span = _header.AsSpan(offset, 32);
+        int end = span.IndexOf((byte)0);
+        span = end < 0 ? span : span[..end];
+        if (span.IsEmpty)
+        {
+            return null;
+        }
+
+        if (last is not null && last.Length == span.Length && Ascii.Equals(span, last))
+        {
+            return last;
+        }
+
+        return last = Text(span);
+    }
+
+    private static byte[] TrimNul(ReadOnlySpan<byte> data)
     {
         // Only the terminating NULs: a NUL inside the name is refused by the name check.
-        int end = data.AsSpan().LastIndexOfAnyExcept((byte)0) + 1;
-        return data[..end];
+        int end = data.LastIndexOfAnyExcept((byte)0) + 1;
+        return data[..end].ToArray();
     }
 
     // ---- Fields
@@ -497,6 +630,11 @@ public sealed class LayerTarReader : IDisposable
 
     private DateTime PaxTime(byte[] value, long headerOffset, string name, string what)
     {
+        if (TryPlainPaxTime(value, out var plain))
+        {
+            return plain;
+        }
+
         if (!decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds)
             || seconds < -62_135_596_800m || seconds > 253_402_300_799m)
         {
@@ -508,13 +646,68 @@ public sealed class LayerTarReader : IDisposable
         return FromUnix(whole, ticks);
     }
 
+    /// <summary>
+    /// The usual form, "seconds[.fraction]" with at most 11 digits of seconds, without going through
+    /// <see cref="decimal"/>; anything else (a sign, an exponent-free but longer number) is left to the full parse.
+    /// </summary>
+    private static bool TryPlainPaxTime(ReadOnlySpan<byte> value, out DateTime time)
+    {
+        time = default;
+        int dot = value.IndexOf((byte)'.');
+        var whole = dot < 0 ? value : value[..dot];
+        if (whole.IsEmpty || whole.Length > 11)
+        {
+            return false;
+        }
+
+        long seconds = 0;
+        foreach (byte b in whole)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            seconds = seconds * 10 + (b - '0');
+        }
+
+        long ticks = 0;
+        if (dot >= 0)
+        {
+            var fraction = value[(dot + 1)..];
+            if (fraction.IsEmpty)
+            {
+                return false;
+            }
+
+            long scale = TimeSpan.TicksPerSecond;
+            foreach (byte b in fraction)
+            {
+                if (b is < (byte)'0' or > (byte)'9')
+                {
+                    return false;
+                }
+
+                // Digits past the tick (100 ns) are dropped, as the full parse truncates them.
+                scale /= 10;
+                ticks += (b - '0') * scale;
+            }
+        }
+
+        if (seconds > 253_402_300_799L)
+        {
+            return false;
+        }
+
+        time = FromUnix(seconds, ticks);
+        return true;
+    }
+
     private static DateTime FromUnix(long seconds, long ticks)
     {
         seconds = Math.Clamp(seconds, -62_135_596_800L, 253_402_300_799L);
         return DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + ticks);
     }
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
     // ---- Data
 

@@ -15,10 +15,11 @@ public sealed partial class TarLayer
         using var stream = new HandleRangeStream(data, offset, length, readAhead: 128 << 10);
         using var reader = new LayerTarReader(stream, options.Limits, leaveOpen: true);
         int count = 0;
+        var scratch = new Scratch();
         while (reader.GetNextMember(cancellationToken) is { } entry)
         {
             count++;
-            Add(root, entry, options, name);
+            Add(root, entry, options, name, scratch);
             if (progress is not null && count % 1000 == 0)
             {
                 progress.Report(new OciProgress(OciProgressStage.Indexing, name, entry.DataOffset, length, count));
@@ -28,9 +29,17 @@ public sealed partial class TarLayer
         return (root, count);
     }
 
-    private static void Add(TarLayerNode root, TarMember entry, LayerTarOptions options, string layerName)
+    /// <summary>Component ranges of the member being added, reused from one member to the next.</summary>
+    private sealed class Scratch
     {
-        var parts = Split(entry.Name, entry.Name, layerName);
+        public List<Range> Parts { get; } = [];
+
+        public List<Range> LinkParts { get; } = [];
+    }
+
+    private static void Add(TarLayerNode root, TarMember entry, LayerTarOptions options, string layerName, Scratch scratch)
+    {
+        var parts = SplitRanges(entry.Name, entry.Name, layerName, scratch.Parts);
         if (parts.Count == 0)
         {
             // "." or "./": the root's own metadata.
@@ -44,7 +53,9 @@ public sealed partial class TarLayer
             return;
         }
 
-        string baseName = parts[^1];
+        // Only the last component becomes a string of its own (a key of its parent); the parents are looked up as spans.
+        var (baseStart, baseLength) = parts[^1].GetOffsetAndLength(entry.Name.Length);
+        string baseName = baseLength == entry.Name.Length ? entry.Name : entry.Name.Substring(baseStart, baseLength);
         var parent = Parent(root, parts, entry, layerName);
 
         if (options.WhiteoutForm == WhiteoutForm.Oci && OciWhiteout.Decode(baseName, out string? deleted) is var meaning && meaning != OciName.Plain)
@@ -103,7 +114,7 @@ public sealed partial class TarLayer
                 break;
             case TarMemberType.HardLink:
                 // Another name of an earlier member: the same file, as the kernel and Docker see it.
-                var target = HardLinkTarget(root, entry, layerName);
+                var target = HardLinkTarget(root, entry, layerName, scratch.LinkParts);
                 if (parent.Children!.TryGetValue(baseName, out var linked) && linked.Kind != LayerEntryKind.Whiteout)
                 {
                     throw Hostile(layerName, entry.Name, "a duplicate member (the name is already in this layer)");
@@ -153,20 +164,23 @@ public sealed partial class TarLayer
         parent.Children[baseName] = node;
     }
 
-    private static TarLayerNode Parent(TarLayerNode root, List<string> parts, TarMember entry, string layerName)
+    private static TarLayerNode Parent(TarLayerNode root, List<Range> parts, TarMember entry, string layerName)
     {
         var node = root;
+        string name = entry.Name;
         for (int i = 0; i < parts.Count - 1; i++)
         {
-            if (!node.Children!.TryGetValue(parts[i], out var child) || child.Kind == LayerEntryKind.Whiteout)
+            var part = name.AsSpan()[parts[i]];
+            var children = node.Children!;
+            if (!children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(part, out var child) || child.Kind == LayerEntryKind.Whiteout)
             {
                 // A parent the tar never named (or only whited out) is made as Docker does: 0755.
                 child = TarLayerNode.Directory(entry.ModificationTimeUtc);
-                node.Children[parts[i]] = child;
+                children[part.ToString()] = child;
             }
             else if (child.Kind != LayerEntryKind.Directory)
             {
-                string through = string.Join('/', parts.Take(i + 1));
+                string through = string.Join('/', parts.Take(i + 1).Select(r => name[r]));
                 throw Hostile(layerName, entry.Name, $"its parent '{through}' is a {(child.Kind == LayerEntryKind.SymbolicLink ? "symbolic link" : "file")} in this layer (a member may not be written through it)");
             }
 
@@ -176,7 +190,7 @@ public sealed partial class TarLayer
         return node;
     }
 
-    private static TarLayerNode HardLinkTarget(TarLayerNode root, TarMember entry, string layerName)
+    private static TarLayerNode HardLinkTarget(TarLayerNode root, TarMember entry, string layerName, List<Range> parts)
     {
         if (entry.LinkName.Length == 0)
         {
@@ -184,9 +198,10 @@ public sealed partial class TarLayer
         }
 
         var node = root;
-        foreach (string part in Split(entry.LinkName, entry.Name, layerName))
+        string link = entry.LinkName;
+        foreach (var part in SplitRanges(link, entry.Name, layerName, parts))
         {
-            if (node.Children is null || !node.Children.TryGetValue(part, out var child))
+            if (node.Children is null || !node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(link.AsSpan()[part], out var child))
             {
                 throw Hostile(layerName, entry.Name, $"its hard link target '{entry.LinkName}' is not an earlier member of this layer");
             }
@@ -216,27 +231,32 @@ public sealed partial class TarLayer
     /// Splits a member name into components: <c>./</c> prefixes, '.' components and repeated or
     /// trailing slashes are dropped; an absolute name or a '..' component is refused.
     /// </summary>
-    internal static List<string> Split(string path, string memberName, string layerName)
+    internal static List<string> Split(string path, string memberName, string layerName) =>
+        [.. SplitRanges(path, memberName, layerName, []).Select(r => path[r])];
+
+    /// <summary><see cref="Split"/> as ranges of <paramref name="path"/>, into <paramref name="parts"/> (cleared first).</summary>
+    private static List<Range> SplitRanges(string path, string memberName, string layerName, List<Range> parts)
     {
         if (path.StartsWith('/'))
         {
             throw Hostile(layerName, memberName, $"'{path}' is an absolute name");
         }
 
-        var parts = new List<string>();
-        foreach (string part in path.Split('/'))
+        parts.Clear();
+        foreach (var range in path.AsSpan().Split('/'))
         {
-            if (part.Length == 0 || part == ".")
+            var part = path.AsSpan()[range];
+            if (part.IsEmpty || part is ".")
             {
                 continue;
             }
 
-            if (part == "..")
+            if (part is "..")
             {
                 throw Hostile(layerName, memberName, $"'{path}' has a '..' component");
             }
 
-            parts.Add(part);
+            parts.Add(range);
         }
 
         return parts;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Overlay.Layers;
 
 namespace Overlay.Oci;
@@ -9,7 +8,7 @@ namespace Overlay.Oci;
 /// </content>
 public sealed partial class TarLayer : IUnixMetadata
 {
-    private readonly ConditionalWeakTable<TarLayerNode, object> _identities = [];
+    private static readonly IReadOnlyDictionary<string, byte[]> NoAttributes = new Dictionary<string, byte[]>(0);
     private long _nextIdentity;
 
     /// <inheritdoc />
@@ -22,7 +21,7 @@ public sealed partial class TarLayer : IUnixMetadata
         var node = Require(path);
         if (node.Source is not { ExtendedAttributes.Count: > 0 } source)
         {
-            return new Dictionary<string, byte[]>(0);
+            return NoAttributes;
         }
 
         var attributes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -41,11 +40,18 @@ public sealed partial class TarLayer : IUnixMetadata
     UnixFileIdentity IUnixMetadata.GetIdentity(string path)
     {
         var node = Require(path);
-        ulong id = (ulong)(long)_identities.GetValue(node, _ => Interlocked.Increment(ref _nextIdentity));
+        long id = Volatile.Read(ref node.Identity);
+        if (id == 0)
+        {
+            // First use: a new number; a racing caller's number wins if it came first.
+            long mine = Interlocked.Increment(ref _nextIdentity);
+            id = Interlocked.CompareExchange(ref node.Identity, mine, 0) is var previous && previous != 0 ? previous : mine;
+        }
+
         int links = node.Kind == LayerEntryKind.Directory
             ? 2 + node.Children!.Values.Count(c => c.Kind == LayerEntryKind.Directory)
             : node.Links;
-        return new UnixFileIdentity(id, links);
+        return new UnixFileIdentity((ulong)id, links);
     }
 
     /// <inheritdoc />

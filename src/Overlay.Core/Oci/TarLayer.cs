@@ -227,6 +227,40 @@ public sealed partial class TarLayer : ILayer, IDisposable, Layers.Host.IFileDat
 
     private TarLayerNode? Find(string path)
     {
+        // A writer asks several questions about one path, then about the next name of the same
+        // directory: the last answer and the last directory found are kept (the index never changes).
+        var last = _lastFound;
+        if (last is not null && ReferenceEquals(last.Path, path))
+        {
+            return last.Node;
+        }
+
+        TarLayerNode? node;
+        var directory = _lastDirectory;
+        int slash = path.LastIndexOf('/');
+        if (directory is not null && slash > 0 && slash == directory.Path.Length && slash < path.Length - 1
+            && path.AsSpan(0, slash).SequenceEqual(directory.Path))
+        {
+            node = directory.Node!.Children!.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(path.AsSpan(slash + 1), out var child) ? child : null;
+        }
+        else
+        {
+            node = Walk(path);
+        }
+
+        var found = new Found(path, node);
+        if (node?.Children is not null)
+        {
+            string trimmed = path.TrimEnd('/');
+            _lastDirectory = trimmed.Length == path.Length ? found : new Found(trimmed, node);
+        }
+
+        _lastFound = found;
+        return node;
+    }
+
+    private TarLayerNode? Walk(string path)
+    {
         var node = _root;
         foreach (var range in path.AsSpan().Split('/'))
         {
@@ -246,6 +280,12 @@ public sealed partial class TarLayer : ILayer, IDisposable, Layers.Host.IFileDat
 
         return node;
     }
+
+    /// <summary>A path and what it names in the index.</summary>
+    private sealed record Found(string Path, TarLayerNode? Node);
+
+    private Found? _lastFound;
+    private Found? _lastDirectory;
 
     internal TarLayerNode Root => _root;
 

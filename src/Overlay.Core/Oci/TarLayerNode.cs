@@ -36,6 +36,9 @@ internal sealed class TarLayerNode(LayerEntryKind kind)
     /// <summary>A device's numbers.</summary>
     public UnixDeviceNumber Device { get; set; }
 
+    /// <summary>The node's file number in its layer, given on first use (0 until then).</summary>
+    public long Identity;
+
     public static TarLayerNode Directory(DateTime time) => new(LayerEntryKind.Directory)
     {
         Mode = (UnixFileMode)0b111_101_101,

@@ -82,6 +82,70 @@ public sealed class LayerTarReaderTests
         Encoding.UTF8.GetString(entries[2].Data).Should().Be("pax");
     }
 
+    [Theory]
+    [InlineData("1700000000", 1_700_000_000L, 0L)]
+    [InlineData("1700000000.25", 1_700_000_000L, 2_500_000L)]
+    [InlineData("1700000000.123456789", 1_700_000_000L, 1_234_567L)]
+    [InlineData("0.0000001", 0L, 1L)]
+    [InlineData("-1.5", -2L, 5_000_000L)]
+    [InlineData("+12", 12L, 0L)]
+    [InlineData(".5", 0L, 5_000_000L)]
+    public void Reader_PaxTimes_AreReadToTheTickWithDigitsBeyondDropped(string value, long seconds, long ticks)
+    {
+        byte[] tar = new TestTar()
+            .Pax([new("mtime", Encoding.ASCII.GetBytes(value)), new("atime", Encoding.ASCII.GetBytes(value))]).File("f", "x")
+            .ToArray();
+        var entry = ReadAll(new MemoryStream(tar)).Single().Entry;
+        var expected = DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + ticks);
+        entry.ModificationTimeUtc.Should().Be(expected);
+        entry.AccessTimeUtc.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("1700000000.")]
+    [InlineData("17x")]
+    [InlineData("")]
+    public void Reader_PaxTimeThatIsNotANumber_IsRefused(string value)
+    {
+        byte[] tar = new TestTar().Pax([new("mtime", Encoding.ASCII.GetBytes(value))]).File("f", "x").ToArray();
+        var read = () => ReadAll(new MemoryStream(tar));
+        if (value == "1700000000.")
+        {
+            // A point with no digits after it is read as decimal reads it: the whole seconds.
+            read().Single().Entry.ModificationTimeUtc.Should().Be(DateTime.UnixEpoch.AddSeconds(1_700_000_000));
+            return;
+        }
+
+        read.Should().Throw<InvalidDataException>().WithMessage("*mtime*");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reader_ChecksumOverBytesAbove127_IsAcceptedSummedEitherWay(bool signed)
+    {
+        // A name of bytes >= 0x80 makes the unsigned and the signed sums differ; old writers used the signed one.
+        string name = "d\u00e9j\u00e0-\u00fc\u00df\u00f8-" + new string('\u00e9', 5);
+        byte[] tar = new TestTar().File(name, "data").ToArray();
+        long unsignedSum = 0;
+        long signedSum = 0;
+        for (int i = 0; i < 512; i++)
+        {
+            byte b = i is >= 148 and < 156 ? (byte)' ' : tar[i];
+            unsignedSum += b;
+            signedSum += (sbyte)b;
+        }
+
+        unsignedSum.Should().NotBe(signedSum);
+        signedSum.Should().BePositive();
+        Encoding.ASCII.GetBytes(Convert.ToString(signed ? signedSum : unsignedSum, 8).PadLeft(6, '0') + "\0 ").CopyTo(tar, 148);
+        ReadAll(new MemoryStream(tar)).Single().Entry.Name.Should().Be(name);
+
+        tar[0]++;
+        var corrupt = () => ReadAll(new MemoryStream(tar));
+        corrupt.Should().Throw<InvalidDataException>().WithMessage("*checksum*");
+    }
+
     [Fact]
     public void Reader_Base256Size_IsRead()
     {

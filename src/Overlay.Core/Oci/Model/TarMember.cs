@@ -52,7 +52,12 @@ public sealed class TarMember
     /// <summary>A device's minor number.</summary>
     public int DeviceMinor { get; init; }
 
-    /// <summary>Extended attributes (PAX <c>SCHILY.xattr.&lt;name&gt;</c> records); values are raw bytes, binary ones included.</summary>
+    /// <summary>
+    /// Extended attributes (PAX <c>SCHILY.xattr.&lt;name&gt;</c> records); values are raw bytes, binary
+    /// ones included. POSIX ACLs GNU tar wrote as text (<c>SCHILY.acl.access</c>,
+    /// <c>SCHILY.acl.default</c>) are here as the binary <c>system.posix_acl_access</c> and
+    /// <c>system.posix_acl_default</c> values the kernel keeps.
+    /// </summary>
     public IReadOnlyDictionary<string, byte[]> ExtendedAttributes { get; init; } = EmptyAttributes;
 
     /// <summary>The other PAX records of the member (neither applied to a field above nor an xattr), as text.</summary>
@@ -67,9 +72,9 @@ public sealed class TarMember
     /// <summary>Whether the member is a directory.</summary>
     public bool IsDirectory => Type == TarMemberType.Directory;
 
-    private static readonly IReadOnlyDictionary<string, byte[]> EmptyAttributes = new Dictionary<string, byte[]>(0);
+    internal static readonly IReadOnlyDictionary<string, byte[]> EmptyAttributes = new Dictionary<string, byte[]>(0);
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyRecords = new Dictionary<string, string>(0);
+    internal static readonly IReadOnlyDictionary<string, string> EmptyRecords = new Dictionary<string, string>(0);
 
     /// <inheritdoc />
     public override string ToString() => $"{Type} {Name}";
