@@ -151,7 +151,7 @@ public partial class FileSystemLayer
             RequireUpper();
         }
 
-        string host = RequireKind(path, HostEntryKind.File);
+        string host = RequireFile(path);
         int errno = access == FileAccess.Read
             ? LinuxSyscalls.OpenReadNoFollow(host, HandlesPreserveAccessTimes, out var handle)
             : LinuxSyscalls.OpenNoFollow(host, access, createNew: false, 0, out handle);

@@ -1,3 +1,5 @@
+using Overlay.Layers.Host;
+
 namespace Overlay.Layers;
 
 /// <content>
@@ -313,6 +315,51 @@ public partial class FileSystemLayer : IUpperEntryCache
             }
         }
     }
+
+    // The object the layer made last at a free name, while no change has been made since (the
+    // version it was made under); null when none. Read by the calls that follow a create at once.
+    private FreshObject? _fresh;
+
+    /// <summary>
+    /// Records that the layer has just made a new file or directory at a free name: until the next
+    /// change, it is known to be that kind of object and to carry no extended attribute at all (a
+    /// new inode; no <c>user.*</c> attribute is inherited from a directory), so no
+    /// <c>user.containers.override_stat</c> record either. Kept only while the cache runs (the
+    /// storage changes only through the layer).
+    /// </summary>
+    private protected void MadeFresh(string path, HostEntryKind kind)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return;
+        }
+
+        lock (_knownGate)
+        {
+            _fresh = _known is null ? null : new FreshObject(path, kind, _knownVersion);
+        }
+    }
+
+    /// <summary>
+    /// Whether a layer path holds the object the layer made there last, of that kind, with no
+    /// change through the layer since: what the layer knows of it without reading the storage.
+    /// </summary>
+    private protected bool IsFresh(string path, HostEntryKind kind)
+    {
+        if (Volatile.Read(ref _known) is null)
+        {
+            return false;
+        }
+
+        lock (_knownGate)
+        {
+            return _known is not null && _fresh is { } fresh && fresh.Version == _knownVersion
+                && fresh.Kind == kind && string.Equals(fresh.Path, path, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A new object the layer made, and the version of what is known right after.</summary>
+    private sealed record FreshObject(string Path, HostEntryKind Kind, long Version);
 
     /// <summary>What a directory is known to hold: its names, once listed, and its entry, once looked up (null before).</summary>
     private sealed class KnownDirectory

@@ -21,6 +21,7 @@ public partial class FileSystemLayer
             Created(path);
             kept.Restore();
             StampChanged(PosixPath.ParentOf(path));
+            MadeFresh(path, HostEntryKind.Directory);
         }
         catch
         {
@@ -44,6 +45,7 @@ public partial class FileSystemLayer
             Created(path);
             kept.Restore();
             StampChanged(PosixPath.ParentOf(path));
+            MadeFresh(path, HostEntryKind.File);
         }
         catch
         {
@@ -113,7 +115,7 @@ public partial class FileSystemLayer
     {
         CheckLayerPath(path);
         RequireUpper();
-        string host = RequireKind(path, HostEntryKind.File);
+        string host = RequireFile(path);
         return StampingTruncation(OpenExisting(host, access), host);
     }
 

@@ -42,7 +42,15 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     UnixOwner IUnixMetadata.GetOwner(string path)
     {
         string host = RequireExisting(path, out var stat);
-        return OverriddenOwner(host) ?? new UnixOwner((int)stat.Uid, (int)stat.Gid);
+
+        // A file or directory the layer has just made holds no attribute yet: its owner is the one statx gives.
+        var fresh = stat.Type switch
+        {
+            LinuxSyscalls.S_IFREG => IsFresh(path, HostEntryKind.File),
+            LinuxSyscalls.S_IFDIR => IsFresh(path, HostEntryKind.Directory),
+            _ => false,
+        };
+        return (fresh ? null : OverriddenOwner(host)) ?? new UnixOwner((int)stat.Uid, (int)stat.Gid);
     }
 
     /// <inheritdoc />
