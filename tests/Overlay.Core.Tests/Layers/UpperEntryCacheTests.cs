@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using Overlay.Layers;
 using Overlay.Layers.Host;
 using Overlay.Tests.KernelScenarios;
 using Overlay.Tests.Reliability;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Layers;
 
@@ -23,7 +23,6 @@ public sealed class UpperEntryCacheTests : IDisposable
     private const int EIO = 5;
 
     private readonly string _root = Directory.CreateTempSubdirectory("overlay-test-known-").FullName;
-    private readonly ConcurrentQueue<(string Call, string Path)> _calls = new();
 
     public UpperEntryCacheTests()
     {
@@ -193,30 +192,7 @@ public sealed class UpperEntryCacheTests : IDisposable
             .Should().Throw<IOException>().Which.HResult.Should().Be(EIO);
     }
 
-    private List<(string Call, string Path)> Watch(Action action)
-    {
-        _calls.Clear();
-        string prefix = UpperDirectory;
-        LinuxSyscalls.Fault = (call, path) =>
-        {
-            if (path.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                _calls.Enqueue((call, path));
-            }
-
-            return 0;
-        };
-        try
-        {
-            action();
-        }
-        finally
-        {
-            LinuxSyscalls.Fault = null;
-        }
-
-        return [.. _calls];
-    }
+    private List<(string Call, string Path)> Watch(Action action) => SyscallRecorder.Record(action, UpperDirectory);
 
     private static void SkipUnlessPossible(WhiteoutForm form)
     {

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using Overlay.Layers;
 using Overlay.Layers.Host;
 using Overlay.Tests.Reliability;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Union;
 
@@ -18,7 +18,6 @@ namespace Overlay.Tests.Union;
 public sealed class HostUpperCreateCallsTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("overlay-test-create-calls-").FullName;
-    private readonly ConcurrentQueue<(string Call, string Path)> _calls = new();
 
     public void Dispose()
     {
@@ -107,25 +106,7 @@ public sealed class HostUpperCreateCallsTests : IDisposable
         return new OverlayFileSystem([new HostDirectoryLayer(lower)], upperLayer, options);
     }
 
-    private List<(string Call, string Path)> Watch(Action action)
-    {
-        _calls.Clear();
-        LinuxSyscalls.Fault = (call, path) =>
-        {
-            _calls.Enqueue((call, path));
-            return 0;
-        };
-        try
-        {
-            action();
-        }
-        finally
-        {
-            LinuxSyscalls.Fault = null;
-        }
-
-        return [.. _calls];
-    }
+    private static List<(string Call, string Path)> Watch(Action action) => SyscallRecorder.Record(action);
 
     private static void SkipUnlessLinux()
     {

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using Overlay.Layers;
 using Overlay.Layers.Host;
 using Overlay.Tests.KernelScenarios;
 using Overlay.Tests.Reliability;
+using Overlay.Tests.Support;
 
 namespace Overlay.Tests.Union;
 
@@ -21,7 +21,6 @@ public sealed class LowerKindListingTests : IDisposable
     private const int EIO = 5;
 
     private readonly string _root = Directory.CreateTempSubdirectory("overlay-test-kinds-").FullName;
-    private readonly ConcurrentQueue<(string Call, string Path)> _calls = new();
 
     public void Dispose()
     {
@@ -199,25 +198,7 @@ public sealed class LowerKindListingTests : IDisposable
         File.WriteAllText(path, content);
     }
 
-    private List<(string Call, string Path)> Watch(Action action)
-    {
-        _calls.Clear();
-        LinuxSyscalls.Fault = (call, path) =>
-        {
-            _calls.Enqueue((call, path));
-            return 0;
-        };
-        try
-        {
-            action();
-        }
-        finally
-        {
-            LinuxSyscalls.Fault = null;
-        }
-
-        return [.. _calls];
-    }
+    private static List<(string Call, string Path)> Watch(Action action) => SyscallRecorder.Record(action);
 
     private static void SkipUnlessLinux()
     {
