@@ -322,9 +322,9 @@ public partial class FileSystemLayer : IUpperEntryCache
 
     /// <summary>
     /// Records that the layer has just made a new file or directory at a free name: until the next
-    /// change, it is known to be that kind of object and to carry no extended attribute at all (a
-    /// new inode; no <c>user.*</c> attribute is inherited from a directory), so no
-    /// <c>user.containers.override_stat</c> record either. Kept only while the cache runs (the
+    /// change, it is known to be that kind of object and to carry no <c>user.*</c> attribute (a new
+    /// inode inherits at most a default ACL or a security label from its directory, never a
+    /// <c>user.*</c> attribute), so no <c>user.containers.override_stat</c> record. Kept only while the cache runs (the
     /// storage changes only through the layer).
     /// </summary>
     private protected void MadeFresh(string path, HostEntryKind kind)

@@ -155,7 +155,6 @@ public partial class FileSystemLayer
     /// <summary>Whether a name cannot be an object of this layer (an OCI whiteout or marker name).</summary>
     private protected bool IsReserved(string name) => IsOci && OciWhiteout.IsReserved(name);
 
-    /// <summary>The storage path of a layer path that must be an object of the given kind.</summary>
     /// <summary>
     /// As <see cref="RequireKind"/> for a regular file, but a file the layer has just made there
     /// (nothing changed since) is not stat-ed again: it is known to be a regular file.
@@ -163,6 +162,7 @@ public partial class FileSystemLayer
     private string RequireFile(string path) =>
         IsFresh(path, HostEntryKind.File) ? HostPath(path) : RequireKind(path, HostEntryKind.File);
 
+    /// <summary>The storage path of a layer path that must be an object of the given kind.</summary>
     private protected string RequireKind(string path, HostEntryKind kind)
     {
         string host = HostPath(path);

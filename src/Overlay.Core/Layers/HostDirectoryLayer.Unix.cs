@@ -43,7 +43,8 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     {
         string host = RequireExisting(path, out var stat);
 
-        // A file or directory the layer has just made holds no attribute yet: its owner is the one statx gives.
+        // A file or directory the layer has just made holds no user.* attribute yet, so no owner
+        // record: its owner is the one statx gives.
         var fresh = stat.Type switch
         {
             LinuxSyscalls.S_IFREG => IsFresh(path, HostEntryKind.File),
