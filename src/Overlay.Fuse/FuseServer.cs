@@ -444,6 +444,24 @@ internal sealed unsafe partial class FuseServer
     {
         if (_nodes.PathOf(node) is not { } path)
         {
+            // fstat(2) of a file whose last name went away while it was open (the kernel asks by
+            // node, without the handle): what it was then, with the size of what its open reads
+            // and no link left. A node id is not reused while the kernel holds the node.
+            foreach (var handle in _handles.Values)
+            {
+                if (handle is OpenFile { Unlinked: { } was } open && open.Node == node)
+                {
+                    long size;
+                    lock (open.Lock)
+                    {
+                        size = open.Stream is { CanSeek: true } stream ? stream.Length : was.Size;
+                    }
+
+                    ReplyAttr(unique, node, was with { Size = size, LinkCount = 0 }, output);
+                    return 0;
+                }
+            }
+
             return ENOENT;
         }
 
@@ -973,7 +991,7 @@ internal sealed unsafe partial class FuseServer
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!)), OpenFlags = FileOpenFlags };
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, node)), OpenFlags = FileOpenFlags };
         Reply(unique, in reply, output);
         return 0;
     }
@@ -1009,7 +1027,27 @@ internal sealed unsafe partial class FuseServer
     /// <summary>Before a file's name is removed (under the removal gate): the deferred opens of it take their streams, so they read what they opened.</summary>
     private void OpenDeferred(string path)
     {
-        if (_deferred.IsEmpty || _nodes.KnownIdOf(path) is var id && id == 0)
+        if (_nodes.KnownIdOf(path) is var id && id == 0)
+        {
+            return;
+        }
+
+        // The opens of the file keep what it is now, for an fstat(2) after its name is gone.
+        NodeStatus? now = null;
+        foreach (var handle in _handles.Values)
+        {
+            if (handle is OpenFile open && open.Node == id && !open.Closed)
+            {
+                if (now is null && _fs.Status(path, out var status) == 0)
+                {
+                    now = status;
+                }
+
+                open.Unlinked = now;
+            }
+        }
+
+        if (_deferred.IsEmpty)
         {
             return;
         }
@@ -1066,7 +1104,7 @@ internal sealed unsafe partial class FuseServer
         var reply = new CreateReply
         {
             Entry = Entry(id, status),
-            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!)), OpenFlags = FileOpenFlags },
+            Open = new FuseOpenOut { Fh = AddHandle(new OpenFile(stream!, id)), OpenFlags = FileOpenFlags },
         };
         Reply(unique, in reply, output);
         return 0;

@@ -10,14 +10,24 @@ internal sealed class OpenFile
 {
     private Stream? _stream;
 
-    /// <summary>An open with its stream.</summary>
-    public OpenFile(Stream stream) => _stream = stream;
+    /// <summary>An open of node <paramref name="node"/> with its stream.</summary>
+    public OpenFile(Stream stream, ulong node)
+    {
+        _stream = stream;
+        Node = node;
+    }
 
     /// <summary>A read-only open of node <paramref name="node"/> whose stream is taken when first needed.</summary>
     public OpenFile(ulong node) => Node = node;
 
-    /// <summary>The node a deferred open reads; 0 for an open made with its stream.</summary>
+    /// <summary>The node the open was made on.</summary>
     public ulong Node { get; }
+
+    /// <summary>
+    /// The file's status when its last name was removed or renamed over while it was open, for a
+    /// GETATTR made through the open (fstat(2) of an unlinked file); null while it has a name.
+    /// </summary>
+    public NodeStatus? Unlinked { get; set; }
 
     /// <summary>The stream; <see langword="null"/> while a read-only open has not needed it yet.</summary>
     public Stream? Stream => _stream;

@@ -61,6 +61,26 @@ public sealed class OverlayMountTests
     }
 
     [Fact]
+    public void Status_OfAFileOpenedBeforeItsNameWasRemovedOrReplaced_IsWhatItWas()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+
+        // With FileShare.ReadWrite .NET asks fstat(2) for the length each time; the removal made
+        // the kernel drop the attributes it had, so it asks the server for a node without a name.
+        using var deleted = new FileStream(mounted["bottom.txt"], FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var replaced = new FileStream(mounted["dir/b.txt"], FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        File.Delete(mounted["bottom.txt"]);
+        File.WriteAllText(mounted["new.txt"], "new");
+        File.Move(mounted["new.txt"], mounted["dir/b.txt"], overwrite: true);
+
+        deleted.Length.Should().Be("bottom".Length);
+        replaced.Length.Should().Be("b from lower1".Length);
+        new StreamReader(replaced).ReadToEnd().Should().Be("b from lower1");
+        File.ReadAllText(mounted["dir/b.txt"]).Should().Be("new");
+    }
+
+    [Fact]
     public void Write_WhenFileIsInALower_CopiesItUpAndLeavesTheLowerAlone()
     {
         Requires.Fuse();
