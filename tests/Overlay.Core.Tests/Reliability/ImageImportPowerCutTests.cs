@@ -55,8 +55,7 @@ public sealed class ImageImportPowerCutTests : IDisposable
             }
         }
 
-        _mount.Unmount();
-        _mount = SmallMount.MountOrSkip("ext4", "loop", image, directory);
+        _mount.Remount();
         using var reopened = ImageStore.Open(store, new ImageStoreOptions { WhiteoutForm = form });
         var added = reopened.GetImage("cut:1");
         added.Layers.Should().ContainSingle();

@@ -108,8 +108,7 @@ public sealed class PowerCutTests : IDisposable
 
         done.Should().NotBeEmpty("copy-ups ran before the cut");
         done.Count.Should().BeLessThan(FileCount, "the cut came while copy-ups ran");
-        _mount.Unmount();
-        _mount = SmallMount.MountOrSkip("ext4", "loop", image, directory);
+        _mount.Remount();
 
         var wrong = new List<string>();
         using (var upper = new HostDirectoryLayer(upperDirectory, new HostDirectoryLayerOptions { WorkDirectory = work, WhiteoutForm = form }))

@@ -8,9 +8,23 @@ namespace Overlay.Tests.Reliability;
 /// loop device), unmounted on dispose (lazily when it is busy). Needs root on Linux; when the
 /// mount cannot be made, <see cref="MountOrSkip"/> skips the test saying why.
 /// </summary>
+/// <remarks>
+/// An ext4 image gets a loop device of its own (<c>losetup</c>), kept until dispose, rather than
+/// <c>mount -o loop</c>: with that, an unmount frees the loop device in the background, and a
+/// mount of the same image right after it may be given the device being freed and then read
+/// nothing but I/O errors.
+/// </remarks>
 internal sealed class SmallMount : IDisposable
 {
-    private SmallMount(string directory) => Directory = directory;
+    private readonly string? _loopDevice;
+    private readonly string _type;
+
+    private SmallMount(string directory, string type, string? loopDevice)
+    {
+        Directory = directory;
+        _type = type;
+        _loopDevice = loopDevice;
+    }
 
     /// <summary>Where it is mounted.</summary>
     public string Directory { get; }
@@ -30,7 +44,7 @@ internal sealed class SmallMount : IDisposable
             Assert.Skip($"Cannot mount a {type} ({options}) on {directory}: {output.Trim()}");
         }
 
-        return new SmallMount(directory);
+        return new SmallMount(directory, type, null);
     }
 
     /// <summary>
@@ -50,7 +64,66 @@ internal sealed class SmallMount : IDisposable
             Assert.Skip($"Cannot make an ext4 image (e2fsprogs): {mkfs.Output.Trim()}");
         }
 
-        return MountOrSkip("ext4", "loop,commit=60", image, directory);
+        if (!OperatingSystem.IsLinux() || LinuxNative.GetEffectiveUserId() != 0)
+        {
+            Assert.Skip("The test mounts an ext4 image: run it as root on Linux.");
+        }
+
+        var (exit, output) = Run("losetup", $"--find --show {image}");
+        if (exit != 0)
+        {
+            Assert.Skip($"Cannot attach {image} to a loop device: {output.Trim()}");
+        }
+
+        string device = output.Trim();
+        System.IO.Directory.CreateDirectory(directory);
+        if (Run("mount", $"-t ext4 -o commit=60 {device} {directory}") is { Exit: not 0 } mount)
+        {
+            Run("losetup", $"-d {device}");
+            Assert.Skip($"Cannot mount the ext4 image on {device} at {directory}: {mount.Output.Trim()}");
+        }
+
+        return new SmallMount(directory, "ext4", device);
+    }
+
+    /// <summary>
+    /// Unmounts the ext4 image and mounts it again with default options, as after a reboot: the
+    /// journal is replayed and the file system is what reached the disk. The unmount must really
+    /// happen (a lazy one would leave the old mount's state in place), so a mount still busy after
+    /// a few seconds fails the test naming what holds it.
+    /// </summary>
+    public void Remount()
+    {
+        if (_loopDevice is null)
+        {
+            throw new InvalidOperationException("Only an ext4 image made by Ext4ImageOrSkip can be mounted again.");
+        }
+
+        string? refused = null;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            var (exit, output) = Run("umount", Directory);
+            if (exit == 0)
+            {
+                refused = null;
+                break;
+            }
+
+            // Another test's child process, between its fork and its exec, holds a copy of every descriptor of this process.
+            refused = output.Trim();
+            Thread.Sleep(100);
+        }
+
+        if (refused is not null)
+        {
+            throw new IOException($"Cannot unmount {Directory} to mount it again: {refused}; held by {Holders(Directory)}");
+        }
+
+        var (again, said) = Run("mount", $"-t {_type} {_loopDevice} {Directory}");
+        if (again != 0)
+        {
+            throw new IOException($"Cannot mount {_loopDevice} again at {Directory}: {said.Trim()}");
+        }
     }
 
     /// <summary>Runs a tool; its exit code and what it printed.</summary>
@@ -80,5 +153,45 @@ internal sealed class SmallMount : IDisposable
         }
     }
 
-    public void Dispose() => Unmount();
+    public void Dispose()
+    {
+        Unmount();
+        if (_loopDevice is not null)
+        {
+            // Detaching a device still in use (after a lazy unmount) marks it to go when it is free.
+            Run("losetup", $"-d {_loopDevice}");
+        }
+    }
+
+    /// <summary>The processes with a descriptor, working directory or root under <paramref name="directory"/>.</summary>
+    private static string Holders(string directory)
+    {
+        var holders = new List<string>();
+        foreach (var process in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var links = new[] { "cwd", "root" }.Select(l => Path.Combine(process, l))
+                    .Concat(System.IO.Directory.EnumerateFiles(Path.Combine(process, "fd")));
+                foreach (var link in links)
+                {
+                    if (new FileInfo(link).LinkTarget is { } target && (target == directory || target.StartsWith(directory + "/", StringComparison.Ordinal)))
+                    {
+                        holders.Add($"{Path.GetFileName(process)} ({File.ReadAllText(Path.Combine(process, "comm")).Trim()}) {Path.GetFileName(link)} {target}");
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was looked at.
+            }
+        }
+
+        return holders.Count == 0 ? "no process found" : string.Join("; ", holders);
+    }
 }
