@@ -163,7 +163,8 @@ internal sealed partial class UnionEngine
             return ReadToEnd(unknown, path);
         }
 
-        var bytes = new byte[CheckLength(length, path)];
+        // Every byte is read over before anyone sees the array (a short read hands out only what was read), so it is not zeroed first.
+        var bytes = GC.AllocateUninitializedArray<byte>(CheckLength(length, path));
         int total = 0;
         while (total < bytes.Length)
         {
@@ -185,7 +186,7 @@ internal sealed partial class UnionEngine
     {
         if (stream.CanSeek)
         {
-            var bytes = new byte[CheckLength(stream.Length - stream.Position, path)];
+            var bytes = GC.AllocateUninitializedArray<byte>(CheckLength(stream.Length - stream.Position, path));
             int total = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             if (total < bytes.Length)
             {
