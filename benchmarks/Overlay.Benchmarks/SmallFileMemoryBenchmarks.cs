@@ -14,8 +14,16 @@ namespace Overlay.Benchmarks;
 /// <see cref="MemoryLayer"/> upper) against TestableIO's MockFileSystem (the baseline of each phase)
 /// and Zio's MemoryFileSystem. Each phase starts from a file system prepared outside the timing.
 /// </summary>
+/// <remarks>
+/// One invocation per iteration, so the warm-up is counted in invocations: BenchmarkDotNet's
+/// default of 3 leaves much of each library's code unoptimised (the JIT promotes a method after 30
+/// calls and a quiet 100 ms), and the first measured iterations then time the JIT as much as the
+/// file system. 12 warm-up and 20 measured iterations give every library its steady state.
+/// </remarks>
 [MemoryDiagnoser]
 [InvocationCount(1)]
+[WarmupCount(12)]
+[IterationCount(20)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class SmallFileMemoryBenchmarks
