@@ -47,6 +47,7 @@ internal sealed unsafe partial class FuseServer
     private const uint RENAME_NOREPLACE = 1;
 
     private const uint FOPEN_KEEP_CACHE = 1 << 1;
+    private const uint FOPEN_CACHE_DIR = 1 << 3;
     private const uint FOPEN_NOFLUSH = 1 << 5;
 
     private const uint S_IFMT = 0xF000;
@@ -83,6 +84,7 @@ internal sealed unsafe partial class FuseServer
     private const int EIO = 5;
     private const int EBADF = 9;
     private const int EEXIST = 17;
+    private const int ENOTDIR = 20;
     private const int EINVAL = 22;
     private const int ERANGE = 34;
     private const int ENODATA = 61;
@@ -112,6 +114,7 @@ internal sealed unsafe partial class FuseServer
     private readonly uint _negativeTimeoutNanoseconds;
     private readonly Lock _notifyLock = new();
     private uint _kernelMinor;
+    private long _listingsTaken;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fd = -1;
@@ -1245,6 +1248,18 @@ internal sealed unsafe partial class FuseServer
 
     // ---- Directories
 
+    /// <summary>
+    /// The kernel may keep a directory's listing in its page cache and answer later opens from it
+    /// without a READDIR (FOPEN_CACHE_DIR), across opens (FOPEN_KEEP_CACHE). It drops the copy
+    /// itself when the directory changes through the mount (a create, unlink, rename or link in
+    /// it changes its version), and <see cref="Invalidate"/> drops it for a change it did not see.
+    /// </summary>
+    private const uint DirectoryOpenFlags = FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR;
+
+    /// <summary>
+    /// OPENDIR: the directory is checked, not listed; the listing is taken by the first READDIR
+    /// (which the kernel does not send when it answers from its cache).
+    /// </summary>
     private int OpenDir(ulong unique, ulong node, byte[] output)
     {
         if (_nodes.PathOf(node) is not { } path)
@@ -1252,20 +1267,28 @@ internal sealed unsafe partial class FuseServer
             return ENOENT;
         }
 
-        var directory = new OpenDirectory(path);
-        int error = Snapshot(directory, node);
+        int error = _fs.Status(path, out var status);
         if (error != 0)
         {
             return error;
         }
 
-        var reply = new FuseOpenOut { Fh = AddHandle(directory) };
+        if (status.Kind != NodeKind.Directory)
+        {
+            return ENOTDIR;
+        }
+
+        var reply = new FuseOpenOut { Fh = AddHandle(new OpenDirectory(path, node)), OpenFlags = DirectoryOpenFlags };
         Reply(unique, in reply, output);
         return 0;
     }
 
+    /// <summary>How many merged listings READDIR has taken (a directory the kernel lists from its cache takes none).</summary>
+    internal long ListingsTaken => Interlocked.Read(ref _listingsTaken);
+
     private int Snapshot(OpenDirectory directory, ulong node)
     {
+        Interlocked.Increment(ref _listingsTaken);
         int error = _fs.List(directory.Path, out var entries);
         if (error != 0)
         {
@@ -1284,6 +1307,7 @@ internal sealed unsafe partial class FuseServer
         }
 
         directory.Entries = list;
+        directory.Listed = true;
         return 0;
     }
 
@@ -1299,11 +1323,13 @@ internal sealed unsafe partial class FuseServer
         int used = 0;
         lock (directory.Lock)
         {
-            if (read.Offset == 0 && directory.Entries.Count > 0)
+            if (read.Offset == 0 || !directory.Listed)
             {
-                // rewinddir(3): a new listing, as a real directory shows what changed meanwhile.
-                ulong node = directory.Entries[0].Ino;
-                int error = Snapshot(directory, node);
+                // The first READDIR of the open, or rewinddir(3): a new listing, as a real
+                // directory shows what changed meanwhile. (The first may come at an offset past
+                // 0 when the kernel's cached copy ended early: the listing is the same while the
+                // directory is unchanged, as the copy is dropped when it changes.)
+                int error = Snapshot(directory, directory.Node);
                 if (error != 0)
                 {
                     return error;

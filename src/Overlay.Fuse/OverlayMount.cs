@@ -41,6 +41,9 @@ public sealed class OverlayMount : IDisposable
     /// <summary>Completes when the mount is no longer served: unmounted (by <see cref="Dispose"/> or by anyone) or aborted.</summary>
     public Task Unmounted => _server.Stopped;
 
+    /// <summary>The server behind the mount (for tests of what the kernel asks it).</summary>
+    internal FuseServer Server => _server;
+
     /// <summary>
     /// Mounts <paramref name="fileSystem"/> on <paramref name="mountPoint"/> and serves it on
     /// background threads until the returned mount is disposed.

@@ -201,10 +201,11 @@ public sealed class OverlayMountTests
     {
         Requires.Fuse();
         using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
-        // The kernel caches what it was told: names, attributes and the file's pages.
+        // The kernel caches what it was told: names, attributes, the file's pages and the directory's listing.
         File.ReadAllText(mounted["top.txt"]).Should().Be("top");
         File.Exists(mounted["dir/b.txt"]).Should().BeTrue();
         new FileInfo(mounted["dir/a.txt"]).Length.Should().Be("a from lower0".Length);
+        Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("a.txt", "b.txt");
 
         mounted.FileSystem.File.WriteAllText("/top.txt", "top, rewritten through the API");
         mounted.FileSystem.File.Delete("/dir/b.txt");
@@ -215,6 +216,38 @@ public sealed class OverlayMountTests
         File.Exists(mounted["dir/b.txt"]).Should().BeFalse();
         new FileInfo(mounted["dir/a.txt"]).Length.Should().Be("a from lower0 and more".Length);
         Directory.GetFiles(mounted["dir"]).Select(Path.GetFileName).Should().BeEquivalentTo("a.txt");
+    }
+
+    [Fact]
+    public void Listing_IsTakenOnce_ThenAnsweredFromTheKernelsCopyUntilTheDirectoryChanges()
+    {
+        Requires.Fuse();
+        using var mounted = new MountedOverlay(StandardLayers, BottomLayer);
+        var server = mounted.Mount.Server;
+        string[] Listed() => [.. Directory.GetFileSystemEntries(mounted["dir"]).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        long before = server.ListingsTaken;
+
+        Listed().Should().Equal("a.txt", "b.txt");
+        server.ListingsTaken.Should().Be(before + 1, "an open and its reads take one listing");
+        Listed().Should().Equal("a.txt", "b.txt");
+        Listed().Should().Equal("a.txt", "b.txt");
+        server.ListingsTaken.Should().Be(before + 1, "the kernel keeps the listing across opens (FOPEN_CACHE_DIR, FOPEN_KEEP_CACHE)");
+
+        // A change through the mount drops the kernel's copy at once.
+        File.WriteAllText(mounted["dir/mount.txt"], "made through the mount");
+        Listed().Should().Equal("a.txt", "b.txt", "mount.txt");
+        File.Delete(mounted["dir/a.txt"]);
+        Listed().Should().Equal("b.txt", "mount.txt");
+        File.Move(mounted["dir/b.txt"], mounted["top-moved.txt"]);
+        Listed().Should().Equal("mount.txt");
+        Directory.CreateDirectory(mounted["dir/sub"]);
+        Listed().Should().Equal("mount.txt", "sub");
+        server.ListingsTaken.Should().Be(before + 5);
+
+        // A change the kernel did not see is listed once Invalidate has dropped its copy.
+        mounted.FileSystem.File.WriteAllText("/dir/api.txt", "made through the API");
+        mounted.Mount.Invalidate();
+        Listed().Should().Equal("api.txt", "mount.txt", "sub");
     }
 
     [Fact]
