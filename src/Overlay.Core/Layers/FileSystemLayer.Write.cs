@@ -130,6 +130,17 @@ public partial class FileSystemLayer
             var kept = KeepParents(path);
             bool hadWhiteout = RemoveWhiteoutOf(path);
             string host = HostPath(path);
+
+            // A name that is not a directory goes in one call (StatContained's checks first, which
+            // ask the storage nothing for directories the layer knows); anything else is looked at.
+            if (!IsReserved(PosixPath.NameOf(path)) && ParentsAreDirectories(path) && TryRemoveNonDirectory(host))
+            {
+                Changed(path, present: false);
+                kept.Restore();
+                StampChanged(PosixPath.ParentOf(path));
+                return;
+            }
+
             var found = StatContained(path, host);
             if (!found.Exists)
             {

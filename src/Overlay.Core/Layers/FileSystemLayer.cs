@@ -235,6 +235,13 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// </summary>
     private protected virtual bool TryMoveToFreeName(string hostSource, string hostDestination) => false;
 
+    /// <summary>
+    /// Removes a name that is not a directory in one call, without looking at it first: true when
+    /// it is gone. False (nothing changed) when it is missing, a directory, or the storage has no
+    /// such call: the caller then looks and decides the long way.
+    /// </summary>
+    private protected virtual bool TryRemoveNonDirectory(string hostPath) => false;
+
     /// <summary>Renames a non-directory over a non-directory, in one step where the storage can.</summary>
     private protected virtual void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
     {

@@ -375,6 +375,19 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    private protected override bool TryRemoveNonDirectory(string hostPath)
+    {
+        if (!_native)
+        {
+            return false;
+        }
+
+        // EISDIR: a directory, removed with what it holds; ENOENT and the rest: the long way
+        // looks, and answers (or throws) as it did before this call was tried.
+        return LinuxSyscalls.Unlink(hostPath) == 0;
+    }
+
+    /// <inheritdoc />
     private protected override bool TryMoveToFreeName(string hostSource, string hostDestination)
     {
         if (!_native)

@@ -9,7 +9,7 @@ internal static partial class LinuxSyscalls
 {
     /// <summary>
     /// Unset in production. When set, called with the wrapper's name (<c>statx</c>, <c>getxattr</c>,
-    /// <c>listxattr</c>, <c>open</c>, <c>openat2</c>, <c>getdents</c>) and the path it is about to
+    /// <c>listxattr</c>, <c>open</c>, <c>openat2</c>, <c>getdents</c>, <c>unlink</c>) and the path it is about to
     /// use; a non-zero answer is returned as that call's errno instead of calling it.
     /// </summary>
     private static volatile Func<string, string, int>? s_fault;

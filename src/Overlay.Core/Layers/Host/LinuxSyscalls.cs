@@ -263,6 +263,20 @@ internal static partial class LinuxSyscalls
         return errno;
     }
 
+    /// <summary><c>unlink(path)</c>: removes a name that is not a directory.</summary>
+    /// <param name="path">The name to remove.</param>
+    /// <returns>0, or the errno (<see cref="EISDIR"/> for a directory, <see cref="ENOENT"/> for a missing name).</returns>
+    public static int Unlink(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Injected("unlink", path) is var injected and not 0)
+        {
+            return injected;
+        }
+
+        return UnlinkNative(path) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
     /// <summary><c>renameat2(AT_FDCWD, oldPath, AT_FDCWD, newPath, flags)</c>.</summary>
     /// <param name="oldPath">The name to move.</param>
     /// <param name="newPath">The name to give it.</param>
@@ -525,6 +539,9 @@ internal static partial class LinuxSyscalls
 
     [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncNative(SafeFileHandle fd);
+
+    [LibraryImport(Libc, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnlinkNative(string path);
 
     [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2Native(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
