@@ -7,7 +7,8 @@ namespace Overlay.Benchmarks;
 /// Writes through a host-directory upper: create 10,000 small files in 100 new directories, rename
 /// each within its directory, delete each; every phase from a fresh upper (the rename and delete
 /// phases from one holding the created files), over the one-lower wide tree. The kernel's overlayfs
-/// mounted over the same lower with a fresh upper is the baseline. Linux and root.
+/// mounted over the same lower with a fresh upper is the baseline. Both uppers are on an ext4 of
+/// the class's own (<see cref="ScratchPlace.OnOwnExt4"/>). Linux and root.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -25,16 +26,22 @@ public class HostUpperWriteBenchmarks
     private LayerSet _set = null!;
     private KernelMount _kernel = null!;
     private OverlayStack? _overlay;
+    private IDisposable? _place;
 
     [GlobalSetup]
     public void Setup()
     {
         _set = LayerSet.Get(1, directories: WideTreeBenchmarks.WideDirectories);
+        _place = ScratchPlace.OnOwnExt4("host-upper-write");
         _kernel = new KernelMount(_set);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _kernel.Dispose();
+    public void Cleanup()
+    {
+        _kernel.Dispose();
+        _place?.Dispose();
+    }
 
     [IterationSetup(Targets = [nameof(Kernel_Create)])]
     public void FreshMount() => _kernel.Remount();

@@ -203,6 +203,7 @@ public class RootfsBenchmarks
 /// A container's package-manager burst on the split rootfs (L = 1, 5, 20), each run from a fresh
 /// upper: create 2,000 files of 1 KiB in 20 new directories under /usr/share, rewrite 200 lower
 /// files under /usr, delete 500 others. The kernel's mount of the same lowers is the baseline.
+/// Both uppers are on an ext4 of the class's own (<see cref="ScratchPlace.OnOwnExt4"/>).
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -214,6 +215,7 @@ public class RootfsWriteBenchmarks
     private OverlayStack? _overlay;
     private string[] _rewrite = [];
     private string[] _delete = [];
+    private IDisposable? _place;
 
     [Params(1, 5, 20)]
     public int L { get; set; }
@@ -222,6 +224,7 @@ public class RootfsWriteBenchmarks
     public void Setup()
     {
         Choose();
+        _place = ScratchPlace.OnOwnExt4("rootfs-write");
         _kernel = new KernelMount(_set.Layers);
     }
 
@@ -237,7 +240,11 @@ public class RootfsWriteBenchmarks
     internal RootfsSet Set => _set;
 
     [GlobalCleanup]
-    public void Cleanup() => _kernel.Dispose();
+    public void Cleanup()
+    {
+        _kernel.Dispose();
+        _place?.Dispose();
+    }
 
     [IterationSetup(Targets = [nameof(Kernel_Burst)])]
     public void FreshMount() => _kernel.Remount();

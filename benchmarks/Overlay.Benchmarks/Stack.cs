@@ -11,7 +11,7 @@ public sealed class OverlayStack : IDisposable
 
     public OverlayStack(LayerSet set, bool durable = false)
     {
-        Scratch = Path.Combine(LayerSet.Base, "run", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Scratch = Path.Combine(ScratchPlace.Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         UpperDirectory = Path.Combine(Scratch, "upper");
         Directory.CreateDirectory(UpperDirectory);
         _lowers = [.. set.LayerDirectories.Select(d => new HostDirectoryLayer(d))];
@@ -56,7 +56,7 @@ public abstract class ScratchMount : IDisposable
     protected ScratchMount(LayerSet set, string name)
     {
         Set = set;
-        Scratch = Path.Combine(LayerSet.Base, "run", $"{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Scratch = Path.Combine(ScratchPlace.Root, $"{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         MountPoint = Path.Combine(Scratch, "merged");
         Mount();
     }
@@ -140,4 +140,47 @@ public sealed class KernelMount(LayerSet set) : ScratchMount(Checked(set), "kern
         OperatingSystem.IsLinux() && Environment.UserName == "root"
             ? set
             : throw new PlatformNotSupportedException("The kernel comparison mounts overlayfs: it needs Linux and root.");
+}
+
+/// <summary>
+/// Where <see cref="OverlayStack"/> and <see cref="ScratchMount"/> make their uppers, work
+/// directories and mount points: <see cref="LayerSet.Base"/>/run, or, for a class that writes many
+/// files into fresh uppers, an ext4 of its own (<see cref="OnOwnExt4"/>).
+/// </summary>
+internal static class ScratchPlace
+{
+    public static string Root { get; private set; } = DefaultRoot;
+
+    private static string DefaultRoot => Path.Combine(LayerSet.Base, "run");
+
+    /// <summary>
+    /// Makes a journaled ext4 (<see cref="ScratchExt4"/>) the scratch place until the result is
+    /// disposed. The write benchmarks delete each iteration's upper before the next one creates
+    /// thousands of files; on an ext4 without a journal (this machine's root file system) every
+    /// new inode then walks past the ones freed in the last minute, a cost that lands on whichever
+    /// side runs next (docs/benchmarks.md, "Extraction"). Both sides write to the same ext4.
+    /// <c>OVERLAY_BENCH_WRITE_FS=host</c> keeps <see cref="LayerSet.Base"/>/run; the result is then
+    /// <see langword="null"/>.
+    /// </summary>
+    public static IDisposable? OnOwnExt4(string name)
+    {
+        if (Environment.GetEnvironmentVariable("OVERLAY_BENCH_WRITE_FS") == "host")
+        {
+            return null;
+        }
+
+        string mountPoint = Path.Combine(DefaultRoot, $"{name}-ext4-{Environment.ProcessId}");
+        var ext4 = ScratchExt4.Mount(mountPoint, Path.Combine(LayerSet.Base, $"{name}-{Environment.ProcessId}.img"));
+        Root = mountPoint;
+        return new Restore(ext4);
+    }
+
+    private sealed class Restore(ScratchExt4 ext4) : IDisposable
+    {
+        public void Dispose()
+        {
+            Root = DefaultRoot;
+            ext4.Dispose();
+        }
+    }
 }
