@@ -156,7 +156,8 @@ public sealed class OverlayMount : IDisposable
     /// <summary>
     /// Tells the kernel that the overlay changed behind the mount's back: made through the
     /// <see cref="OverlayFileSystem"/>'s own API rather than through the mount. The kernel drops
-    /// the attributes, data and names it cached for the mount and asks again at their next use.
+    /// the attributes, data, directory listings and names it cached for the mount and asks again
+    /// at their next use.
     /// Changes made through the mount need no call: the kernel sees them itself.
     /// </summary>
     /// <remarks>
