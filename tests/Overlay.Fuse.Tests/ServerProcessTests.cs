@@ -154,6 +154,60 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task OverlayMount_SigtermAsSoonAsTheMountIsVisible_UnmountsAndExitsCleanly()
+    {
+        Requires.Fuse();
+        string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"overlay-test-early-term-{Guid.NewGuid():N}")).FullName;
+        string lower = Directory.CreateDirectory(Path.Combine(root, "lower")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "merged")).FullName;
+        File.WriteAllText(Path.Combine(lower, "f"), "f");
+        try
+        {
+            // The mount point is in place before the tool has finished making the mount: a signal
+            // then must still end it with an unmount and exit code 0, not kill it (143).
+            for (int round = 0; round < 3; round++)
+            {
+                using var server = Process.Start(new ProcessStartInfo(OverlayTool.Path)
+                {
+                    ArgumentList = { "mount", lower, mountPoint },
+                    RedirectStandardError = true,
+                    RedirectStandardOutput = true,
+                })!;
+                var said = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+                try
+                {
+                    var clock = Stopwatch.StartNew();
+                    while (!Mounts.IsMounted(mountPoint) && clock.Elapsed < TimeSpan.FromSeconds(30))
+                    {
+                        Thread.SpinWait(1000);
+                    }
+
+                    Mounts.IsMounted(mountPoint).Should().BeTrue();
+                    Run.Checked("/", "kill", "-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    server.WaitForExit(30_000).Should().BeTrue();
+
+                    server.ExitCode.Should().Be(0, "round {0}: {1}", round, await said);
+                    Mounts.WaitFor(mountPoint, mounted: false, TimeSpan.FromSeconds(10)).Should().BeTrue();
+                }
+                finally
+                {
+                    if (!server.HasExited)
+                    {
+                        server.Kill();
+                    }
+
+                    Mounts.Detach(mountPoint);
+                }
+            }
+        }
+        finally
+        {
+            Mounts.Detach(mountPoint);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MountHelper_ServesMountDashT_WithFuseOverlayfsOptions()
     {
         Requires.Fuse();

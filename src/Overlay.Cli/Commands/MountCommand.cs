@@ -136,6 +136,13 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
                 };
             }
 
+            // The signals are caught before the mount exists: one that comes while it is being made
+            // (the mount point is visible before Mount returns) is answered by unmounting at once.
+            using var stop = new ManualResetEventSlim();
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
             OverlayMount mount;
             try
             {
@@ -148,19 +155,15 @@ internal sealed class MountCommand(IAnsiConsole console, CliStreams streams) : O
 
             using (mount)
             {
-                using var stop = new ManualResetEventSlim();
-                using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-                using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-                using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
                 streams.Error.WriteLine($"overlay: {description} mounted on {mount.MountPoint}{(upper is null ? " (read-only)" : $", upper {upper.Root}")}; Ctrl-C or umount to stop.");
                 streams.Error.Flush();
                 WaitHandle.WaitAny([stop.WaitHandle, ((IAsyncResult)mount.Unmounted).AsyncWaitHandle]);
+            }
 
-                void Stop(PosixSignalContext context)
-                {
-                    context.Cancel = true;
-                    stop.Set();
-                }
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Set();
             }
 
             return ExitCode.Success;
