@@ -115,6 +115,9 @@ internal sealed unsafe partial class FuseServer
     private readonly Lock _notifyLock = new();
     private uint _kernelMinor;
     private long _listingsTaken;
+
+    // How many OpenFile handles are in _handles (directories not counted).
+    private long _openFiles;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fd = -1;
@@ -242,6 +245,7 @@ internal sealed unsafe partial class FuseServer
         {
             if (_handles.TryRemove(key, out var handle) && handle is OpenFile file)
             {
+                Interlocked.Decrement(ref _openFiles);
                 lock (file.Lock)
                 {
                     file.Close();
@@ -450,7 +454,7 @@ internal sealed unsafe partial class FuseServer
             // fstat(2) of a file whose last name went away while it was open (the kernel asks by
             // node, without the handle): what it was then, with the size of what its open reads
             // and no link left. A node id is not reused while the kernel holds the node.
-            foreach (var handle in _handles.Values)
+            foreach (var (_, handle) in _handles)
             {
                 if (handle is OpenFile { Unlinked: { } was } open && open.Node == node)
                 {
@@ -1035,18 +1039,23 @@ internal sealed unsafe partial class FuseServer
             return;
         }
 
-        // The opens of the file keep what it is now, for an fstat(2) after its name is gone.
+        // The opens of the file keep what it is now, for an fstat(2) after its name is gone. (The
+        // dictionary is walked as it is, without a snapshot of its values, which would lock it
+        // whole; and not at all while no file is open, as during an rm -rf.)
         NodeStatus? now = null;
-        foreach (var handle in _handles.Values)
+        if (Volatile.Read(ref _openFiles) != 0)
         {
-            if (handle is OpenFile open && open.Node == id && !open.Closed)
+            foreach (var (_, handle) in _handles)
             {
-                if (now is null && _fs.Status(path, out var status) == 0)
+                if (handle is OpenFile open && open.Node == id && !open.Closed)
                 {
-                    now = status;
-                }
+                    if (now is null && _fs.Status(path, out var status) == 0)
+                    {
+                        now = status;
+                    }
 
-                open.Unlinked = now;
+                    open.Unlinked = now;
+                }
             }
         }
 
@@ -1235,6 +1244,7 @@ internal sealed unsafe partial class FuseServer
         ulong fh = MemoryMarshal.Read<ulong>(body);
         if (_handles.TryRemove(fh, out var handle) && handle is OpenFile file)
         {
+            Interlocked.Decrement(ref _openFiles);
             lock (file.Lock)
             {
                 file.Close();
@@ -1478,6 +1488,11 @@ internal sealed unsafe partial class FuseServer
     private ulong AddHandle(object handle)
     {
         ulong id = (ulong)Interlocked.Increment(ref _nextHandle);
+        if (handle is OpenFile)
+        {
+            Interlocked.Increment(ref _openFiles);
+        }
+
         _handles[id] = handle;
         return id;
     }
