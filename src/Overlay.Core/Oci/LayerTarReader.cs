@@ -33,7 +33,10 @@ public sealed class LayerTarReader : IDisposable
 
     private static readonly Dictionary<string, byte[]> NoRecords = new(0, StringComparer.Ordinal);
 
-    /// <summary>The keys nearly every PAX header has, given as these strings rather than new ones.</summary>
+    /// <summary>
+    /// The standard keys the member's own fields take (not kept in <see cref="TarMember.PaxRecords"/>),
+    /// which nearly every PAX header has: given as these strings rather than new ones.
+    /// </summary>
     private static readonly string[] CommonKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime", "atime", "ctime"];
 
     private byte[] _extension = new byte[4096];
@@ -335,8 +338,7 @@ public sealed class LayerTarReader : IDisposable
                     throw Bad(headerOffset, name, $"extended attribute '{attribute}' is not base64");
                 }
             }
-            else if (key is not ("path" or "linkpath" or "size" or "uid" or "gid" or "uname" or "gname" or "mtime" or "atime" or "ctime"
-                or PosixAclText.AccessRecord or PosixAclText.DefaultRecord))
+            else if (Array.IndexOf(CommonKeys, key) < 0 && key is not (PosixAclText.AccessRecord or PosixAclText.DefaultRecord))
             {
                 (records ??= new(StringComparer.Ordinal))[key] = Encoding.UTF8.GetString(value);
             }

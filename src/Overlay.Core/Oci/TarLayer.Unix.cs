@@ -8,7 +8,6 @@ namespace Overlay.Oci;
 /// </content>
 public sealed partial class TarLayer : IUnixMetadata
 {
-    private static readonly IReadOnlyDictionary<string, byte[]> NoAttributes = new Dictionary<string, byte[]>(0);
     private long _nextIdentity;
 
     /// <inheritdoc />
@@ -21,7 +20,7 @@ public sealed partial class TarLayer : IUnixMetadata
         var node = Require(path);
         if (node.Source is not { ExtendedAttributes.Count: > 0 } source)
         {
-            return NoAttributes;
+            return Model.TarMember.EmptyAttributes;
         }
 
         var attributes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
