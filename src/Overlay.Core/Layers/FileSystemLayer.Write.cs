@@ -37,11 +37,15 @@ public partial class FileSystemLayer
         {
             string host = PrepareNewName(path);
             var kept = KeepParents(path);
-            BuildInPlace(host, built =>
+            if (!TryCreateFileWithMode(host, mode))
             {
-                CreateNew(built).Dispose();
-                SetModeOfNewFile(built, mode);
-            });
+                BuildInPlace(host, built =>
+                {
+                    CreateNew(built).Dispose();
+                    SetModeOfNewFile(built, mode);
+                });
+            }
+
             Created(path);
             kept.Restore();
             StampChanged(PosixPath.ParentOf(path));

@@ -242,6 +242,14 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// </summary>
     private protected virtual bool TryRemoveNonDirectory(string hostPath) => false;
 
+    /// <summary>
+    /// Makes a new empty file at a free storage path in one call, with its final mode from the
+    /// start (as open(2) with O_CREAT|O_EXCL does when the umask takes nothing from the mode): true
+    /// when made. False, with nothing changed, when the storage cannot make it so in one step; the
+    /// caller then builds it in the work area. Any other failure throws.
+    /// </summary>
+    private protected virtual bool TryCreateFileWithMode(string hostPath, UnixFileMode mode) => false;
+
     /// <summary>Renames a non-directory over a non-directory, in one step where the storage can.</summary>
     private protected virtual void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
     {

@@ -388,6 +388,33 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     }
 
     /// <inheritdoc />
+    private protected override bool TryCreateFileWithMode(string hostPath, UnixFileMode mode)
+    {
+        // Only permission bits the process's umask leaves alone: open(2) then gives the file
+        // exactly this mode, so no moment shows it with another (set-id and sticky bits, which
+        // creation may drop, go the long way).
+        const UnixFileMode Permissions = (UnixFileMode)0x1FF; // 0777
+        if (!_native || (mode & ~Permissions) != 0 || (mode & ProcessUmask.Value) != 0)
+        {
+            return false;
+        }
+
+        int errno = LinuxSyscalls.OpenNoFollow(hostPath, FileAccess.Write, createNew: true, mode, out var handle);
+        handle.Dispose();
+        if (errno != 0)
+        {
+            throw errno switch
+            {
+                LinuxSyscalls.EEXIST => new IOException($"'{hostPath}' already exists in layer '{Name}'.", errno),
+                LinuxSyscalls.ENOENT => new DirectoryNotFoundException($"The directory of '{hostPath}' is not in layer '{Name}'."),
+                _ => new IOException($"Cannot create '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+            };
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
     private protected override bool TryMoveToFreeName(string hostSource, string hostDestination)
     {
         if (!_native)

@@ -158,8 +158,9 @@ public sealed class UpperEntryCacheTests : IDisposable
         overlay.Directory.CreateDirectory("/usr/share/pkg");
         overlay.File.Exists("/usr/share/pkg/later").Should().BeFalse();
 
-        string work = Path.Combine(_root, "work") + "/";
-        LinuxSyscalls.Fault = (call, path) => call == "open" && path.StartsWith(work, StringComparison.Ordinal) ? EIO : 0;
+        // The new file is made at its name (its mode is whole under the umask): that open fails.
+        string failed = Path.Combine(UpperDirectory, "usr/share/pkg/failed");
+        LinuxSyscalls.Fault = (call, path) => call == "open" && path == failed ? EIO : 0;
         FluentActions.Invoking(() => overlay.File.WriteAllText("/usr/share/pkg/failed", "x"))
             .Should().Throw<IOException>().Which.HResult.Should().Be(EIO);
         LinuxSyscalls.Fault = null;
