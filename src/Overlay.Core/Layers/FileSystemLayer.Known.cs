@@ -246,7 +246,13 @@ public partial class FileSystemLayer : IUpperEntryCache
                 below?.ForEach(key => known.Remove(key));
             }
 
-            if (known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry) && entry.Names is { } names)
+            if (!known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry))
+            {
+                return;
+            }
+
+            entry.Files?.GetAlternateLookup<ReadOnlySpan<char>>().Remove(name);
+            if (entry.Names is { } names)
             {
                 if (present)
                 {
@@ -257,6 +263,52 @@ public partial class FileSystemLayer : IUpperEntryCache
                     names.GetAlternateLookup<ReadOnlySpan<char>>().Remove(name);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Records that the layer has just made a regular file at a name (after <see cref="Changed"/>
+    /// for it): until the next change at that name, its kind is known without asking the storage.
+    /// </summary>
+    private protected void MadeFile(string path)
+    {
+        if (Volatile.Read(ref _known) is null || path == "/")
+        {
+            return;
+        }
+
+        int slash = path.LastIndexOf('/');
+        var directory = slash == 0 ? "/" : path.AsSpan(0, slash);
+        lock (_knownGate)
+        {
+            if (_known is { } known && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry))
+            {
+                (entry.Files ??= new HashSet<string>(StringComparer.Ordinal)).Add(path[(slash + 1)..]);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    bool IUpperEntryCache.IsKnownFile(string path)
+    {
+        if (Volatile.Read(ref _known) is null || path == "/")
+        {
+            return false;
+        }
+
+        int slash = path.LastIndexOf('/');
+        if (slash < 0)
+        {
+            return false;
+        }
+
+        var directory = slash == 0 ? "/" : path.AsSpan(0, slash);
+        lock (_knownGate)
+        {
+            return _known is { } known
+                && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(directory, out var entry)
+                && entry.Files is { } files
+                && files.GetAlternateLookup<ReadOnlySpan<char>>().Contains(path.AsSpan(slash + 1));
         }
     }
 
@@ -298,8 +350,12 @@ public partial class FileSystemLayer : IUpperEntryCache
         }
     }
 
-    /// <summary>Forgets a known directory's entry: its mark, redirect or mode changed.</summary>
-    private protected void ChangedEntry(string path)
+    /// <summary>
+    /// Forgets a known directory's entry: its mark, redirect or mode changed. After a change of
+    /// extended attributes (<paramref name="kindMayChange"/>) it also forgets that a file the layer
+    /// made is a plain file: an attribute can make a file read as a whiteout or a recorded device.
+    /// </summary>
+    private protected void ChangedEntry(string path, bool kindMayChange = false)
     {
         if (Volatile.Read(ref _known) is null)
         {
@@ -309,9 +365,21 @@ public partial class FileSystemLayer : IUpperEntryCache
         lock (_knownGate)
         {
             _knownVersion++;
-            if (_known is { } known && known.TryGetValue(path, out var directory))
+            if (_known is not { } known)
+            {
+                return;
+            }
+
+            if (known.TryGetValue(path, out var directory))
             {
                 directory.Entry = null;
+            }
+
+            int slash = path.LastIndexOf('/');
+            if (kindMayChange && slash >= 0 && path != "/"
+                && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(slash == 0 ? "/" : path.AsSpan(0, slash), out var parent))
+            {
+                parent.Files?.GetAlternateLookup<ReadOnlySpan<char>>().Remove(path.AsSpan(slash + 1));
             }
         }
     }
@@ -361,10 +429,15 @@ public partial class FileSystemLayer : IUpperEntryCache
     /// <summary>A new object the layer made, and the version of what is known right after.</summary>
     private sealed record FreshObject(string Path, HostEntryKind Kind, long Version);
 
-    /// <summary>What a directory is known to hold: its names, once listed, and its entry, once looked up (null before).</summary>
+    /// <summary>
+    /// What a directory is known to hold: its names, once listed; its entry, once looked up (null
+    /// before); the names the layer made regular files at since (null while none).
+    /// </summary>
     private sealed class KnownDirectory
     {
         public HashSet<string>? Names { get; set; }
+
+        public HashSet<string>? Files { get; set; }
 
         public LayerEntry? Entry { get; set; }
     }

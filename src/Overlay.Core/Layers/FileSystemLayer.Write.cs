@@ -47,6 +47,7 @@ public partial class FileSystemLayer
             }
 
             Created(path);
+            MadeFile(path);
             kept.Restore();
             StampChanged(PosixPath.ParentOf(path));
             MadeFresh(path, HostEntryKind.File);

@@ -124,7 +124,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
         string host = RequireExisting(path, out _);
-        ChangedEntry(path);
+        ChangedEntry(path, kindMayChange: true);
         ThrowOn(LinuxSyscalls.SetXattr(host, name, value, 0), $"set the extended attribute '{name}' of", path);
     }
 
@@ -133,7 +133,7 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         string host = RequireExisting(path, out _);
-        ChangedEntry(path);
+        ChangedEntry(path, kindMayChange: true);
         int errno = LinuxSyscalls.RemoveXattr(host, name);
         if (errno == LinuxSyscalls.ENODATA)
         {

@@ -26,4 +26,13 @@ internal interface IUpperEntryCache
     /// <param name="entry">The entry, when known.</param>
     /// <returns>Whether the path is a directory the layer knows; false when it does not know it.</returns>
     bool TryGetKnownDirectory(string path, out LayerEntry entry);
+
+    /// <summary>
+    /// Whether a path holds a regular file the layer made and has not changed since (no delete,
+    /// rename or replacement at its name through the layer): only its kind is known so, not its
+    /// length, times or mode, which a caller that needs them reads with <see cref="ILayer.TryGetEntry"/>.
+    /// </summary>
+    /// <param name="path">A normalised absolute layer path.</param>
+    /// <returns>True when the path is known to hold such a file; false when not known.</returns>
+    bool IsKnownFile(string path);
 }

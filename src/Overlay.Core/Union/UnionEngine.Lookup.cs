@@ -37,7 +37,12 @@ internal sealed partial class UnionEngine
     /// The walk goes on below the name: a directory the upper knows (see
     /// <see cref="IUpperEntryCache"/>) is taken as known, without reading its mode and times again.
     /// </param>
-    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout, bool throughOnly = false)
+    /// <param name="kindOnly">
+    /// The caller needs only the kind of an object the name holds in the upper: a file the upper
+    /// knows it made (see <see cref="IUpperEntryCache.IsKnownFile"/>) is taken without reading its
+    /// mode, length and times.
+    /// </param>
+    private MergedNode? Child(in MergedNode directory, ReadOnlySpan<char> name, string? childPath, out bool whiteout, bool throughOnly = false, bool kindOnly = false)
     {
         whiteout = false;
         string? path = childPath;
@@ -46,6 +51,12 @@ internal sealed partial class UnionEngine
             path ??= PosixPath.Combine(directory.Path, name);
             LayerEntry upperEntry = default;
             bool known = throughOnly && _upperCapabilities!.EntryCache?.TryGetKnownDirectory(path, out upperEntry) == true;
+            if (!known && kindOnly && _upperCapabilities!.EntryCache?.IsKnownFile(path) == true)
+            {
+                upperEntry = new LayerEntry { Name = name.ToString(), Kind = LayerEntryKind.File };
+                known = true;
+            }
+
             if (known || _upper!.TryGetEntry(path, out upperEntry))
             {
                 switch (upperEntry.Kind)
@@ -123,7 +134,12 @@ internal sealed partial class UnionEngine
     /// </remarks>
     /// <param name="path">A normalised absolute path; a trailing '/' means the final object must be a directory.</param>
     /// <param name="followFinal">Follow a symbolic link in the final component.</param>
-    private Resolution Resolve(string path, bool followFinal)
+    /// <param name="finalKindOnly">
+    /// The caller needs only the final object's kind, not its mode, length or times (a delete): an
+    /// upper file known to the upper is not read again. Not while lookups are traced (each step's
+    /// event carries the whole entry).
+    /// </param>
+    private Resolution Resolve(string path, bool followFinal, bool finalKindOnly = false)
     {
         var result = Resolution.Rent(path.AsSpan().Count('/'));
         result.TrailingSlash = path.Length > 1 && path[^1] == '/';
@@ -210,7 +226,7 @@ internal sealed partial class UnionEngine
             }
 
             var directory = result.Ancestors[^1];
-            var child = Child(directory, part, childPath, out bool whiteout, throughOnly: !isLast);
+            var child = Child(directory, part, childPath, out bool whiteout, throughOnly: !isLast, kindOnly: isLast && finalKindOnly && !LookupsTraced);
             if (LookupsTraced)
             {
                 EmitStep(directory, partString ??= part.ToString(), child, whiteout);

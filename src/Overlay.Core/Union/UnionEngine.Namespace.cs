@@ -132,7 +132,7 @@ internal sealed partial class UnionEngine
     public Errno DeleteFile(UnionPath path)
     {
         using var scope = Write();
-        using var resolution = Resolve(path.Trimmed, followFinal: false);
+        using var resolution = Resolve(path.Trimmed, followFinal: false, finalKindOnly: true);
         if (resolution.Error != Errno.None)
         {
             return resolution.Error;

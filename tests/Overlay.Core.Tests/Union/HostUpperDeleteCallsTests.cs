@@ -8,9 +8,9 @@ namespace Overlay.Tests.Union;
 
 /// <summary>
 /// A name of a host upper that is not a directory is removed with one <c>unlink</c> and no second
-/// look at it: the engine's lookup has already told it from a directory. A directory, a link and
-/// a copied-up file over a lower one still go the way they went (a tree removed, the link and not
-/// its target, a whiteout left).
+/// look at it: the engine's lookup has already told it from a directory, and a file the overlay
+/// made itself is not looked at at all. A directory, a link and a copied-up file over a lower one
+/// still go the way they went (a tree removed, the link and not its target, a whiteout left).
 /// </summary>
 [SupportedOSPlatform("linux")]
 [Trait("Category", "Disk")]
@@ -32,7 +32,7 @@ public sealed class HostUpperDeleteCallsTests : IDisposable
     [Theory]
     [InlineData(WhiteoutForm.Oci)]
     [InlineData(WhiteoutForm.Kernel)]
-    public void DeletingAnUpperFile_UnlinksItOnce_AndStatsItOnce(WhiteoutForm form)
+    public void DeletingAnUpperFileTheOverlayMade_UnlinksItOnce_WithoutLookingAtIt(WhiteoutForm form)
     {
         SkipUnlessLinux();
         var overlay = Overlay(form);
@@ -43,11 +43,80 @@ public sealed class HostUpperDeleteCallsTests : IDisposable
 
         var calls = SyscallRecorder.Record(() => overlay.File.Delete("/new/a"));
 
+        calls.Where(c => c.Path == host).Select(c => c.Call).Should().Equal(["unlink"], "the upper knows it made a file there");
+        File.Exists(host).Should().BeFalse();
+        overlay.File.Exists("/new/a").Should().BeFalse();
+        overlay.Directory.GetFiles("/new").Select(Path.GetFileName).Should().Equal("b");
+    }
+
+    [Theory]
+    [InlineData(WhiteoutForm.Oci)]
+    [InlineData(WhiteoutForm.Kernel)]
+    public void DeletingAnUpperFileTheOverlayDidNotMake_UnlinksItOnce_AndStatsItOnce(WhiteoutForm form)
+    {
+        SkipUnlessLinux();
+        Directory.CreateDirectory(Path.Combine(Upper, "new"));
+        File.WriteAllText(Path.Combine(Upper, "new/a"), "a");
+        var overlay = Overlay(form);
+        string host = Path.Combine(Upper, "new/a");
+
+        var calls = SyscallRecorder.Record(() => overlay.File.Delete("/new/a"));
+
         calls.Where(c => c.Path == host && c.Call == "unlink").Should().HaveCount(1);
         calls.Where(c => c.Path == host && c.Call == "statx").Should().HaveCount(1, "the lookup's look is the only one");
         File.Exists(host).Should().BeFalse();
         overlay.File.Exists("/new/a").Should().BeFalse();
-        overlay.Directory.GetFiles("/new").Select(Path.GetFileName).Should().Equal("b");
+    }
+
+    [Fact]
+    public void AFileTheOverlayMade_ReplacedOutsideByADirectory_IsLookedAtAgainAfterInvalidateIndex()
+    {
+        SkipUnlessLinux();
+        var overlay = Overlay(WhiteoutForm.Oci);
+        overlay.File.WriteAllText("/f", "f");
+        File.Delete(Path.Combine(Upper, "f"));
+        Directory.CreateDirectory(Path.Combine(Upper, "f"));
+        overlay.InvalidateIndex();
+
+        FluentActions.Invoking(() => overlay.File.Delete("/f")).Should().Throw<UnauthorizedAccessException>();
+
+        Directory.Exists(Path.Combine(Upper, "f")).Should().BeTrue("a directory is not removed as a file");
+        overlay.Directory.Exists("/f").Should().BeTrue();
+    }
+
+    [Fact]
+    public void AFileTheLayerMade_IsKnownAsAFile_UntilItsNameOrAttributesChange()
+    {
+        SkipUnlessLinux();
+        Directory.CreateDirectory(Upper);
+        using var layer = new HostDirectoryLayer(Upper, new HostDirectoryLayerOptions { WorkDirectory = Path.Combine(_root, "work") });
+        var cache = (IUpperEntryCache)layer;
+        layer.CreateDirectory("/d", (UnixFileMode)0x1ED);
+        layer.CreateFile("/d/f", (UnixFileMode)0x1A4);
+        cache.IsKnownFile("/d/f").Should().BeFalse("nothing is kept before the cache starts");
+
+        cache.Start();
+        layer.CreateFile("/d/g", (UnixFileMode)0x1A4);
+        layer.CreateFile("/d/h", (UnixFileMode)0x1A4);
+        layer.CreateFile("/d/x", (UnixFileMode)0x1A4);
+        layer.CreateDirectory("/d/sub", (UnixFileMode)0x1ED);
+        cache.IsKnownFile("/d/g").Should().BeTrue();
+        cache.IsKnownFile("/d/f").Should().BeFalse("made before the cache started");
+        cache.IsKnownFile("/d/sub").Should().BeFalse("a directory");
+
+        layer.Rename("/d/g", "/d/g2");
+        cache.IsKnownFile("/d/g").Should().BeFalse("renamed away");
+        cache.IsKnownFile("/d/g2").Should().BeFalse("only what the layer made at the name is known");
+        ((IUnixMetadataWrites)layer).SetExtendedAttribute("/d/x", "user.test", [1]);
+        cache.IsKnownFile("/d/x").Should().BeFalse("an attribute can make a file read as another kind");
+        cache.IsKnownFile("/d/h").Should().BeTrue();
+        layer.Delete("/d/h");
+        cache.IsKnownFile("/d/h").Should().BeFalse("deleted");
+
+        layer.CreateFile("/d/h", (UnixFileMode)0x1A4);
+        cache.IsKnownFile("/d/h").Should().BeTrue("made again");
+        cache.Clear();
+        cache.IsKnownFile("/d/h").Should().BeFalse("forgotten with everything else");
     }
 
     [Theory]
