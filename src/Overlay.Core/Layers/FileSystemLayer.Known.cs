@@ -289,6 +289,51 @@ public partial class FileSystemLayer : IUpperEntryCache
     }
 
     /// <inheritdoc />
+    bool IUpperEntryCache.HasDefaultAcl(string directory) => HasDefaultAcl(directory);
+
+    /// <summary>
+    /// Whether a directory of the layer carries a default POSIX ACL: read once for a known
+    /// directory while the cache runs (an attribute change through the layer forgets it), else each
+    /// time.
+    /// </summary>
+    /// <param name="directory">The directory's layer path.</param>
+    private protected bool HasDefaultAcl(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        long version = 0;
+        if (Volatile.Read(ref _known) is not null)
+        {
+            lock (_knownGate)
+            {
+                if (_known is { } known && known.TryGetValue(directory, out var entry) && entry.DefaultAcl is { } kept)
+                {
+                    return kept;
+                }
+
+                version = _knownVersion;
+            }
+        }
+
+        bool has = ReadHasDefaultAcl(HostPath(directory));
+        if (Volatile.Read(ref _known) is not null)
+        {
+            lock (_knownGate)
+            {
+                if (_known is { } known && version == _knownVersion && known.TryGetValue(directory, out var entry))
+                {
+                    entry.DefaultAcl = has;
+                }
+            }
+        }
+
+        return has;
+    }
+
+    /// <inheritdoc />
     bool IUpperEntryCache.IsKnownFile(string path)
     {
         if (Volatile.Read(ref _known) is null || path == "/")
@@ -373,6 +418,7 @@ public partial class FileSystemLayer : IUpperEntryCache
             if (known.TryGetValue(path, out var directory))
             {
                 directory.Entry = null;
+                directory.DefaultAcl = null;
             }
 
             int slash = path.LastIndexOf('/');
@@ -431,13 +477,16 @@ public partial class FileSystemLayer : IUpperEntryCache
 
     /// <summary>
     /// What a directory is known to hold: its names, once listed; its entry, once looked up (null
-    /// before); the names the layer made regular files at since (null while none).
+    /// before); the names the layer made regular files at since (null while none); whether it has
+    /// a default ACL, once read (null before).
     /// </summary>
     private sealed class KnownDirectory
     {
         public HashSet<string>? Names { get; set; }
 
         public HashSet<string>? Files { get; set; }
+
+        public bool? DefaultAcl { get; set; }
 
         public LayerEntry? Entry { get; set; }
     }

@@ -13,11 +13,15 @@ public partial class FileSystemLayer
         {
             string host = PrepareNewName(path);
             var kept = KeepParents(path);
-            BuildInPlace(host, built =>
+            if (!CreatesInPlace(path, mode) || !TryCreateDirectoryWithMode(host, mode))
             {
-                FileSystem.Directory.CreateDirectory(built);
-                SetMode(built, mode);
-            });
+                BuildInPlace(host, built =>
+                {
+                    FileSystem.Directory.CreateDirectory(built);
+                    SetMode(built, mode);
+                });
+            }
+
             Created(path);
             kept.Restore();
             StampChanged(PosixPath.ParentOf(path));
@@ -37,7 +41,7 @@ public partial class FileSystemLayer
         {
             string host = PrepareNewName(path);
             var kept = KeepParents(path);
-            if (!TryCreateFileWithMode(host, mode))
+            if (!CreatesInPlace(path, mode) || !TryCreateFileWithMode(host, mode))
             {
                 BuildInPlace(host, built =>
                 {
@@ -57,6 +61,24 @@ public partial class FileSystemLayer
             ForgetKnown();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether a new file or directory can be made at its name in one call: its mode has only
+    /// permission bits, and either the process's umask takes none of them (the call then gives it
+    /// exactly this mode) or its directory has a default ACL (the call then gives it the mode and
+    /// the ACLs the kernel derives from that ACL, which is what creating it there means; built in
+    /// the work area it would get neither).
+    /// </summary>
+    private bool CreatesInPlace(string path, UnixFileMode mode)
+    {
+        const UnixFileMode Permissions = (UnixFileMode)0x1FF; // 0777
+        if ((mode & ~Permissions) != 0)
+        {
+            return false;
+        }
+
+        return (mode & ProcessUmask.Value) == 0 || HasDefaultAcl(PosixPath.ParentOf(path));
     }
 
     /// <summary>

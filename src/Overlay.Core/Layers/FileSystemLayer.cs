@@ -250,6 +250,15 @@ public partial class FileSystemLayer : IWritableLayer, IDisposable, IConcurrentS
     /// </summary>
     private protected virtual bool TryCreateFileWithMode(string hostPath, UnixFileMode mode) => false;
 
+    /// <summary>As <see cref="TryCreateFileWithMode"/>, for a new empty directory.</summary>
+    private protected virtual bool TryCreateDirectoryWithMode(string hostPath, UnixFileMode mode) => false;
+
+    /// <summary>
+    /// Whether a directory of the storage carries a default POSIX ACL
+    /// (<c>system.posix_acl_default</c>); false where the storage has none or cannot tell.
+    /// </summary>
+    private protected virtual bool ReadHasDefaultAcl(string hostDirectory) => false;
+
     /// <summary>Renames a non-directory over a non-directory, in one step where the storage can.</summary>
     private protected virtual void MoveReplacing(string hostSource, HostEntry source, string hostDestination)
     {

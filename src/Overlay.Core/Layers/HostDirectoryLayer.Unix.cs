@@ -27,6 +27,9 @@ public sealed partial class HostDirectoryLayer : IUnixMetadata, IUnixMetadataWri
     /// <summary>The attribute rootless container tools keep an object's intended owner and mode in.</summary>
     internal const string OverrideStatAttribute = "user.containers.override_stat";
 
+    /// <summary>The attribute a directory's default POSIX ACL is kept in.</summary>
+    private const string DefaultAclAttribute = "system.posix_acl_default";
+
     /// <summary>
     /// Whether owners are stored in <see cref="OverrideStatAttribute"/> rather than with
     /// <c>lchown</c>: when the process is not root.

@@ -390,11 +390,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
     /// <inheritdoc />
     private protected override bool TryCreateFileWithMode(string hostPath, UnixFileMode mode)
     {
-        // Only permission bits the process's umask leaves alone: open(2) then gives the file
-        // exactly this mode, so no moment shows it with another (set-id and sticky bits, which
-        // creation may drop, go the long way).
-        const UnixFileMode Permissions = (UnixFileMode)0x1FF; // 0777
-        if (!_native || (mode & ~Permissions) != 0 || (mode & ProcessUmask.Value) != 0)
+        if (!_native)
         {
             return false;
         }
@@ -413,6 +409,32 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
 
         return true;
     }
+
+    /// <inheritdoc />
+    private protected override bool TryCreateDirectoryWithMode(string hostPath, UnixFileMode mode)
+    {
+        if (!_native)
+        {
+            return false;
+        }
+
+        int errno = LinuxSyscalls.Mkdir(hostPath, mode);
+        if (errno != 0)
+        {
+            throw errno switch
+            {
+                LinuxSyscalls.EEXIST => new IOException($"'{hostPath}' already exists in layer '{Name}'.", errno),
+                LinuxSyscalls.ENOENT => new DirectoryNotFoundException($"The directory of '{hostPath}' is not in layer '{Name}'."),
+                _ => new IOException($"Cannot create the directory '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+            };
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    private protected override bool ReadHasDefaultAcl(string hostDirectory) =>
+        _native && LinuxSyscalls.GetXattr(hostDirectory, DefaultAclAttribute, out _) == 0;
 
     /// <inheritdoc />
     private protected override bool TryMoveToFreeName(string hostSource, string hostDestination)

@@ -35,4 +35,11 @@ internal interface IUpperEntryCache
     /// <param name="path">A normalised absolute layer path.</param>
     /// <returns>True when the path is known to hold such a file; false when not known.</returns>
     bool IsKnownFile(string path);
+
+    /// <summary>
+    /// Whether a directory of the layer carries a default POSIX ACL: a new object made in it then
+    /// takes its permissions from that ACL, not from the umask, as the kernel gives them.
+    /// </summary>
+    /// <param name="directory">A normalised absolute layer path of a directory.</param>
+    bool HasDefaultAcl(string directory);
 }

@@ -395,7 +395,17 @@ internal sealed partial class UnionEngine
             _upper.Delete(created);
         }
 
-        writes.CreateSpecialFile(created, kind, mode & AllPermissions & ~_umask, device);
+        Dictionary<string, byte[]>? inherited = null;
+        var givenMode = HasDefaultAcl(resolution.Parent.Path)
+            ? InheritDefaultAcl(resolution.Parent.Path, mode & AllPermissions, kind, out inherited)
+            : mode & AllPermissions & ~_umask;
+        writes.CreateSpecialFile(created, kind, givenMode, device);
+        if (inherited?.GetValueOrDefault(PosixAclInheritance.AccessAttribute) is { } access)
+        {
+            // mknod(2) would have given it the ACL as it made it: the overlay gives it right after.
+            writes.SetExtendedAttribute(created, PosixAclInheritance.AccessAttribute, access);
+        }
+
         GiveNewObjectItsOwner(created, kind);
         EmitChange(OverlayEventKind.Created, created, kind);
         return Errno.None;

@@ -27,7 +27,7 @@ internal sealed partial class UnionEngine
         }
 
         CopyUpAncestors(resolution);
-        CreateInUpper(resolution, LayerEntryKind.Directory, mode & ~_umask, null);
+        CreateInUpper(resolution, LayerEntryKind.Directory, mode, null);
         return Errno.None;
     }
 
@@ -75,10 +75,28 @@ internal sealed partial class UnionEngine
     /// is built in the work area and replaces the whiteout in one step, as the kernel does; a
     /// directory made there is opaque.
     /// </summary>
+    /// <param name="resolution">The free name's resolution.</param>
+    /// <param name="kind">What to make.</param>
+    /// <param name="mode">
+    /// The mode asked for, before the umask. A file or directory gets it less the umask; where the
+    /// parent has a default ACL (and no whiteout is replaced) the upper gets it whole, and makes
+    /// the object in place, so the ACL, not the umask, limits it, as the kernel does.
+    /// </param>
+    /// <param name="linkTarget">A symbolic link's target; null for anything else.</param>
     private void CreateInUpper(Resolution resolution, LayerEntryKind kind, UnixFileMode mode, string? linkTarget)
     {
         var upper = _upper!;
         string path = resolution.Path;
+        Dictionary<string, byte[]>? inherited = null;
+        if (kind is LayerEntryKind.File or LayerEntryKind.Directory)
+        {
+            // Made in place, the upper's own file system applies a default ACL; built in the work
+            // area (over a whiteout), the object is given what the ACL would give it.
+            mode = !HasDefaultAcl(resolution.Parent.Path) ? mode & ~_umask
+                : resolution.OverWhiteout ? InheritDefaultAcl(resolution.Parent.Path, mode, kind, out inherited)
+                : mode;
+        }
+
         if (resolution.OverWhiteout)
         {
             var now = Clock.GetUtcNow().UtcDateTime;
@@ -91,6 +109,11 @@ internal sealed partial class UnionEngine
             };
             try
             {
+                if (inherited is { Count: > 0 } && _upperCapabilities!.UnixWrites is { } writes)
+                {
+                    writes.SetStagedMetadata(token, Options.Owner, inherited, mode);
+                }
+
                 upper.Publish(token, path, keepParentTimes: false);
             }
             catch
@@ -221,6 +244,32 @@ internal sealed partial class UnionEngine
         // The file's holders keep their locks on an object no name reaches; a new file here is free.
         _shares.Unlink(path);
         EmitChange(OverlayEventKind.Deleted, path, removed);
+    }
+
+    /// <summary>Whether an upper directory has a default ACL (see <see cref="IUpperEntryCache.HasDefaultAcl"/>).</summary>
+    private bool HasDefaultAcl(string directory) => _upperCapabilities!.EntryCache?.HasDefaultAcl(directory) == true;
+
+    /// <summary>
+    /// The mode, and the ACL attributes, a new object gets from its upper directory's default ACL
+    /// (<see cref="PosixAclInheritance"/>); the mode less the umask, and none, when the ACL cannot
+    /// be read or is not well formed.
+    /// </summary>
+    /// <param name="directory">The upper directory.</param>
+    /// <param name="mode">The mode asked for, before the umask.</param>
+    /// <param name="kind">What is made.</param>
+    /// <param name="attributes">The attributes to give it; null when none.</param>
+    private UnixFileMode InheritDefaultAcl(string directory, UnixFileMode mode, LayerEntryKind kind, out Dictionary<string, byte[]>? attributes)
+    {
+        attributes = null;
+        if (_upperCapabilities!.Unix?.GetExtendedAttributes(directory) is { } all
+            && all.TryGetValue(PosixAclInheritance.DefaultAttribute, out var acl)
+            && PosixAclInheritance.TryInherit(acl, ref mode, kind == LayerEntryKind.Directory, out var given))
+        {
+            attributes = given;
+            return mode;
+        }
+
+        return mode & ~_umask;
     }
 
     /// <summary>

@@ -170,7 +170,7 @@ internal sealed partial class UnionEngine
                 _shares.Unlink(resolution.Path);
                 _shares.TryAcquire(resolution.Path, share, out lease);
                 CopyUpAncestors(resolution);
-                CreateInUpper(resolution, LayerEntryKind.File, createMode & ~_umask, null);
+                CreateInUpper(resolution, LayerEntryKind.File, createMode, null);
                 created = true;
                 stream = opener.OpenUpper(_upper, resolution.Path, access);
                 return Errno.None;

@@ -277,6 +277,19 @@ internal static partial class LinuxSyscalls
         return UnlinkNative(path) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
+    /// <summary><c>mkdir(path, mode)</c>: the mode less the umask (or as a default ACL of the parent gives it).</summary>
+    /// <returns>0, or the errno.</returns>
+    public static int Mkdir(string path, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Injected("mkdir", path) is var injected and not 0)
+        {
+            return injected;
+        }
+
+        return MkdirAt(AtFdCwd, path, (uint)mode);
+    }
+
     /// <summary><c>renameat2(AT_FDCWD, oldPath, AT_FDCWD, newPath, flags)</c>.</summary>
     /// <param name="oldPath">The name to move.</param>
     /// <param name="newPath">The name to give it.</param>
