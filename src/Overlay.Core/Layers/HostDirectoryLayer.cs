@@ -397,16 +397,7 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
 
         int errno = LinuxSyscalls.OpenNoFollow(hostPath, FileAccess.Write, createNew: true, mode, out var handle);
         handle.Dispose();
-        if (errno != 0)
-        {
-            throw errno switch
-            {
-                LinuxSyscalls.EEXIST => new IOException($"'{hostPath}' already exists in layer '{Name}'.", errno),
-                LinuxSyscalls.ENOENT => new DirectoryNotFoundException($"The directory of '{hostPath}' is not in layer '{Name}'."),
-                _ => new IOException($"Cannot create '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
-            };
-        }
-
+        ThrowIfNotCreated(errno, hostPath, "the file");
         return true;
     }
 
@@ -418,18 +409,22 @@ public sealed partial class HostDirectoryLayer : FileSystemLayer
             return false;
         }
 
-        int errno = LinuxSyscalls.Mkdir(hostPath, mode);
+        ThrowIfNotCreated(LinuxSyscalls.Mkdir(hostPath, mode), hostPath, "the directory");
+        return true;
+    }
+
+    /// <summary>The exception System.IO would give for a failed create of a new name.</summary>
+    private void ThrowIfNotCreated(int errno, string hostPath, string what)
+    {
         if (errno != 0)
         {
             throw errno switch
             {
                 LinuxSyscalls.EEXIST => new IOException($"'{hostPath}' already exists in layer '{Name}'.", errno),
                 LinuxSyscalls.ENOENT => new DirectoryNotFoundException($"The directory of '{hostPath}' is not in layer '{Name}'."),
-                _ => new IOException($"Cannot create the directory '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
+                _ => new IOException($"Cannot create {what} '{hostPath}' in layer '{Name}': {LinuxSyscalls.Describe(errno)}.", errno),
             };
         }
-
-        return true;
     }
 
     /// <inheritdoc />

@@ -1,9 +1,10 @@
-using System.Buffers.Binary;
 using System.Runtime.Versioning;
 using Overlay.Layers;
 using Overlay.Layers.Host;
 using Overlay.Tests.Differential;
 using Overlay.Tests.KernelScenarios;
+using Overlay.Tests.Support;
+using static Overlay.Tests.Support.AclBytes;
 
 namespace Overlay.Tests.Union;
 
@@ -20,7 +21,6 @@ public sealed class DefaultAclCreateTests : IDisposable
 {
     private const string Access = "system.posix_acl_access";
     private const string Default = "system.posix_acl_default";
-    private const ushort UserObj = 0x01, User = 0x02, GroupObj = 0x04, Mask = 0x10, Other = 0x20;
 
     private readonly string _root = Directory.CreateTempSubdirectory(KernelOracle.TempPrefix + "acl-").FullName;
 
@@ -36,7 +36,7 @@ public sealed class DefaultAclCreateTests : IDisposable
     }
 
     /// <summary>u::rwx, u:1000:rwx, g::r-x, m::rwx, o::--- — the named entry makes it more than a mode.</summary>
-    private static byte[] DefaultAcl { get; } = Acl((UserObj, 7, uint.MaxValue), (User, 7, 1000), (GroupObj, 5, uint.MaxValue), (Mask, 7, uint.MaxValue), (Other, 0, uint.MaxValue));
+    private static byte[] DefaultAcl { get; } = AclBytes.Of(Entry(UserObj, 7), Entry(User, 7, 1000), Entry(GroupObj, 5), Entry(Mask, 7), Entry(Other, 0));
 
     [Fact]
     public void CreatesUnderADefaultAcl_CopiedUpWithItsDirectory_OverWhiteoutsToo_MatchTheKernel()
@@ -162,21 +162,6 @@ public sealed class DefaultAclCreateTests : IDisposable
 
         static string Hex(string host, string name) =>
             LinuxSyscalls.GetXattr(host, name, out var value) == 0 ? Convert.ToHexString(value!) : "-";
-    }
-
-    private static byte[] Acl(params (ushort Tag, ushort Perm, uint Id)[] entries)
-    {
-        var bytes = new byte[4 + (8 * entries.Length)];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 2);
-        for (int i = 0; i < entries.Length; i++)
-        {
-            var span = bytes.AsSpan(4 + (8 * i));
-            BinaryPrimitives.WriteUInt16LittleEndian(span, entries[i].Tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(span[2..], entries[i].Perm);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[4..], entries[i].Id);
-        }
-
-        return bytes;
     }
 
     private static void SkipUnlessRootOnLinux()

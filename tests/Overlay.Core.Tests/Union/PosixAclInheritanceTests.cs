@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
+using Overlay.Tests.Support;
 using Overlay.Union;
+using static Overlay.Tests.Support.AclBytes;
 
 namespace Overlay.Tests.Union;
 
@@ -9,25 +10,23 @@ namespace Overlay.Tests.Union;
 /// </summary>
 public sealed class PosixAclInheritanceTests
 {
-    private const int UserObj = 0x01, User = 0x02, GroupObj = 0x04, Mask = 0x10, Other = 0x20;
-
     [Fact]
     public void AFile_UnderANamedEntry_GetsTheMaskedModeAndAnAccessAcl()
     {
-        var acl = Acl(E(UserObj, 7), E(User, 7, 1000), E(GroupObj, 5), E(Mask, 7), E(Other, 0));
+        var acl = AclBytes.Of(Entry(UserObj, 7), Entry(User, 7, 1000), Entry(GroupObj, 5), Entry(Mask, 7), Entry(Other, 0));
         var mode = (UnixFileMode)0x1B6; // 0666
 
         PosixAclInheritance.TryInherit(acl, ref mode, isDirectory: false, out var attributes).Should().BeTrue();
 
         mode.Should().Be((UnixFileMode)0x1B0, "0666 within u::rwx, m::rwx, o::--- is 0660");
         attributes.Keys.Should().Equal(PosixAclInheritance.AccessAttribute);
-        attributes[PosixAclInheritance.AccessAttribute].Should().Equal(Acl(E(UserObj, 6), E(User, 7, 1000), E(GroupObj, 5), E(Mask, 6), E(Other, 0)));
+        attributes[PosixAclInheritance.AccessAttribute].Should().Equal(AclBytes.Of(Entry(UserObj, 6), Entry(User, 7, 1000), Entry(GroupObj, 5), Entry(Mask, 6), Entry(Other, 0)));
     }
 
     [Fact]
     public void ADirectory_AlsoTakesTheDefaultAcl()
     {
-        var acl = Acl(E(UserObj, 7), E(User, 5, 1000), E(GroupObj, 5), E(Mask, 5), E(Other, 1));
+        var acl = AclBytes.Of(Entry(UserObj, 7), Entry(User, 5, 1000), Entry(GroupObj, 5), Entry(Mask, 5), Entry(Other, 1));
         var mode = (UnixFileMode)0x1FF; // 0777
 
         PosixAclInheritance.TryInherit(acl, ref mode, isDirectory: true, out var attributes).Should().BeTrue();
@@ -40,7 +39,7 @@ public sealed class PosixAclInheritanceTests
     [Fact]
     public void AnAclOfTheThreeBaseEntries_GivesOnlyAMode()
     {
-        var acl = Acl(E(UserObj, 6), E(GroupObj, 4), E(Other, 4));
+        var acl = AclBytes.Of(Entry(UserObj, 6), Entry(GroupObj, 4), Entry(Other, 4));
         var mode = (UnixFileMode)0x9FF; // setgid | 0777
 
         PosixAclInheritance.TryInherit(acl, ref mode, isDirectory: false, out var attributes).Should().BeTrue();
@@ -64,22 +63,5 @@ public sealed class PosixAclInheritanceTests
 
         mode.Should().Be((UnixFileMode)0x1B6);
         attributes.Should().BeEmpty();
-    }
-
-    private static (int Tag, int Perm, uint Id) E(int tag, int perm, uint id = uint.MaxValue) => (tag, perm, id);
-
-    private static byte[] Acl(params (int Tag, int Perm, uint Id)[] entries)
-    {
-        var bytes = new byte[4 + (8 * entries.Length)];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 2);
-        for (int i = 0; i < entries.Length; i++)
-        {
-            var span = bytes.AsSpan(4 + (8 * i));
-            BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)entries[i].Tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)entries[i].Perm);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[4..], entries[i].Id);
-        }
-
-        return bytes;
     }
 }
