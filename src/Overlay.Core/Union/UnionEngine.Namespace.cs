@@ -79,8 +79,9 @@ internal sealed partial class UnionEngine
     /// <param name="kind">What to make.</param>
     /// <param name="mode">
     /// The mode asked for, before the umask. A file or directory gets it less the umask; where the
-    /// parent has a default ACL (and no whiteout is replaced) the upper gets it whole, and makes
-    /// the object in place, so the ACL, not the umask, limits it, as the kernel does.
+    /// parent has a default ACL, the ACL limits it instead, as the kernel does: made in place, the
+    /// upper gets the mode whole and its file system applies the ACL; over a whiteout, the object
+    /// is staged with what <see cref="InheritDefaultAcl"/> computes.
     /// </param>
     /// <param name="linkTarget">A symbolic link's target; null for anything else.</param>
     private void CreateInUpper(Resolution resolution, LayerEntryKind kind, UnixFileMode mode, string? linkTarget)
